@@ -1,0 +1,37 @@
+// One error class and one catalog of stable codes (after fastify's lib/errors.js). Code and tests branch on
+// `code`, never on the message. The error middleware renders an AppError in the called family's shape.
+
+export const ErrorCatalog = {
+  VALIDATION_FAILED: { status: 400, message: 'The request does not match the API contract' },
+  INVALID_ARGUMENT: { status: 400, message: 'The request breaks a rule of the API' },
+  REVISION_REQUIRED: { status: 400, message: 'The body must carry the document _key and its current _rev' },
+  MALFORMED_JSON: { status: 400, message: 'The body is not valid JSON' },
+  UNAUTHENTICATED: { status: 401, message: 'Missing or invalid credentials' },
+  FORBIDDEN: { status: 403, message: 'The caller may not do this' },
+  DOCUMENT_NOT_FOUND: { status: 404, message: 'Document not found' },
+  ROUTE_NOT_FOUND: { status: 404, message: 'No such endpoint' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed on this endpoint' },
+  REVISION_CONFLICT: { status: 409, message: 'Conflicting revision' },
+  CONFLICT: { status: 409, message: 'The request conflicts with the current state' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported content type' },
+  NOT_IMPLEMENTED: { status: 501, message: 'Not implemented yet' },
+  INTERNAL: { status: 500, message: 'Internal server error' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ErrorCatalog;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+
+  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown }) {
+    super(message ?? ErrorCatalog[code].message, options);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = ErrorCatalog[code].status;
+  }
+}
+
+/** Shorthand for the most common failure. */
+export const notFound = (what: string) => new AppError('DOCUMENT_NOT_FOUND', `${what} was not found`);

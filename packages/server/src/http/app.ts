@@ -1,0 +1,66 @@
+// Assembles the Express application: logging, the API description, body parsing, identity, contract
+// validation, the operation handlers, and the one error middleware, in that order.
+import express from 'express';
+import * as OpenApiValidator from 'express-openapi-validator';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from 'pino';
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/client.ts';
+import { listOperations, loadSpec } from '../spec.ts';
+import { buildHandlers } from '../handlers.ts';
+import { authenticate } from './auth.ts';
+import { docsRouter } from './docs.ts';
+import { errorMiddleware, notFoundMiddleware } from './errors.ts';
+import { mountOperations } from './handler.ts';
+
+export interface AppOptions {
+  config: Config;
+  database: Database;
+  logger: Logger;
+  /** Validate every response against the contract (tests and CI); a mismatch becomes a 500. */
+  validateResponses?: boolean;
+}
+
+export function createApp({ config, database, logger, validateResponses = false }: AppOptions): express.Express {
+  const spec = loadSpec();
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+
+  app.use(pinoHttp({
+    logger,
+    genReqId: (req, res) => {
+      const id = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
+      res.setHeader('x-request-id', id);
+      return id;
+    },
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug'),
+    redact: ['req.headers.authorization', 'req.headers.cookie'],
+  }));
+
+  app.use(docsRouter(spec));
+  // Bulk job uploads and whole workflow specifications are large; everything else is small.
+  app.use(express.json({ limit: '64mb' }));
+  app.use(express.urlencoded({ extended: true, limit: '1mb' }));
+  app.use(authenticate(config.tokens));
+  app.use(OpenApiValidator.middleware({
+    // eov mutates the document it is given, so hand it a copy.
+    apiSpec: structuredClone(spec.document) as never,
+    validateRequests: { allowUnknownQueryParameters: false },
+    validateResponses: validateResponses ? { removeAdditional: false } : false,
+    validateSecurity: false,
+    validateApiSpec: false,
+    // $ref'd parameters are coerced as arrays unless dereferenced first (express-openapi-validator #1119).
+    $refParser: { mode: 'dereference' },
+    fileUploader: { limits: { fileSize: 256 * 1024 * 1024, files: 16 } },
+    ignorePaths: /^\/(docs|openapi\.(yaml|json))(\/|$)/,
+  }));
+
+  const router = express.Router();
+  mountOperations(router, listOperations(spec.document), buildHandlers(database));
+  app.use(router);
+  app.use(notFoundMiddleware());
+  app.use(errorMiddleware());
+  return app;
+}

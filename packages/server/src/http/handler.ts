@@ -1,0 +1,81 @@
+// Handlers are looked up by operationId and typed from the generated `operations`, so a handler whose
+// parameters, body or reply disagree with openapi.yaml does not compile. Operations without a handler
+// answer 501 NOT_IMPLEMENTED in their family's error shape.
+import type { Request, Response, Router } from 'express';
+import type { Logger } from 'pino';
+import type { operations } from '@pipeloom/sdk/generated';
+import { AppError } from '../errors.ts';
+import type { SpecOperation } from '../spec.ts';
+import type { Identity } from './auth.ts';
+
+export type OperationId = keyof operations;
+type Op<Id extends OperationId> = operations[Id];
+
+type ContentOf<T> = T extends { content: infer C } ? C[keyof C] : undefined;
+type Present<T> = [NonNullable<T>] extends [never] ? Record<string, never> : NonNullable<T>;
+
+export type PathParams<Id extends OperationId> = Present<Op<Id>['parameters']['path']>;
+export type QueryParams<Id extends OperationId> = Present<Op<Id>['parameters']['query']>;
+export type RequestBody<Id extends OperationId> = Op<Id> extends { requestBody: infer B }
+  ? ContentOf<B>
+  : Op<Id> extends { requestBody?: infer B } ? ContentOf<NonNullable<B>> | undefined : undefined;
+
+type SuccessStatus = 200 | 201 | 202 | 204;
+type Responses<Id extends OperationId> = Op<Id>['responses'];
+/** What a handler returns: one of the operation's documented success responses. */
+export type Reply<Id extends OperationId> = {
+  [S in keyof Responses<Id> & SuccessStatus]: { status: S; body: ContentOf<Responses<Id>[S]> };
+}[keyof Responses<Id> & SuccessStatus];
+
+export interface HandlerContext<Id extends OperationId> {
+  params: PathParams<Id>;
+  query: QueryParams<Id>;
+  body: RequestBody<Id>;
+  identity: Identity;
+  log: Logger;
+  /** Escape hatches for the few handlers that stream or read files. */
+  req: Request;
+  res: Response;
+}
+
+export type Handler<Id extends OperationId> = (ctx: HandlerContext<Id>) => Reply<Id> | Promise<Reply<Id>>;
+export type HandlerMap = { [Id in OperationId]?: Handler<Id> };
+
+/** What express-openapi-validator adds to a request it has matched. */
+type ValidatedRequest = Request & { openapi?: { pathParams?: Record<string, unknown> } };
+
+const expressPath = (path: string) => path.replace(/\{([^}]+)\}/g, ':$1');
+
+/** Literal segments must win over parameters (`/jobs/find_by_status/...` before `/jobs/{key}`). */
+function specificity(a: SpecOperation, b: SpecOperation): number {
+  const sa = a.path.split('/');
+  const sb = b.path.split('/');
+  for (let i = 0; i < Math.min(sa.length, sb.length); i++) {
+    const pa = sa[i]!.startsWith('{');
+    const pb = sb[i]!.startsWith('{');
+    if (pa !== pb) return pa ? 1 : -1;
+  }
+  return 0;
+}
+
+export function mountOperations(router: Router, operations: SpecOperation[], handlers: HandlerMap): void {
+  for (const op of [...operations].sort(specificity)) {
+    const handler = handlers[op.operationId as OperationId] as Handler<OperationId> | undefined;
+    router[op.method](expressPath(op.path), async (req: Request, res: Response) => {
+      if (!handler) throw new AppError('NOT_IMPLEMENTED', `operation ${op.operationId} is not implemented yet`);
+      const reply = await handler({
+        // express-openapi-validator has coerced these to the types the spec declares.
+        params: ((req as ValidatedRequest).openapi?.pathParams ?? req.params) as never,
+        query: req.query as never,
+        body: req.body as never,
+        identity: res.locals.identity as Identity,
+        log: req.log,
+        req,
+        res,
+      });
+      if (res.headersSent) return;
+      if (reply.body === undefined) res.status(reply.status as number).end();
+      else res.status(reply.status as number).json(reply.body);
+    });
+  }
+}

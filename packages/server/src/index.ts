@@ -1,0 +1,50 @@
+// Programmatic entry point: tests, benchmarks and `npm start` all start the server through startServer().
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadConfig, type Config } from './config.ts';
+import { openDatabase, type Database } from './db/client.ts';
+import { createApp } from './http/app.ts';
+import { createLogger } from './logger.ts';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  database: Database;
+  /** Stops accepting connections, lets in-flight requests finish, then closes the database. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions extends Partial<Config> {
+  validateResponses?: boolean;
+}
+
+export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  const config = { ...loadConfig(), ...options };
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabase(config.databaseUrl);
+  const app = createApp({ config, database, logger, validateResponses: options.validateResponses });
+  const server = http.createServer(app);
+  // Keep-alive longer than common proxies' idle timeouts, so a proxy never reuses a socket we closed.
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    database,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }).then(() => database.close());
+      return closing;
+    },
+  };
+}
+
+export { loadConfig } from './config.ts';

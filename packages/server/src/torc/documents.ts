@@ -1,0 +1,55 @@
+// Torc's document identity on the wire: string `_key`, `<collection>/<_key>` as `_id`, and a `_rev` that
+// changes on every write. Inside, keys are integer surrogates and revisions are integer counters.
+import { AppError } from '../errors.ts';
+
+export const MAX_LIMIT = 100_000;
+
+export function identity(collection: string, id: number, rev: number) {
+  return { _key: String(id), _id: `${collection}/${id}`, _rev: String(rev) };
+}
+
+/** Parses a `_key` from a path or body; anything that is not one of our keys cannot exist. */
+export function parseKey(key: string | undefined, what: string): number {
+  const n = key !== undefined && /^\d{1,15}$/.test(key) ? Number(key) : NaN;
+  if (!Number.isSafeInteger(n)) throw new AppError('DOCUMENT_NOT_FOUND', `${what} ${key} was not found`);
+  return n;
+}
+
+/** A `_rev` we never issued is simply stale. */
+export function parseRev(rev: string | undefined): number {
+  return rev !== undefined && /^\d{1,15}$/.test(rev) ? Number(rev) : -1;
+}
+
+/** PUT bodies must name the document they update and the revision they read (Torc's rule). */
+export function requireRevision(body: { _key?: string; _rev?: string }, key: string, what: string): number {
+  if (body._key !== undefined && body._key !== key) {
+    throw new AppError('REVISION_REQUIRED', `the body's _key ${body._key} does not match the ${what} key ${key}`);
+  }
+  if (body._rev === undefined) throw new AppError('REVISION_REQUIRED', `updating ${what} ${key} needs the _rev you read`);
+  return parseRev(body._rev);
+}
+
+export function conflict(what: string, key: string | number, sent: string | undefined, current: number): AppError {
+  return new AppError('REVISION_CONFLICT', `conflicting revision: ${what} ${key} is at _rev ${current}, not ${sent}`);
+}
+
+export interface Page<T> {
+  items: T[];
+  skip: number;
+  max_limit: number;
+  count: number;
+  total_count: number;
+  has_more: boolean;
+}
+
+export function page<T>(items: T[], skip: number, total: number): Page<T> {
+  return { items, skip, max_limit: MAX_LIMIT, count: items.length, total_count: total, has_more: skip + items.length < total };
+}
+
+export const clampLimit = (limit: number | undefined) => Math.min(limit ?? MAX_LIMIT, MAX_LIMIT);
+
+/** Drops undefined and null fields so optional fields are absent rather than null, as in Torc. */
+export function compact<T extends Record<string, unknown>>(doc: T): T {
+  for (const k of Object.keys(doc)) if (doc[k] === undefined || doc[k] === null) delete doc[k];
+  return doc;
+}

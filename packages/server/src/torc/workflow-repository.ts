@@ -1,0 +1,123 @@
+// The only code that touches the workflow tables. Returns plain objects.
+import type { Db } from '../db/client.ts';
+
+export interface WorkflowRow {
+  id: number;
+  rev: number;
+  name: string | null;
+  user: string;
+  description: string | null;
+  timestamp: string;
+  isArchived: boolean;
+}
+
+export interface WorkflowConfigRow {
+  id: number;
+  rev: number;
+  workflowId: number;
+  workflowStartupScript: string | null;
+  workflowCompletionScript: string | null;
+  workerStartupScript: string | null;
+  computeNodeResourceStats: unknown;
+  computeNodeExpirationBufferSeconds: number;
+  computeNodeWaitForNewJobsSeconds: number;
+  computeNodeIgnoreWorkflowCompletion: boolean;
+  computeNodeWaitForHealthyDatabaseMinutes: number;
+  prepareJobsSortMethod: string;
+}
+
+export interface WorkflowStatusRow {
+  id: number;
+  rev: number;
+  workflowId: number;
+  runId: number;
+  isCanceled: boolean;
+  autoTuneStatus: unknown;
+  hasDetectedNeedToRunCompletionScript: boolean;
+  scheduledComputeNodeIds: unknown;
+}
+
+export type WorkflowFields = Omit<WorkflowRow, 'id' | 'rev'>;
+export type WorkflowConfigFields = Partial<Omit<WorkflowConfigRow, 'id' | 'rev' | 'workflowId'>>;
+export type WorkflowStatusFields = Partial<Omit<WorkflowStatusRow, 'id' | 'rev' | 'workflowId'>>;
+
+export interface WorkflowFilter {
+  id?: number;
+  name?: string;
+  user?: string;
+  description?: string;
+  isArchived?: boolean;
+}
+
+export type WorkflowSortField = 'id' | 'name' | 'user' | 'description' | 'timestamp' | 'isArchived';
+
+/** Result of a conditional write: the new row, or why there is none. */
+export type Versioned<T> = { ok: true; row: T } | { ok: false; current: T | null };
+
+export class WorkflowRepository {
+  constructor(private readonly db: Db) {}
+
+  async list(filter: WorkflowFilter, sort: { field: WorkflowSortField; reverse: boolean }, skip: number, take: number) {
+    const [rows, total] = await Promise.all([
+      this.db.workflow.findMany({ where: filter, orderBy: [{ [sort.field]: sort.reverse ? 'desc' : 'asc' }, { id: 'asc' }], skip, take }),
+      this.db.workflow.count({ where: filter }),
+    ]);
+    return { rows: rows as WorkflowRow[], total };
+  }
+
+  async get(id: number): Promise<WorkflowRow | null> {
+    return this.db.workflow.findUnique({ where: { id } });
+  }
+
+  /** The workflow, its config and its status are created together or not at all. */
+  async create(fields: WorkflowFields, config: WorkflowConfigFields & Pick<WorkflowConfigRow, 'computeNodeResourceStats'>, status: Pick<WorkflowStatusRow, 'autoTuneStatus' | 'scheduledComputeNodeIds'>): Promise<WorkflowRow> {
+    return this.db.workflow.create({
+      data: {
+        ...fields,
+        config: { create: config as never },
+        status: { create: status as never },
+      },
+    });
+  }
+
+  async update(id: number, rev: number, fields: Partial<WorkflowFields>): Promise<Versioned<WorkflowRow>> {
+    return this.db.$transaction(async (tx) => {
+      const { count } = await tx.workflow.updateMany({ where: { id, rev }, data: { ...fields, rev: { increment: 1 } } });
+      const row = await tx.workflow.findUnique({ where: { id } });
+      return count === 1 && row ? { ok: true as const, row } : { ok: false as const, current: row };
+    });
+  }
+
+  /** Deletes the workflow and (by cascade) everything it owns; returns what was deleted. */
+  async delete(id: number): Promise<WorkflowRow | null> {
+    return this.db.$transaction(async (tx) => {
+      const row = await tx.workflow.findUnique({ where: { id } });
+      if (row) await tx.workflow.delete({ where: { id } });
+      return row;
+    });
+  }
+
+  async getConfig(workflowId: number): Promise<WorkflowConfigRow | null> {
+    return this.db.workflowConfig.findUnique({ where: { workflowId } });
+  }
+
+  async updateConfig(workflowId: number, rev: number, fields: WorkflowConfigFields): Promise<Versioned<WorkflowConfigRow>> {
+    return this.db.$transaction(async (tx) => {
+      const { count } = await tx.workflowConfig.updateMany({ where: { workflowId, rev }, data: { ...(fields as object), rev: { increment: 1 } } });
+      const row = await tx.workflowConfig.findUnique({ where: { workflowId } });
+      return count === 1 && row ? { ok: true as const, row } : { ok: false as const, current: row };
+    });
+  }
+
+  async getStatus(workflowId: number): Promise<WorkflowStatusRow | null> {
+    return this.db.workflowStatus.findUnique({ where: { workflowId } });
+  }
+
+  async updateStatus(workflowId: number, rev: number, fields: WorkflowStatusFields): Promise<Versioned<WorkflowStatusRow>> {
+    return this.db.$transaction(async (tx) => {
+      const { count } = await tx.workflowStatus.updateMany({ where: { workflowId, rev }, data: { ...(fields as object), rev: { increment: 1 } } });
+      const row = await tx.workflowStatus.findUnique({ where: { workflowId } });
+      return count === 1 && row ? { ok: true as const, row } : { ok: false as const, current: row };
+    });
+  }
+}
