@@ -1,0 +1,7 @@
+/**
+ * The Pipeloom SDK: a typed client for the Torc, PLynx, Dioptra and Flow APIs that Pipeloom serves.
+ * @module
+ */
+export { createPipeloomClient, type PipeloomClient, type PipeloomClientOptions } from './client.js';
+export { ApiError, toApiError, unwrap } from './errors.js';
+export type { components, operations, paths } from './generated/schema.js';

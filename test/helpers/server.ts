@@ -1,0 +1,75 @@
+// Starts the real server on port 0 against a database of its own and hands back an SDK client for it.
+// SQLite always; PostgreSQL as well when TEST_DATABASE_URL names a server (each run gets a fresh database).
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { createPipeloomClient, type PipeloomClient } from '@pipeloom/sdk';
+import { startServer, type RunningServer } from '../../packages/server/src/index.ts';
+
+export type Provider = 'sqlite' | 'postgresql';
+
+/** The databases the end-to-end suites run on in this environment. */
+export const PROVIDERS: Provider[] = process.env.TEST_DATABASE_URL ? ['sqlite', 'postgresql'] : ['sqlite'];
+
+export interface TestDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** A new, empty database: a temporary SQLite file, or a new PostgreSQL database on TEST_DATABASE_URL's server. */
+export async function createTestDatabase(provider: Provider): Promise<TestDatabase> {
+  if (provider === 'sqlite') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeloom-test-'));
+    return { url: `file:${path.join(dir, 'test.db')}`, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+  }
+  const base = process.env.TEST_DATABASE_URL;
+  if (!base) throw new Error('TEST_DATABASE_URL is not set');
+  const name = `pipeloom_test_${crypto.randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: base });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export interface TestServer {
+  server: RunningServer;
+  client: PipeloomClient;
+  url: string;
+  databaseUrl: string;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(provider: Provider, options: { tokens?: string[] } = {}): Promise<TestServer> {
+  const database = await createTestDatabase(provider);
+  const server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    databaseUrl: database.url,
+    logLevel: process.env.LOG_LEVEL ?? 'silent',
+    tokens: options.tokens ?? [],
+    validateResponses: true,
+  });
+  return {
+    server,
+    url: server.url,
+    databaseUrl: database.url,
+    client: createPipeloomClient({ baseUrl: server.url }),
+    async close() {
+      await server.close();
+      await database.drop();
+    },
+  };
+}
