@@ -33,13 +33,21 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   let closing: Promise<void> | undefined;
+  // Requests that arrive or finish while closing must not leave keep-alive sockets that hold close() open.
+  server.on('request', (_req, res: http.ServerResponse) => {
+    if (closing && !res.headersSent) res.setHeader('connection', 'close');
+  });
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     database,
     close() {
       closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        const sweep = setInterval(() => server.closeIdleConnections(), 100).unref();
+        server.close(() => {
+          clearInterval(sweep);
+          resolve();
+        });
         server.closeIdleConnections();
       }).then(() => database.close());
       return closing;
