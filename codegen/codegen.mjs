@@ -24,6 +24,8 @@ export async function buildArtifacts(root) {
   if (errors.length) throw new Error(`bundling openapi.yaml failed:\n${errors.map((p) => `  ${p.message}`).join('\n')}`);
   const document = result.parsed;
   const ast = await openapiTS(document, {
+    // A default makes a field optional for the caller, not always present: keep request bodies honest.
+    defaultNonNullable: false,
     transform(schema) {
       if (schema.format === 'binary') return schema.type === 'array' ? ts.factory.createArrayTypeNode(BLOB) : BLOB;
     },

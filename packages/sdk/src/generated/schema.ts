@@ -227,7 +227,7 @@ export interface components {
              * @description Archived workflows reject run-state changes.
              * @default false
              */
-            is_archived: boolean;
+            is_archived?: boolean;
             _key?: string;
             _id?: string;
             _rev?: string;
@@ -280,31 +280,31 @@ export interface components {
          */
         compute_node_resource_stats_model: {
             /** @default true */
-            cpu: boolean;
+            cpu?: boolean;
             /** @default false */
-            disk: boolean;
+            disk?: boolean;
             /** @default true */
-            memory: boolean;
+            memory?: boolean;
             /** @default false */
-            network: boolean;
+            network?: boolean;
             /** @default false */
-            process: boolean;
+            process?: boolean;
             /** @default true */
-            include_child_processes: boolean;
+            include_child_processes?: boolean;
             /** @default false */
-            recurse_child_processes: boolean;
+            recurse_child_processes?: boolean;
             /**
              * @default aggregation
              * @enum {string}
              */
-            monitor_type: "aggregation" | "periodic";
+            monitor_type?: "aggregation" | "periodic";
             /** @default true */
-            make_plots: boolean;
+            make_plots?: boolean;
             /**
              * @description Seconds between samples.
              * @default 10
              */
-            interval: number;
+            interval?: number;
         };
         /**
          * @description Settings that every worker of the workflow reads.
@@ -332,7 +332,7 @@ export interface components {
              * @description Keep workers alive after the workflow completes.
              * @default false
              */
-            compute_node_ignore_workflow_completion: boolean;
+            compute_node_ignore_workflow_completion?: boolean;
             /** @description How long workers wait for an unreachable server. */
             compute_node_wait_for_healthy_database_minutes?: number;
             /**
@@ -340,7 +340,7 @@ export interface components {
              * @default gpus_runtime_memory
              * @enum {string}
              */
-            prepare_jobs_sort_method: "gpus_runtime_memory" | "gpus_memory_runtime" | "none";
+            prepare_jobs_sort_method?: "gpus_runtime_memory" | "gpus_memory_runtime" | "none";
             _key?: string;
             _id?: string;
             _rev?: string;
@@ -355,9 +355,9 @@ export interface components {
          */
         auto_tune_status: {
             /** @default false */
-            enabled: boolean;
+            enabled?: boolean;
             /** @default [] */
-            job_keys: string[];
+            job_keys?: string[];
         };
         /**
          * @description The run state of a workflow.
@@ -380,7 +380,7 @@ export interface components {
             is_canceled: boolean;
             auto_tune_status: components["schemas"]["auto_tune_status"];
             /** @default false */
-            has_detected_need_to_run_completion_script: boolean;
+            has_detected_need_to_run_completion_script?: boolean;
             /** @description Kept for compatibility; unused. */
             scheduled_compute_node_ids?: string[];
             _key?: string;
