@@ -29,8 +29,9 @@ describe('codegen check', () => {
 
   it('When openapi.yaml changes without regenerating, then the check fails and names the stale file', () => {
     const dir = copyContract();
-    const spec = path.join(dir, 'openapi.yaml');
-    fs.writeFileSync(spec, fs.readFileSync(spec, 'utf8').replace('title: Pipeloom', 'title: Pipeloom (edited)'));
+    const torc = path.join(dir, 'openapi/torc.yaml');
+    const edited = fs.readFileSync(torc, 'utf8').replace('summary: Check that the service is up.', 'summary: Edited by hand.');
+    fs.writeFileSync(torc, edited);
     const r = check(dir);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('generated files differ from openapi.yaml');

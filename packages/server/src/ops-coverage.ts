@@ -13,8 +13,10 @@ for (const family of FAMILIES) {
   const ops = operations.filter((o) => o.family === family);
   const done = ops.filter((o) => o.operationId in handlers).length;
   const extensions = ops.filter((o) => o.extension).length;
+  const aliases = ops.filter((o) => o.alias).length;
   implemented += done;
-  const ext = extensions ? ` (incl. ${extensions} Pipeloom extensions)` : '';
+  const notes = [extensions && `${extensions} Pipeloom extensions`, aliases && `${aliases} upstream alias paths`].filter(Boolean);
+  const ext = notes.length ? ` (incl. ${notes.join(', ')})` : '';
   console.log(`${family.padEnd(8)} implemented ${String(done).padStart(3)} / total ${String(ops.length).padStart(3)} operations${ext}`);
 }
 console.log(`${'all'.padEnd(8)} implemented ${String(implemented).padStart(3)} / total ${String(operations.length).padStart(3)} operations`);

@@ -12,7 +12,10 @@ export interface SpecOperation {
   method: HttpMethod;
   path: string;
   family: Family;
+  /** A Pipeloom addition to the upstream API (`x-pipeloom-extension`). */
   extension: boolean;
+  /** A second path for a documented operation, where upstream's docs and code disagree (`x-pipeloom-alias`). */
+  alias: boolean;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -39,8 +42,40 @@ export function listOperations(document: OpenApiDocument = loadSpec().document):
       const op = item[method];
       if (!op) continue;
       if (!op.operationId) throw new Error(`${method.toUpperCase()} ${path} has no operationId`);
-      out.push({ operationId: op.operationId, method, path, family, extension: op['x-pipeloom-extension'] === true });
+      out.push({ operationId: op.operationId, method, path, family, extension: op['x-pipeloom-extension'] === true, alias: op['x-pipeloom-alias'] === true });
     }
   }
   return out;
+}
+
+/** Follows a local `#/...` reference. */
+function resolvePointer(document: OpenApiDocument, ref: string): unknown {
+  if (!ref.startsWith('#/')) throw new Error(`only local references are expected in the bundled spec, got ${ref}`);
+  return ref.slice(2).split('/').reduce<unknown>((node, part) => (node as OpenApiDocument)?.[part.replace(/~1/g, '/').replace(/~0/g, '~')], document);
+}
+
+/** Replaces every `$ref` inside `node` by a copy of its target (used on parameters, which are never recursive). */
+function inlineRefs(document: OpenApiDocument, node: unknown, depth = 0): unknown {
+  if (depth > 32) throw new Error('reference chain too deep while inlining parameters');
+  if (Array.isArray(node)) return node.map((n) => inlineRefs(document, n, depth + 1));
+  if (!node || typeof node !== 'object') return node;
+  const obj = node as OpenApiDocument;
+  if (typeof obj.$ref === 'string') return inlineRefs(document, resolvePointer(document, obj.$ref), depth + 1);
+  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, inlineRefs(document, v, depth + 1)]));
+}
+
+/**
+ * The copy of the contract handed to express-openapi-validator (which mutates what it is given).
+ * Parameters are inlined because eov coerces `$ref`'d parameters as arrays (eov #1119); schemas keep their
+ * `$ref`s because some are recursive (PLynx's validation error tree), which eov's dereference mode cannot take.
+ */
+export function validatorDocument(document: OpenApiDocument): OpenApiDocument {
+  const copy = structuredClone(document);
+  for (const item of Object.values<OpenApiDocument>(copy.paths ?? {})) {
+    if (item.parameters) item.parameters = inlineRefs(copy, item.parameters);
+    for (const method of HTTP_METHODS) {
+      if (item[method]?.parameters) item[method].parameters = inlineRefs(copy, item[method].parameters);
+    }
+  }
+  return copy;
 }

@@ -158,6 +158,3413 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/torc-service/workflows/{key}/initialize_jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Work out dependencies and set every job to blocked or ready.
+         * @description Prepares a run. Optionally empties ephemeral user data; adds a `blocks` edge from each producer to each consumer of a file or user data (existing edges are kept); fills each job's `internal` from its resource requirements; resets everything downstream of an uninitialized job; then marks jobs with an unfinished blocker `blocked` and the other runnable ones `ready`. Done, canceled and disabled jobs keep their status. 400 for an archived workflow.
+         */
+        post: operations["initialize_jobs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{key}/process_changed_job_inputs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reset done jobs whose inputs changed since they ran.
+         * @description Recomputes the inputs hash of every done job (command, invocation script, and the revisions of the files and user data it uses) and compares it with the one stored at completion. Changed jobs and everything downstream of them become uninitialized. Unless `dry_run` is set, ephemeral user data is emptied first, so its producers and consumers rerun.
+         */
+        post: operations["process_changed_job_inputs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{key}/missing_user_data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List consumed user data that should exist but is empty.
+         * @description Clients call this before a start: a user data document is listed when a job consumes it, nothing still has to produce it (no producer, or the producer is done), and its `data` is empty.
+         */
+        get: operations["list_missing_user_data"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{key}/required_existing_files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List files that must exist before the workflow runs.
+         * @description Files that some job needs and no job produces. Clients check these paths locally before they start.
+         */
+        get: operations["list_required_existing_files"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{key}/is_complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Report whether the workflow is complete or canceled.
+         * @description Workers poll this. The first call that finds the workflow complete, not canceled and with a completion script configured gets `needs_to_run_completion_script: true` (and records that in the status); later calls get false.
+         */
+        get: operations["is_workflow_complete"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{key}/ready_job_requirements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Sum up what the ready jobs need.
+         * @description Totals the CPUs, GPUs and memory of the ready jobs, with the largest node count and runtime, to size a new allocation.
+         */
+        get: operations["get_ready_job_requirements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{key}/prepare_jobs_for_submission": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hand ready jobs that fit the worker's free resources to the worker.
+         * @description Atomically picks ready or scheduled jobs whose needs fit the free resources in the body (memory, CPUs, GPUs, nodes, time left, and the scheduler pin), sorts them, and packs them greedily until CPUs or memory run out. The chosen jobs become `submitted_pending`, so no other worker gets them. An empty list comes with a `reason`; a canceled workflow hands out nothing.
+         */
+        post: operations["prepare_jobs_for_submission"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{key}/prepare_next_jobs_for_submission": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hand out the next ready jobs without resource checks.
+         * @description Takes the first `limit` ready or scheduled jobs in storage order and marks them `submitted_pending`. A canceled workflow hands out nothing.
+         */
+        post: operations["prepare_next_jobs_for_submission"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{key}/prepare_jobs_for_scheduling": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Collect node requests of ready jobs and mark those jobs scheduled.
+         * @description Every ready job with `schedule_compute_nodes` set becomes `scheduled`, and its request is returned so the caller can allocate nodes (for example with sbatch). Returns an empty list for a canceled workflow.
+         */
+        post: operations["prepare_jobs_for_scheduling"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{key}/auto_tune_resource_requirements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a resource auto-tuning run.
+         * @description For each set of resource requirements keeps one runnable job and disables the others, records the kept jobs in `auto_tune_status`, and enables auto-tuning. Needs process statistics turned on in the config (`compute_node_resource_stats.process`), otherwise 400.
+         */
+        post: operations["auto_tune_resource_requirements"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{key}/process_auto_tune_resource_requirements_results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply what the auto-tuning jobs used to their resource requirements.
+         * @description Sets each sampled set's CPUs, memory and runtime from the last process statistics and result of its job in the current run, posts a `resource_requirements`/`update` event per change, and returns the disabled jobs to uninitialized so the workflow can be restarted. 400 when auto-tuning is not enabled.
+         */
+        post: operations["process_auto_tune_resource_requirements_results"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{key}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Cancel the workflow.
+         * @description Marks the status canceled and, atomically, sets every `submitted` or `submitted_pending` job to `canceled`. Ready and blocked jobs keep their status. Workers notice the flag, stop their processes and complete those jobs as canceled.
+         */
+        put: operations["cancel_workflow"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{key}/reset_status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Clear the workflow's run flags.
+         * @description Clears the cancel flag, the auto-tune state, the scheduled node ids and the completion-script flag. `run_id` is kept. 400 for an archived workflow.
+         */
+        post: operations["reset_workflow_status"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{key}/reset_job_status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set jobs back to uninitialized.
+         * @description Resets every job (disabled ones included) to `uninitialized`, or with `failed_only` only the jobs whose result for the current run has a non-zero return code, together with everything downstream of them. 400 for an archived workflow.
+         */
+        post: operations["reset_job_status"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{key}/collection_names": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List the names of a workflow's collections.
+         * @description The 24 per-workflow collections as `<base>__<workflow key>`: document collections first, then vertex collections, then edge collections.
+         */
+        get: operations["list_collection_names"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{key}/join_by_inbound_edge/{collection}/{edge}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+                /**
+                 * @description Base collection to page through.
+                 * @example results
+                 */
+                collection: "jobs" | "files" | "user_data" | "resource_requirements" | "results" | "compute_nodes" | "compute_node_stats" | "job_process_stats" | "aws_schedulers" | "local_schedulers" | "slurm_schedulers";
+                /**
+                 * @description Edge collection to follow into each base document.
+                 * @example returned
+                 */
+                edge: "blocks" | "needs" | "produces" | "consumes" | "stores" | "requires" | "scheduled_bys" | "returned" | "executed" | "node_used" | "process_used";
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Join a collection with its neighbours through incoming edges.
+         * @description Pages through the base collection (filtered by the body) and, for every incoming edge of each document, returns a row with both documents and the edge. The base document is `to`. `skip` and `limit` page the base collection, not the rows.
+         */
+        post: operations["join_collections_by_inbound_edge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{key}/join_by_outbound_edge/{collection}/{edge}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+                /**
+                 * @description Base collection to page through.
+                 * @example jobs
+                 */
+                collection: "jobs" | "files" | "user_data" | "resource_requirements" | "results" | "compute_nodes" | "compute_node_stats" | "job_process_stats" | "aws_schedulers" | "local_schedulers" | "slurm_schedulers";
+                /**
+                 * @description Edge collection to follow out of each base document.
+                 * @example blocks
+                 */
+                edge: "blocks" | "needs" | "produces" | "consumes" | "stores" | "requires" | "scheduled_bys" | "returned" | "executed" | "node_used" | "process_used";
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Join a collection with its neighbours through outgoing edges.
+         * @description Pages through the base collection (filtered by the body) and, for every outgoing edge of each document, returns a row with both documents and the edge. The base document is `from`. `skip` and `limit` page the base collection, not the rows.
+         */
+        post: operations["join_collections_by_outbound_edge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{key}/dot_graph/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+                /**
+                 * @description Which relations to draw: job to job (`blocks`), jobs and files (`produces`, `needs`), or jobs and user data (`stores`, `consumes`).
+                 * @example job_job_dependencies
+                 */
+                name: "job_job_dependencies" | "job_file_dependencies" | "job_user_data_dependencies";
+            };
+            cookie?: never;
+        };
+        /**
+         * Draw a dependency graph in DOT syntax.
+         * @description Builds a Graphviz DOT text of the chosen relations. Render it with `dot -Tpng`, for example.
+         */
+        get: operations["get_dot_graph"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{key}/latest_event_timestamp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Report the time of the newest event.
+         * @description Lets a watcher remember where it is and later ask only for newer events.
+         */
+        get: operations["get_latest_event_timestamp"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{key}/events_after_timestamp/{timestamp}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+                /**
+                 * @description Milliseconds since the epoch (UTC); only later events are returned.
+                 * @example 1763820700000
+                 */
+                timestamp: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * List events newer than a time.
+         * @description Returns the events whose `timestamp` is strictly greater than the one given, optionally of one category. `skip` is accepted and ignored.
+         */
+        get: operations["get_events_after_timestamp"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/bulk_jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create many jobs in one request.
+         * @description Stores up to 10,000 jobs in request order, exactly as add_job would one by one (relation fields take `_id`s). Split larger workflows into several requests.
+         */
+        post: operations["add_jobs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/job_keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List the keys of all jobs.
+         * @description Returns only the `_key`s, which is much cheaper than listing whole jobs.
+         */
+        get: operations["list_job_keys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/jobs/find_by_status/{status}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The status to look for.
+                 * @example ready
+                 */
+                status: components["schemas"]["job_status"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List jobs with a given status.
+         * @description Pages through the jobs that currently have the status in the path.
+         */
+        get: operations["list_jobs_by_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/jobs/find_by_needs_file/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The file's `_key`.
+                 * @example 41
+                 */
+                key: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * List jobs that need a file.
+         * @description Follows the `needs` edges into the file and returns the jobs at their other end.
+         */
+        get: operations["list_jobs_by_needs_file"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a workflow's jobs.
+         * @description Pages through the jobs of one workflow. `_key`, `name`, `command`, `status`, `cancel_on_blocking_job_failure`, `supports_termination` filter by exact match (ANDed); page with `skip` until `has_more` is false.
+         */
+        get: operations["list_jobs"];
+        put?: never;
+        /**
+         * Create a job.
+         * @description Stores one job, `uninitialized` unless a status is sent. The relation fields take `_id`s of documents of the same workflow and become edges (`blocks`, `needs`, `produces`, `consumes`, `stores`, `requires`, `scheduled_bys`); an unknown `_id` is a 400. Dependencies on files and user data turn into `blocks` edges at initialize_jobs. For many jobs use bulk_jobs.
+         */
+        post: operations["add_job"];
+        /**
+         * Delete every job of a workflow.
+         * @description Empties the workflow's jobs collection, together with the edges that touch its documents.
+         */
+        delete: operations["delete_jobs"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/jobs/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Fetch one job.
+         * @description Returns the job with its current `_rev`.
+         */
+        get: operations["get_job"];
+        /**
+         * Update a job.
+         * @description Send the document as read, with your changes: `_key` must equal the path key and `_rev` must be the current revision, otherwise 400 (missing or mismatched) or 409 (stale, nothing changed). Top-level fields sent replace the stored ones, nested objects are replaced whole, and schema defaults fill fields left out. Relation fields change no edge here; use the edge endpoints for that. To reset a complete job use manage_status_change.
+         */
+        put: operations["modify_job"];
+        post?: never;
+        /**
+         * Delete a job.
+         * @description Removes the job and every edge that touches it. Jobs that it blocked are not updated.
+         */
+        delete: operations["remove_job"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/downstream_jobs/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The job's `_key`.
+                 * @example 95
+                 */
+                key: components["parameters"]["job_key"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List every job downstream of a job.
+         * @description Walks the `blocks` edges from the job, breadth first and transitively, and returns the jobs reached (not the job itself).
+         */
+        get: operations["list_downstream_jobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/jobs/{key}/start_job/{rev}/{run_id}/{compute_node_key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The job's `_key`.
+                 * @example 95
+                 */
+                key: components["parameters"]["job_key"];
+                /**
+                 * @description The job's current `_rev`, as the caller last saw it.
+                 * @example 4
+                 */
+                rev: components["parameters"]["job_rev"];
+                /**
+                 * @description The workflow's current run id (from its status); a different value is rejected.
+                 * @example 1
+                 */
+                run_id: components["parameters"]["run_id"];
+                /**
+                 * @description The compute node running the job (Torc workers send its `_id` here).
+                 * @example compute_nodes__17/7
+                 */
+                compute_node_key: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Record that a worker started a job.
+         * @description Moves a `submitted_pending` job to `submitted`, links the compute node to it with an `executed` edge carrying the run id, and posts a job `start` event. 400 when the job is not `submitted_pending` or `run_id` is not the current run; 409 when `rev` is stale.
+         */
+        put: operations["start_job"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/jobs/{key}/complete_job/{status}/{rev}/{run_id}/{compute_node_key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The job's `_key`.
+                 * @example 95
+                 */
+                key: components["parameters"]["job_key"];
+                /**
+                 * @description The final status to set.
+                 * @example done
+                 */
+                status: "done" | "canceled" | "terminated";
+                /**
+                 * @description The job's current `_rev`, as the caller last saw it.
+                 * @example 4
+                 */
+                rev: components["parameters"]["job_rev"];
+                /**
+                 * @description The workflow's current run id (from its status); a different value is rejected.
+                 * @example 1
+                 */
+                run_id: components["parameters"]["run_id"];
+                /**
+                 * @description The compute node that ran the job (Torc workers send its `_id` here).
+                 * @example compute_nodes__17/7
+                 */
+                compute_node_key: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record that a job finished, with its result.
+         * @description Stores the result and links it to the job, sets the final status and the inputs hash, and posts a job `complete` event. When the job becomes complete its blocked children are updated: a child whose blocker failed (non-zero return code) is canceled if it cancels on blocking failure, and a child with all blockers complete becomes ready. 400 for a status other than done, canceled or terminated; 409 when `rev` is stale.
+         */
+        post: operations["complete_job"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/jobs/{key}/manage_status_change/{status}/{rev}/{run_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The job's `_key`.
+                 * @example 95
+                 */
+                key: components["parameters"]["job_key"];
+                /**
+                 * @description The new status; complete statuses go through complete_job.
+                 * @example uninitialized
+                 */
+                status: "uninitialized" | "blocked" | "ready" | "scheduled" | "submitted_pending" | "submitted" | "disabled";
+                /**
+                 * @description The job's current `_rev`, as the caller last saw it.
+                 * @example 4
+                 */
+                rev: components["parameters"]["job_rev"];
+                /**
+                 * @description The workflow's current run id (from its status); a different value is rejected.
+                 * @example 1
+                 */
+                run_id: components["parameters"]["run_id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change a job's status, with its side effects.
+         * @description Sets the status. Moving a complete job back to `uninitialized` also resets every job downstream of it. Nothing changes if the status is already the one asked for. 400 for a complete status or a `run_id` other than the current run; 409 when `rev` is stale.
+         */
+        put: operations["manage_status_change"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/jobs/{key}/resource_requirements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The job's `_key`.
+                 * @example 95
+                 */
+                key: components["parameters"]["job_key"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Fetch the resource requirements a job uses.
+         * @description Follows the job's `requires` edge. A job without one gets the defaults, named `default` and without `_key`.
+         */
+        get: operations["get_job_resource_requirements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/jobs/{key}/resource_requirements/{rr_key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The job's `_key`.
+                 * @example 95
+                 */
+                key: components["parameters"]["job_key"];
+                /**
+                 * @description `_key` of the resource requirements to use.
+                 * @example 12
+                 */
+                rr_key: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Point a job at other resource requirements.
+         * @description Replaces the job's `requires` edge. The job's cached needs (`internal`) change at the next initialize_jobs.
+         */
+        put: operations["modify_job_resource_requirements"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/jobs/{key}/process_stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The job's `_key`.
+                 * @example 95
+                 */
+                key: components["parameters"]["job_key"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List the process statistics of a job.
+         * @description Follows the `process_used` edges of the job; one entry per run, ordered by `run_id`. A plain array, not a page.
+         */
+        get: operations["get_process_stats_for_job"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/jobs/{key}/user_data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The job's `_key`.
+                 * @example 95
+                 */
+                key: components["parameters"]["job_key"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create user data stored by a job.
+         * @description Stores the user data and a `stores` edge from the job to it in one call.
+         */
+        post: operations["add_job_user_data"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/jobs/{key}/user_data_stores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The job's `_key`.
+                 * @example 95
+                 */
+                key: components["parameters"]["job_key"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List the user data a job stores.
+         * @description Follows the `stores` edges of the job. All of it comes in one page.
+         */
+        get: operations["list_job_user_data_stores"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/jobs/{key}/user_data_consumes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The job's `_key`.
+                 * @example 95
+                 */
+                key: components["parameters"]["job_key"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List the user data a job consumes.
+         * @description Follows the `consumes` edges of the job. All of it comes in one page.
+         */
+        get: operations["list_job_user_data_consumes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a workflow's files.
+         * @description Pages through the files of one workflow. `_key`, `name`, `path` filter by exact match (ANDed); page with `skip` until `has_more` is false.
+         */
+        get: operations["list_files"];
+        put?: never;
+        /**
+         * Create a file.
+         * @description Registers a file that jobs can need or produce. The server never touches the file system; clients report `st_mtime`.
+         */
+        post: operations["add_file"];
+        /**
+         * Delete every file of a workflow.
+         * @description Empties the workflow's files collection, together with the edges that touch its documents.
+         */
+        delete: operations["delete_files"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/files/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Fetch one file.
+         * @description Returns the file with its current `_rev`.
+         */
+        get: operations["get_file"];
+        /**
+         * Update a file.
+         * @description Send the document as read, with your changes: `_key` must equal the path key and `_rev` must be the current revision, otherwise 400 (missing or mismatched) or 409 (stale, nothing changed). Top-level fields sent replace the stored ones, nested objects are replaced whole, and schema defaults fill fields left out. Every update changes `_rev`, which marks the jobs that need the file as changed at the next restart.
+         */
+        put: operations["modify_file"];
+        post?: never;
+        /**
+         * Delete a file.
+         * @description Removes the file and every edge that touches it. The file on disk is not touched.
+         */
+        delete: operations["remove_file"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/files/produced_by_job/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The job's `_key`.
+                 * @example 95
+                 */
+                key: components["parameters"]["job_key"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List the files a job produces.
+         * @description Follows the `produces` edges of the job. Workers check that each of these exists after the job succeeds.
+         */
+        get: operations["list_files_produced_by_job"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/user_data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a workflow's user data.
+         * @description Pages through the user data of one workflow. `_key`, `name`, `is_ephemeral` filter by exact match (ANDed); page with `skip` until `has_more` is false.
+         */
+        get: operations["list_user_data"];
+        put?: never;
+        /**
+         * Create a user data document.
+         * @description Stores a named JSON value. To record which job stores it, use POST /jobs/{key}/user_data or a `stores` edge.
+         */
+        post: operations["add_user_data"];
+        /**
+         * Delete every user data document of a workflow.
+         * @description Empties the workflow's user_data collection, together with the edges that touch its documents.
+         */
+        delete: operations["delete_user_data"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/user_data/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Fetch one user data document.
+         * @description Returns the user data document with its current `_rev`.
+         */
+        get: operations["get_user_data"];
+        /**
+         * Update a user data document.
+         * @description Send the document as read, with your changes: `_key` must equal the path key and `_rev` must be the current revision, otherwise 400 (missing or mismatched) or 409 (stale, nothing changed). Top-level fields sent replace the stored ones, nested objects are replaced whole, and schema defaults fill fields left out. Every update changes `_rev`, so jobs that consume the value count as changed at the next restart.
+         */
+        put: operations["modify_user_data"];
+        post?: never;
+        /**
+         * Delete a user data document.
+         * @description Removes the user data document and every edge that touches it.
+         */
+        delete: operations["remove_user_data"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/resource_requirements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a workflow's resource requirements.
+         * @description Pages through the resource requirements of one workflow. `_key`, `name`, `memory`, `num_cpus`, `num_gpus`, `num_nodes`, `runtime` filter by exact match (ANDed); page with `skip` until `has_more` is false.
+         */
+        get: operations["list_resource_requirements"];
+        put?: never;
+        /**
+         * Create a resource requirements document.
+         * @description Stores a named set of resource needs. A `memory` or `runtime` the server cannot read (for example a duration in months) is a 400.
+         */
+        post: operations["add_resource_requirements"];
+        /**
+         * Delete every resource requirements document of a workflow.
+         * @description Empties the workflow's resource_requirements collection, together with the edges that touch its documents.
+         */
+        delete: operations["delete_resource_requirements"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/resource_requirements/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Fetch one resource requirements document.
+         * @description Returns the resource requirements document with its current `_rev`.
+         */
+        get: operations["get_resource_requirements"];
+        /**
+         * Update a resource requirements document.
+         * @description Send the document as read, with your changes: `_key` must equal the path key and `_rev` must be the current revision, otherwise 400 (missing or mismatched) or 409 (stale, nothing changed). Top-level fields sent replace the stored ones, nested objects are replaced whole, and schema defaults fill fields left out. Jobs keep their cached needs (`internal`) until the next initialize_jobs.
+         */
+        put: operations["modify_resource_requirements"];
+        post?: never;
+        /**
+         * Delete a resource requirements document.
+         * @description Removes the resource requirements document and every edge that touches it.
+         */
+        delete: operations["remove_resource_requirements"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a workflow's results.
+         * @description Pages through the results of one workflow. `_key`, `job_key`, `run_id`, `return_code`, `status` filter by exact match (ANDed); page with `skip` until `has_more` is false.
+         */
+        get: operations["list_results"];
+        put?: never;
+        /**
+         * Create a result.
+         * @description Stores a result document by itself. Workers normally send results through complete_job, which also links them to the job.
+         */
+        post: operations["add_result"];
+        /**
+         * Delete every result of a workflow.
+         * @description Empties the workflow's results collection, together with the edges that touch its documents.
+         */
+        delete: operations["delete_results"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/results/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Fetch one result.
+         * @description Returns the result with its current `_rev`.
+         */
+        get: operations["get_result"];
+        /**
+         * Update a result.
+         * @description Send the document as read, with your changes: `_key` must equal the path key and `_rev` must be the current revision, otherwise 400 (missing or mismatched) or 409 (stale, nothing changed). Top-level fields sent replace the stored ones, nested objects are replaced whole, and schema defaults fill fields left out.
+         */
+        put: operations["modify_result"];
+        post?: never;
+        /**
+         * Delete a result.
+         * @description Removes the result and every edge that touches it.
+         */
+        delete: operations["remove_result"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/results/find_by_job/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The job's `_key`.
+                 * @example 95
+                 */
+                key: components["parameters"]["job_key"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Fetch a job's result for the current run.
+         * @description Returns the job's result whose `run_id` is the workflow's current run; 404 when the job has none yet.
+         */
+        get: operations["get_latest_job_result"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a workflow's events.
+         * @description Pages through the events of one workflow. `_key`, `category` filter by exact match (ANDed); page with `skip` until `has_more` is false.
+         */
+        get: operations["list_events"];
+        put?: never;
+        /**
+         * Create a event.
+         * @description Stores any JSON object as an event. The server stamps it with the current time in `timestamp` (milliseconds), replacing a value sent.
+         */
+        post: operations["add_event"];
+        /**
+         * Delete every event of a workflow.
+         * @description Empties the workflow's events collection, together with the edges that touch its documents.
+         */
+        delete: operations["delete_events"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/events/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Fetch one event.
+         * @description Returns the event with its current `_rev`.
+         */
+        get: operations["get_event"];
+        /**
+         * Update a event.
+         * @description Send the document as read, with your changes: `_key` must equal the path key and `_rev` must be the current revision, otherwise 400 (missing or mismatched) or 409 (stale, nothing changed). Top-level fields sent replace the stored ones, nested objects are replaced whole, and schema defaults fill fields left out.
+         */
+        put: operations["modify_event"];
+        post?: never;
+        /**
+         * Delete a event.
+         * @description Removes the event and every edge that touches it.
+         */
+        delete: operations["remove_event"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/compute_nodes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a workflow's compute nodes.
+         * @description Pages through the compute nodes of one workflow. `_key`, `hostname`, `is_active` filter by exact match (ANDed); page with `skip` until `has_more` is false.
+         */
+        get: operations["list_compute_nodes"];
+        put?: never;
+        /**
+         * Create a compute node.
+         * @description A worker registers itself here when it starts; its `_id` is what start_job and complete_job receive afterwards.
+         */
+        post: operations["add_compute_node"];
+        /**
+         * Delete every compute node of a workflow.
+         * @description Empties the workflow's compute_nodes collection, together with the edges that touch its documents.
+         */
+        delete: operations["delete_compute_nodes"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/compute_nodes/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Fetch one compute node.
+         * @description Returns the compute node with its current `_rev`.
+         */
+        get: operations["get_compute_node"];
+        /**
+         * Update a compute node.
+         * @description Send the document as read, with your changes: `_key` must equal the path key and `_rev` must be the current revision, otherwise 400 (missing or mismatched) or 409 (stale, nothing changed). Top-level fields sent replace the stored ones, nested objects are replaced whole, and schema defaults fill fields left out. Workers use this to mark themselves inactive and record how long they ran.
+         */
+        put: operations["modify_compute_node"];
+        post?: never;
+        /**
+         * Delete a compute node.
+         * @description Removes the compute node and every edge that touches it.
+         */
+        delete: operations["remove_compute_node"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/compute_node_stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a workflow's compute node statistics.
+         * @description Pages through the compute node statistics of one workflow. `_key`, `hostname` filter by exact match (ANDed); page with `skip` until `has_more` is false.
+         */
+        get: operations["list_compute_node_stats"];
+        put?: never;
+        /**
+         * Create a compute node statistics document.
+         * @description Stores the resource statistics a worker gathered; workers link it to themselves with a `node_used` edge.
+         */
+        post: operations["add_compute_node_stats"];
+        /**
+         * Delete every compute node statistics document of a workflow.
+         * @description Empties the workflow's compute_node_stats collection, together with the edges that touch its documents.
+         */
+        delete: operations["delete_compute_node_stats"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/compute_node_stats/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Fetch one compute node statistics document.
+         * @description Returns the compute node statistics document with its current `_rev`.
+         */
+        get: operations["get_compute_node_stats"];
+        /**
+         * Update a compute node statistics document.
+         * @description Send the document as read, with your changes: `_key` must equal the path key and `_rev` must be the current revision, otherwise 400 (missing or mismatched) or 409 (stale, nothing changed). Top-level fields sent replace the stored ones, nested objects are replaced whole, and schema defaults fill fields left out.
+         */
+        put: operations["modify_compute_node_stats"];
+        post?: never;
+        /**
+         * Delete a compute node statistics document.
+         * @description Removes the compute node statistics document and every edge that touches it.
+         */
+        delete: operations["remove_compute_node_stats"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/job_process_stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a workflow's job process statistics.
+         * @description Pages through the job process statistics of one workflow. `_key`, `job_key`, `run_id` filter by exact match (ANDed); page with `skip` until `has_more` is false.
+         */
+        get: operations["list_job_process_stats"];
+        put?: never;
+        /**
+         * Create a job process statistics document.
+         * @description Stores what one job process used during one run; workers link it to the job with a `process_used` edge. Auto-tuning reads these.
+         */
+        post: operations["add_job_process_stats"];
+        /**
+         * Delete every job process statistics document of a workflow.
+         * @description Empties the workflow's job_process_stats collection, together with the edges that touch its documents.
+         */
+        delete: operations["delete_job_process_stats"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/job_process_stats/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Fetch one job process statistics document.
+         * @description Returns the job process statistics document with its current `_rev`.
+         */
+        get: operations["get_job_process_stats"];
+        /**
+         * Update a job process statistics document.
+         * @description Send the document as read, with your changes: `_key` must equal the path key and `_rev` must be the current revision, otherwise 400 (missing or mismatched) or 409 (stale, nothing changed). Top-level fields sent replace the stored ones, nested objects are replaced whole, and schema defaults fill fields left out.
+         */
+        put: operations["modify_job_process_stats"];
+        post?: never;
+        /**
+         * Delete a job process statistics document.
+         * @description Removes the job process statistics document and every edge that touches it.
+         */
+        delete: operations["remove_job_process_stats"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/aws_schedulers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a workflow's AWS scheduler configurations.
+         * @description Pages through the AWS scheduler configurations of one workflow. `_key`, `name` filter by exact match (ANDed); page with `skip` until `has_more` is false.
+         */
+        get: operations["list_aws_schedulers"];
+        put?: never;
+        /**
+         * Create a AWS scheduler configuration.
+         * @description Stores an AWS scheduler configuration that jobs can be pinned to with a `scheduled_bys` edge.
+         */
+        post: operations["add_aws_scheduler"];
+        /**
+         * Delete every AWS scheduler configuration of a workflow.
+         * @description Empties the workflow's aws_schedulers collection, together with the edges that touch its documents.
+         */
+        delete: operations["delete_aws_schedulers"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/aws_schedulers/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Fetch one AWS scheduler configuration.
+         * @description Returns the AWS scheduler configuration with its current `_rev`.
+         */
+        get: operations["get_aws_scheduler"];
+        /**
+         * Update a AWS scheduler configuration.
+         * @description Send the document as read, with your changes: `_key` must equal the path key and `_rev` must be the current revision, otherwise 400 (missing or mismatched) or 409 (stale, nothing changed). Top-level fields sent replace the stored ones, nested objects are replaced whole, and schema defaults fill fields left out.
+         */
+        put: operations["modify_aws_scheduler"];
+        post?: never;
+        /**
+         * Delete a AWS scheduler configuration.
+         * @description Removes the AWS scheduler configuration and every edge that touches it.
+         */
+        delete: operations["remove_aws_scheduler"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/local_schedulers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a workflow's local scheduler configurations.
+         * @description Pages through the local scheduler configurations of one workflow. `_key`, `memory`, `num_cpus` filter by exact match (ANDed); page with `skip` until `has_more` is false.
+         */
+        get: operations["list_local_schedulers"];
+        put?: never;
+        /**
+         * Create a local scheduler configuration.
+         * @description Stores a configuration for workers on the local machine; `name` defaults to `default`.
+         */
+        post: operations["add_local_scheduler"];
+        /**
+         * Delete every local scheduler configuration of a workflow.
+         * @description Empties the workflow's local_schedulers collection, together with the edges that touch its documents.
+         */
+        delete: operations["delete_local_schedulers"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/local_schedulers/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Fetch one local scheduler configuration.
+         * @description Returns the local scheduler configuration with its current `_rev`.
+         */
+        get: operations["get_local_scheduler"];
+        /**
+         * Update a local scheduler configuration.
+         * @description Send the document as read, with your changes: `_key` must equal the path key and `_rev` must be the current revision, otherwise 400 (missing or mismatched) or 409 (stale, nothing changed). Top-level fields sent replace the stored ones, nested objects are replaced whole, and schema defaults fill fields left out.
+         */
+        put: operations["modify_local_scheduler"];
+        post?: never;
+        /**
+         * Delete a local scheduler configuration.
+         * @description Removes the local scheduler configuration and every edge that touches it.
+         */
+        delete: operations["remove_local_scheduler"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/slurm_schedulers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a workflow's Slurm scheduler configurations.
+         * @description Pages through the Slurm scheduler configurations of one workflow. `_key`, `name`, `account`, `gres`, `mem`, `nodes`, `partition`, `qos`, `tmp`, `walltime` filter by exact match (ANDed); page with `skip` until `has_more` is false.
+         */
+        get: operations["list_slurm_schedulers"];
+        put?: never;
+        /**
+         * Create a Slurm scheduler configuration.
+         * @description Stores the `sbatch` settings used to allocate nodes for workers; `account` and `nodes` are required.
+         */
+        post: operations["add_slurm_scheduler"];
+        /**
+         * Delete every Slurm scheduler configuration of a workflow.
+         * @description Empties the workflow's slurm_schedulers collection, together with the edges that touch its documents.
+         */
+        delete: operations["delete_slurm_schedulers"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/slurm_schedulers/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Fetch one Slurm scheduler configuration.
+         * @description Returns the Slurm scheduler configuration with its current `_rev`.
+         */
+        get: operations["get_slurm_scheduler"];
+        /**
+         * Update a Slurm scheduler configuration.
+         * @description Send the document as read, with your changes: `_key` must equal the path key and `_rev` must be the current revision, otherwise 400 (missing or mismatched) or 409 (stale, nothing changed). Top-level fields sent replace the stored ones, nested objects are replaced whole, and schema defaults fill fields left out.
+         */
+        put: operations["modify_slurm_scheduler"];
+        post?: never;
+        /**
+         * Delete a Slurm scheduler configuration.
+         * @description Removes the Slurm scheduler configuration and every edge that touches it.
+         */
+        delete: operations["remove_slurm_scheduler"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/scheduled_compute_nodes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a workflow's scheduled compute nodes.
+         * @description Pages through the scheduled compute nodes of one workflow. `_key`, `scheduler_id`, `scheduler_config_id`, `status` filter by exact match (ANDed); page with `skip` until `has_more` is false.
+         */
+        get: operations["list_scheduled_compute_nodes"];
+        put?: never;
+        /**
+         * Create a scheduled compute node.
+         * @description Records an allocation request before it is submitted to the scheduler; clients then update its status and scheduler id.
+         */
+        post: operations["add_scheduled_compute_node"];
+        /**
+         * Delete every scheduled compute node of a workflow.
+         * @description Empties the workflow's scheduled_compute_nodes collection, together with the edges that touch its documents.
+         */
+        delete: operations["delete_scheduled_compute_nodes"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/scheduled_compute_nodes/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Fetch one scheduled compute node.
+         * @description Returns the scheduled compute node with its current `_rev`.
+         */
+        get: operations["get_scheduled_compute_node"];
+        /**
+         * Update a scheduled compute node.
+         * @description Send the document as read, with your changes: `_key` must equal the path key and `_rev` must be the current revision, otherwise 400 (missing or mismatched) or 409 (stale, nothing changed). Top-level fields sent replace the stored ones, nested objects are replaced whole, and schema defaults fill fields left out.
+         */
+        put: operations["modify_scheduled_compute_node"];
+        post?: never;
+        /**
+         * Delete a scheduled compute node.
+         * @description Removes the scheduled compute node and every edge that touches it.
+         */
+        delete: operations["remove_scheduled_compute_node"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/edges/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description Base name of the edge collection (without the `__<workflow key>` suffix).
+                 * @example blocks
+                 */
+                name: components["parameters"]["edge_name"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List the edges of one edge collection.
+         * @description Pages through the edges of the named relation in storage order.
+         */
+        get: operations["list_edges"];
+        put?: never;
+        /**
+         * Create an edge.
+         * @description Links two documents of the workflow by their `_id`s. Edges cannot be updated; delete and create instead.
+         */
+        post: operations["add_edge"];
+        /**
+         * Delete every edge of one edge collection.
+         * @description Empties the named edge collection; the documents it linked stay.
+         */
+        delete: operations["delete_edges"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/edges/{name}/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description Base name of the edge collection (without the `__<workflow key>` suffix).
+                 * @example blocks
+                 */
+                name: components["parameters"]["edge_name"];
+                /**
+                 * @description The edge's `_key`.
+                 * @example 500
+                 */
+                key: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Fetch one edge.
+         * @description Returns the edge with its endpoints and data.
+         */
+        get: operations["get_edge"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete one edge.
+         * @description Removes the edge; the documents it linked stay.
+         */
+        delete: operations["remove_edge"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/job_specifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List the jobs of a workflow in specification form.
+         * @description Pages through the jobs with their relations written as names, as they would appear in a workflow specification.
+         */
+        get: operations["list_job_specifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{workflow}/job_specifications/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The job's `_key`.
+                 * @example 95
+                 */
+                key: components["parameters"]["job_key"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Fetch one job in specification form.
+         * @description The job with its files, user data, resource requirements, scheduler and blockers given by name.
+         */
+        get: operations["get_job_specification"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflow_specifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a whole workflow from one specification.
+         * @description Creates the workflow with its config and status, then its files, schedulers, resource requirements, user data and jobs in list order, turning name references into edges. Every referenced name must exist in the specification (400 otherwise), and `blocked_by` may only name jobs listed earlier. A taken `key` is a 400 as well.
+         */
+        post: operations["add_workflow_specification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflow_specifications/example": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Fetch an example specification.
+         * @description A small fixed specification to copy from: two jobs, their files and two sets of resource requirements.
+         */
+        get: operations["get_workflow_specification_example"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflow_specifications/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Fetch an empty specification with the default config.
+         * @description Every top-level list empty and the config filled with its defaults; a starting point for a new specification.
+         */
+        get: operations["get_workflow_specification_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflow_specifications/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Export a workflow as a specification.
+         * @description Rebuilds a specification from the stored workflow: jobs refer to the other documents by name (resource requirements `default` when a job has none), and files, user data, resource requirements and schedulers are the stored documents.
+         */
+        get: operations["get_workflow_specification"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plynx/api/v0/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Exchange credentials for an access and a refresh token.
+         * @description Starts a session. Send HTTP Basic credentials: a user name and password, or a refresh token as the user name with an empty password to renew a pair. The access token is short-lived (ten minutes); the refresh token does not expire. Either token can then be sent as the Basic user name on every other route. In single-user mode the user is `default` with an empty password.
+         */
+        get: operations["plynx_get_token"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plynx/api/v0/search_graphs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Search graphs.
+         * @description Pages through graphs, newest first by default. `search` mixes free text (matched against title and description) with `key:value` filters: `author:<username>`, `order:<field>` and `desc:<bool>`. Unknown body keys are rejected. An empty body uses every default.
+         */
+        post: operations["plynx_search_graphs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plynx/api/v0/graphs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply a sequence of actions to a graph.
+         * @description Runs the listed actions, in order, on the graph sent in the body; this is how graphs are saved, executed, validated, laid out, upgraded, cancelled, cloned and turned into python code. The server sets the graph's `author` to the caller. If a stored graph with the same `_id` belongs to someone else, only VALIDATE, REARRANGE, UPGRADE_NODES, GENERATE_CODE and CLONE are allowed (403 otherwise). The first action that cannot run stops the sequence: an unknown action is a 400, an action the graph's status does not allow (SAVE, APPROVE or VALIDATE of a graph that is not CREATED, CANCEL of a graph that is not RUNNING or FAILED_WAITING) is a 409. A graph that fails validation is not an error: the answer is a 200 with status `VALIDATION_FAILED` and the error tree. Send the actions as `actions` (what PLynx's code reads) or as `action` (what its docs show); when both are present `actions` is used.
+         */
+        post: operations["plynx_post_graph"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plynx/api/v0/graphs/{graph_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Fetch one graph.
+         * @description Returns the stored graph, with every node's `node_status` refreshed from the operation it was made from, plus the file types the server knows. The id `new` answers a default empty graph with a fresh `_id` that is not stored until it is saved through POST /graphs.
+         */
+        get: operations["plynx_get_graph"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plynx/api/v0/graphs/{graph_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The graph's `_id` (24 hexadecimal digits). An id that is malformed or unknown gives a 404.
+                 * @example 65f2c0de9a1b4c0012ab1001
+                 */
+                graph_id: components["parameters"]["PlynxGraphId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Validate a stored graph and queue it for execution.
+         * @description Same as the APPROVE action on the stored graph: if it validates, its status becomes READY and it is saved, after which the master runs it. No body. Only the author may approve, and only a CREATED graph.
+         */
+        post: operations["plynx_approve_graph"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plynx/api/v0/graphs/{graph_id}/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The graph's `_id` (24 hexadecimal digits). An id that is malformed or unknown gives a 404.
+                 * @example 65f2c0de9a1b4c0012ab1001
+                 */
+                graph_id: components["parameters"]["PlynxGraphId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check a stored graph without changing it.
+         * @description Same as the VALIDATE action on the stored graph: reports missing title, description, nodes or inputs and deprecated operations. Nothing is saved; anyone may validate. Like APPROVE it expects a CREATED graph.
+         */
+        post: operations["plynx_validate_graph"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plynx/api/v0/graphs/{graph_id}/rearrange": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The graph's `_id` (24 hexadecimal digits). An id that is malformed or unknown gives a 404.
+                 * @example 65f2c0de9a1b4c0012ab1001
+                 */
+                graph_id: components["parameters"]["PlynxGraphId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Compute a tidy layout for a stored graph.
+         * @description Same as the REARRANGE action: places nodes in columns by their distance from the graph's outputs and answers the graph with new `x`/`y`. On its own this does not save the layout (post REARRANGE then SAVE to /graphs for that). Anyone may call it. A graph without nodes cannot be laid out (400).
+         */
+        post: operations["plynx_rearrange_graph"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plynx/api/v0/graphs/{graph_id}/upgrade_nodes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The graph's `_id` (24 hexadecimal digits). An id that is malformed or unknown gives a 404.
+                 * @example 65f2c0de9a1b4c0012ab1001
+                 */
+                graph_id: components["parameters"]["PlynxGraphId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Swap deprecated operations in a stored graph for their successors.
+         * @description Same as the UPGRADE_NODES action: every node whose operation is no longer READY and names a successor is replaced by the newest successor, keeping its position, its description, the links that still fit and the values of exposed parameters. Answers the upgraded graph and `upgraded_nodes_count`; on its own this does not save. Anyone may call it.
+         */
+        post: operations["plynx_upgrade_graph_nodes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plynx/api/v0/graphs/{graph_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The graph's `_id` (24 hexadecimal digits). An id that is malformed or unknown gives a 404.
+                 * @example 65f2c0de9a1b4c0012ab1001
+                 */
+                graph_id: components["parameters"]["PlynxGraphId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop a running graph.
+         * @description Same as the CANCEL action: records a cancellation that the master applies within about a second (the graph and its queued or running nodes become CANCELED). Only the author may cancel, and only a graph that is RUNNING or FAILED_WAITING. The answer comes before the cancellation has taken effect.
+         */
+        post: operations["plynx_cancel_graph"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plynx/api/v0/graphs/{graph_id}/generate_code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The graph's `_id` (24 hexadecimal digits). An id that is malformed or unknown gives a 404.
+                 * @example 65f2c0de9a1b4c0012ab1001
+                 */
+                graph_id: components["parameters"]["PlynxGraphId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Produce python code that rebuilds a stored graph.
+         * @description Same as the GENERATE_CODE action: answers, in `code`, a script for PLynx's python client that declares the graph's operations and files, wires them as in the graph and approves the result. Only exposed parameters (those with a widget) appear. Anyone may call it. A graph without nodes gives a 400.
+         */
+        post: operations["plynx_generate_graph_code"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plynx/api/v0/graphs/{graph_id}/clone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The graph's `_id` (24 hexadecimal digits). An id that is malformed or unknown gives a 404.
+                 * @example 65f2c0de9a1b4c0012ab1001
+                 */
+                graph_id: components["parameters"]["PlynxGraphId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Copy a stored graph into a new editable graph.
+         * @description Same as the CLONE action: saves a copy owned by the caller with a new `_id` and status CREATED; nodes that are not static files go back to CREATED and lose their produced resources. Anyone may clone any graph. The answer's `graph` is the copy and `new_graph_id` its id.
+         */
+        post: operations["plynx_clone_graph"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plynx/api/v0/graphs/{graph_id}/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The graph's `_id` (24 hexadecimal digits). An id that is malformed or unknown gives a 404.
+                 * @example 65f2c0de9a1b4c0012ab1001
+                 */
+                graph_id: components["parameters"]["PlynxGraphId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change some fields of a stored graph.
+         * @description Merges the body into the stored graph: objects are merged key by key, lists (such as `nodes`) are replaced whole. Only the author may update, and only while the graph is CREATED (409 after approval). The merged graph is saved and returned.
+         */
+        patch: operations["plynx_update_graph"];
+        trace?: never;
+    };
+    "/plynx/api/v0/graphs/{graph_id}/nodes/list_nodes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The graph's `_id` (24 hexadecimal digits). An id that is malformed or unknown gives a 404.
+                 * @example 65f2c0de9a1b4c0012ab1001
+                 */
+                graph_id: components["parameters"]["PlynxGraphId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List the nodes of a stored graph.
+         * @description Answers the graph's nodes as stored. Like every graph editing route it is limited to the graph's author (403 for others).
+         */
+        get: operations["plynx_list_graph_nodes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plynx/api/v0/graphs/{graph_id}/nodes/insert_node": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The graph's `_id` (24 hexadecimal digits). An id that is malformed or unknown gives a 404.
+                 * @example 65f2c0de9a1b4c0012ab1001
+                 */
+                graph_id: components["parameters"]["PlynxGraphId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add an operation or file to a stored graph.
+         * @description Copies the operation or file `node_id` from the node library into the graph at (`x`, `y`) under a new per-graph `_id` (its `parent_node` is `node_id`), saves the graph and answers the inserted node. Author only. 404 if the graph or the library node does not exist.
+         */
+        post: operations["plynx_insert_graph_node"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plynx/api/v0/graphs/{graph_id}/nodes/remove_node": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The graph's `_id` (24 hexadecimal digits). An id that is malformed or unknown gives a 404.
+                 * @example 65f2c0de9a1b4c0012ab1001
+                 */
+                graph_id: components["parameters"]["PlynxGraphId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove a node from a stored graph.
+         * @description Deletes the node with per-graph id `node_id` and every link that reads from it, then saves the graph. Author only. 404 if the graph or the node does not exist.
+         */
+        post: operations["plynx_remove_graph_node"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plynx/api/v0/graphs/{graph_id}/nodes/create_link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The graph's `_id` (24 hexadecimal digits). An id that is malformed or unknown gives a 404.
+                 * @example 65f2c0de9a1b4c0012ab1001
+                 */
+                graph_id: components["parameters"]["PlynxGraphId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Connect an output of one node to an input of another.
+         * @description Adds a link from output `from.resource` of node `from.node_id` to input `to.resource` of node `to.node_id` (per-graph ids) and saves the graph. Author only. 400 if the file types do not fit (the output's type must be listed by the input, or the input takes any `file`), if the input is full, if the link already exists or if the two ends are the same node; 404 if a node, input or output is unknown.
+         */
+        post: operations["plynx_create_graph_link"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plynx/api/v0/graphs/{graph_id}/nodes/remove_link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The graph's `_id` (24 hexadecimal digits). An id that is malformed or unknown gives a 404.
+                 * @example 65f2c0de9a1b4c0012ab1001
+                 */
+                graph_id: components["parameters"]["PlynxGraphId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Disconnect an output from an input.
+         * @description Removes the link described like in create_link and saves the graph. Author only. 404 if a node, input or output is unknown or there is no such link.
+         */
+        post: operations["plynx_remove_graph_link"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plynx/api/v0/graphs/{graph_id}/nodes/change_parameter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The graph's `_id` (24 hexadecimal digits). An id that is malformed or unknown gives a 404.
+                 * @example 65f2c0de9a1b4c0012ab1001
+                 */
+                graph_id: components["parameters"]["PlynxGraphId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a parameter of a node in a stored graph.
+         * @description Sets parameter `parameter_name` of node `node_id` (per-graph id) to `parameter_value`, converted to the parameter's type, and saves the graph. A name the node does not have changes nothing and still succeeds, as upstream. Author only. 400 if the name or the value is missing or the value does not fit the type; 404 if the graph or node does not exist.
+         */
+        post: operations["plynx_change_graph_parameter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plynx/api/v0/search_nodes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Search operations and files.
+         * @description Pages through the node library (operations and files), newest first; `sort:starred` in `search` puts starred nodes first and `author:<username>` filters by author, the rest is free text. Unknown body keys are rejected. An empty body uses every default.
+         */
+        post: operations["plynx_search_nodes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plynx/api/v0/nodes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply an action to an operation or file.
+         * @description Saves, approves, validates, deprecates or previews the node sent in the body. The server sets `author` to the caller and `starred` to false. Only VALIDATE and PREVIEW_CMD are open to everyone; the other actions need the caller to be the author of the stored node (403). SAVE and APPROVE need a CREATED node (files may always be saved), DEPRECATE and MANDATORY_DEPRECATE need one that is not CREATED; otherwise 409. PLynx takes a single `action` string; Pipeloom also accepts a list, in `action` or in `actions`, and runs it in order, stopping at the first failure.
+         */
+        post: operations["plynx_post_node"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plynx/api/v0/nodes/{node_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Fetch one operation or file, or a blank template.
+         * @description Returns a node of the library with the file types the server knows. When `node_id` is the name of a base node (`bash_jinja2`, `python`, `file`) the answer is a fresh, unsaved template of that kind with its default parameters and logs.
+         */
+        get: operations["plynx_get_node"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plynx/api/v0/upload_file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Upload a file and create a File node for it (PUT form).
+         * @description Identical to the POST form of upload_file; PLynx accepts both methods.
+         */
+        put: operations["plynx_upload_file_put"];
+        /**
+         * Upload a file and create a File node for it.
+         * @description Stores the uploaded bytes as a new resource and saves a READY File node (owned by the caller) whose single output `out` points at it. `file_type` must be one of the server's file types (400 otherwise). Large data is better kept in external storage and fetched by an operation.
+         */
+        post: operations["plynx_upload_file"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plynx/api/v0/resources/{resource_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The resource's id, as found in an output's or input value's `resource_id`.
+                 * @example 3f6c2a1e-d9b4-11ee-9c1a-0242ac120002
+                 */
+                resource_id: components["parameters"]["PlynxResourceId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Download a resource or an HTML preview of it.
+         * @description The path PLynx's docs give. Without `preview` the stored bytes are answered as they are; with `preview=true` and a `file_type` the answer is a small HTML fragment suited to that type (a table for csv and tsv, an image tag for images, the first megabyte as text otherwise). Prefer previews: whole resources are streamed through this server. Same behaviour as /resource/{resource_id}.
+         */
+        get: operations["plynx_get_resource"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plynx/api/v0/resource/{resource_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The resource's id, as found in an output's or input value's `resource_id`.
+                 * @example 3f6c2a1e-d9b4-11ee-9c1a-0242ac120002
+                 */
+                resource_id: components["parameters"]["PlynxResourceId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Download a resource or an HTML preview of it (the path PLynx's UI uses).
+         * @description The path PLynx's code and UI actually serve; behaves exactly like /resources/{resource_id}. As upstream, it needs no credentials, so that browsers can load images and previews by URL; credentials that are sent must still be valid.
+         */
+        get: operations["plynx_get_resource_singular"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plynx/api/v0/master_state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Show what the master and its workers are doing.
+         * @description Answers the latest snapshot the master stores (it writes one every ten seconds): each worker, the graph and node it is running, and how many jobs it finished since the previous snapshot. `master_state` is null until a master has reported.
+         */
+        get: operations["plynx_get_master_state"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/experiment/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List experiments.
+         * @description Every experiment that has been registered and not deleted, in registration order.
+         */
+        get: operations["dioptra_get_experiment_resource"];
+        put?: never;
+        /**
+         * Register an experiment.
+         * @description Takes a form with the experiment's `name`. The name is stored in slug form (lower case, trimmed, spaces turned into hyphens), and the new experiment gets the next free integer id.
+         */
+        post: operations["dioptra_post_experiment_resource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/experiment/{experimentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Integer id of the experiment.
+                 * @example 3
+                 */
+                experimentId: components["parameters"]["DioptraExperimentId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Fetch an experiment by id.
+         * @description Looks up one current experiment by its integer id; deleted experiments are not found.
+         */
+        get: operations["dioptra_get_experiment_id_resource"];
+        /**
+         * Rename an experiment by id.
+         * @description Sets a new name from a JSON body and refreshes `lastModified`. Unlike registration, the new name is stored exactly as sent (no slug form).
+         */
+        put: operations["dioptra_put_experiment_id_resource"];
+        post?: never;
+        /**
+         * Delete an experiment by id.
+         * @description Marks the experiment as deleted; its jobs are kept. As in Dioptra, an unknown id is not an error: the answer is still 200, with an empty `id` list.
+         */
+        delete: operations["dioptra_delete_experiment_id_resource"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/experiment/name/{experimentName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The experiment's name, matched exactly as stored.
+                 * @example mnist-baseline
+                 */
+                experimentName: components["parameters"]["DioptraExperimentName"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Fetch an experiment by name.
+         * @description Looks up one current experiment by its exact stored name (the name is not slugified here).
+         */
+        get: operations["dioptra_get_experiment_name_resource"];
+        /**
+         * Rename an experiment by name.
+         * @description Same as renaming by id, with the experiment picked by its exact current name.
+         */
+        put: operations["dioptra_put_experiment_name_resource"];
+        post?: never;
+        /**
+         * Delete an experiment by name.
+         * @description Marks the named experiment as deleted and answers with its id. An unknown name gives 200 with an empty `id` list, as in Dioptra.
+         */
+        delete: operations["dioptra_delete_experiment_name_resource"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/job/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List jobs.
+         * @description Every job ever submitted, whatever its status; there is no filtering or paging.
+         */
+        get: operations["dioptra_get_job_resource"];
+        put?: never;
+        /**
+         * Submit a job with its workflow archive.
+         * @description A multipart form naming the experiment, the queue and the MLproject entry point, with the workflow archive attached as `workflow`. Experiment and queue names are slugified before lookup. The archive is stored, the job is put on the queue and answered with status `queued` and no MLflow run yet. A form that fails validation, names an unknown experiment or queue, or attaches a file with another extension gets 400; a locked queue gets 409.
+         */
+        post: operations["dioptra_post_job_resource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/job/{jobId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The job's UUID, as returned in `jobId`.
+                 * @example 4fbc1a3e-6f0d-4b1c-9d55-2a9e0c7d8e31
+                 */
+                jobId: components["parameters"]["DioptraJobId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Fetch a job by id.
+         * @description One job with its current status and, once it has started, its MLflow run id.
+         */
+        get: operations["dioptra_get_job_id_resource"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/queue/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List queues that accept jobs.
+         * @description Current queues that are not locked; a locked queue is left out until it is unlocked.
+         */
+        get: operations["dioptra_get_queue_resource"];
+        put?: never;
+        /**
+         * Register a queue.
+         * @description Takes a form with the queue's `name`, stored in slug form (lower case, trimmed, spaces turned into hyphens). Ids count up from 1 and are never reused, not even after a delete.
+         */
+        post: operations["dioptra_post_queue_resource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/queue/{queueId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Integer id of the queue.
+                 * @example 1
+                 */
+                queueId: components["parameters"]["DioptraQueueId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Fetch a queue by id.
+         * @description Finds a current queue whether or not it is locked; deleted queues are not found.
+         */
+        get: operations["dioptra_get_queue_id_resource"];
+        /**
+         * Rename a queue by id.
+         * @description Sets a new name from a JSON body, stored exactly as sent, and refreshes `lastModified`. Locked queues can be renamed. Workers listen on queue names, so they must be pointed at the new name.
+         */
+        put: operations["dioptra_put_queue_id_resource"];
+        post?: never;
+        /**
+         * Delete a queue by id.
+         * @description Marks the queue as deleted, locked or not; jobs already queued on it are not withdrawn. An unknown id gives 200 with an empty `id` list, as in Dioptra.
+         */
+        delete: operations["dioptra_delete_queue_id_resource"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/queue/{queueId}/lock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Integer id of the queue.
+                 * @example 1
+                 */
+                queueId: components["parameters"]["DioptraQueueId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Lock a queue by id.
+         * @description A locked queue drops out of the queue list and refuses new jobs (409 on submission); jobs already waiting on it still run. Locking a locked queue changes nothing and answers with an empty `id` list.
+         */
+        put: operations["dioptra_put_queue_id_lock_resource"];
+        post?: never;
+        /**
+         * Unlock a queue by id.
+         * @description Lifts the lock so the queue is listed and takes jobs again. Unlocking a queue that is not locked changes nothing and answers with an empty `id` list.
+         */
+        delete: operations["dioptra_delete_queue_id_lock_resource"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/queue/name/{queueName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The queue's name, matched exactly as stored.
+                 * @example tensorflow_cpu
+                 */
+                queueName: components["parameters"]["DioptraQueueName"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Fetch a queue by name.
+         * @description Finds a current queue, locked or not, by its exact stored name.
+         */
+        get: operations["dioptra_get_queue_name_resource"];
+        /**
+         * Rename a queue by name.
+         * @description Same as renaming by id, with the queue picked by its exact current name.
+         */
+        put: operations["dioptra_put_queue_name_resource"];
+        post?: never;
+        /**
+         * Delete a queue by name.
+         * @description Marks the named queue as deleted and answers with its id. An unknown name gives 200 with an empty `id` list, as in Dioptra.
+         */
+        delete: operations["dioptra_delete_queue_name_resource"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/queue/name/{queueName}/lock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The queue's name, matched exactly as stored.
+                 * @example tensorflow_cpu
+                 */
+                queueName: components["parameters"]["DioptraQueueName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Lock a queue by name.
+         * @description Same as locking by id, but the answer lists the queue's name instead of its id (empty when the queue was already locked).
+         */
+        put: operations["dioptra_put_queue_name_lock_resource"];
+        post?: never;
+        /**
+         * Unlock a queue by name.
+         * @description Same as unlocking by id, but the answer lists the queue's name instead of its id (empty when the queue was not locked).
+         */
+        delete: operations["dioptra_delete_queue_name_lock_resource"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/taskPlugin/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List task plugins of both collections.
+         * @description The builtin plugins first, then the custom ones, each with the Python modules it holds.
+         */
+        get: operations["dioptra_get_task_plugin_resource"];
+        put?: never;
+        /**
+         * Upload a custom task plugin package.
+         * @description A multipart form with the package name, the target collection (only `dioptra_custom` takes uploads) and the package archive. The archive's files are unpacked flat (folders are dropped, so a later file replaces an earlier one with the same base name) and only the `.py` files are kept. A name that is already used in the collection gets 409; to replace a package, delete it and upload it again.
+         */
+        post: operations["dioptra_post_task_plugin_resource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/taskPlugin/dioptra_builtins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List builtin task plugins.
+         * @description The packages that ship with the server in the `dioptra_builtins` collection.
+         */
+        get: operations["dioptra_get_task_plugin_builtins_collection_resource"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/taskPlugin/dioptra_builtins/{taskPluginName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Name of a package in the `dioptra_builtins` collection.
+                 * @example attacks
+                 */
+                taskPluginName: components["parameters"]["DioptraBuiltinTaskPluginName"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Fetch a builtin task plugin.
+         * @description One builtin package and its modules. Builtin packages cannot be deleted.
+         */
+        get: operations["dioptra_get_task_plugin_builtin_collection_name_resource"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/taskPlugin/dioptra_custom": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List custom task plugins.
+         * @description The packages users have uploaded to the `dioptra_custom` collection.
+         */
+        get: operations["dioptra_get_task_plugin_custom_collection_resource"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/taskPlugin/dioptra_custom/{taskPluginName}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Name of a package in the `dioptra_custom` collection.
+                 * @example noise_attacks
+                 */
+                taskPluginName: components["parameters"]["DioptraCustomTaskPluginName"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Fetch a custom task plugin.
+         * @description One uploaded package and its modules.
+         */
+        get: operations["dioptra_get_task_plugin_custom_collection_name_resource"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a custom task plugin.
+         * @description Removes the package and all of its modules. Jobs that start afterwards no longer see it. An unknown name gives 200 with an empty `taskPluginName` list, as in Dioptra.
+         */
+        delete: operations["dioptra_delete_task_plugin_custom_collection_name_resource"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flow/pipeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the pipelines the caller can access.
+         * @description Answers every pipeline on which the caller holds at least one permission, with those permissions and whether the caller manages the pipeline. Takes no parameters.
+         */
+        get: operations["flow_list_pipelines"];
+        put?: never;
+        /**
+         * Create a pipeline.
+         * @description Pipeloom extension (Instabase creates pipelines in its Admin UI). Creates a pipeline with a new id. Only site administrators may create pipelines (403 otherwise). The creator is made a manager of the new pipeline with all five permissions. Names are unique (409 if taken).
+         */
+        post: operations["flow_create_pipeline"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flow/pipeline/{pipeline_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The pipeline's `id`.
+                 * @example 7d0f3a52-6e1b-4c8e-9f27-1a4b5c6d7e80
+                 */
+                pipeline_id: components["parameters"]["FlowPipelineId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a pipeline.
+         * @description Pipeloom extension (Instabase deletes pipelines in its Admin UI). Removes the pipeline, every user's permissions on it and its assignment to any job (those jobs keep their other pipelines). Allowed for site administrators and for users holding `flow_pipeline:delete` on the pipeline.
+         */
+        delete: operations["flow_delete_pipeline"];
+        options?: never;
+        head?: never;
+        /**
+         * Rename a pipeline.
+         * @description Pipeloom extension (Instabase renames pipelines in its Admin UI). Changes the pipeline's name; its id, its jobs and its permissions stay. Allowed for site administrators and for users holding `flow_pipeline:write` on the pipeline. 409 if another pipeline has the name.
+         */
+        patch: operations["flow_rename_pipeline"];
+        trace?: never;
+    };
+    "/api/v1/flow/pipeline/{pipeline_id}/permissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The pipeline's `id`.
+                 * @example 7d0f3a52-6e1b-4c8e-9f27-1a4b5c6d7e80
+                 */
+                pipeline_id: components["parameters"]["FlowPipelineId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Grant a user permissions on a pipeline.
+         * @description Pipeloom extension (Instabase manages pipeline members in its Admin UI). Adds the listed permissions to what `username` already holds on the pipeline; permissions already held stay, so repeating a grant changes nothing. `is_manager`, when sent, sets whether the user manages the pipeline. Allowed for site administrators and for managers of the pipeline or holders of `flow_pipeline:manage_pipelines` on it. 404 if the pipeline or the user does not exist.
+         */
+        post: operations["flow_grant_pipeline_permissions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flow/pipeline/{pipeline_id}/permissions/{username}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The pipeline's `id`.
+                 * @example 7d0f3a52-6e1b-4c8e-9f27-1a4b5c6d7e80
+                 */
+                pipeline_id: components["parameters"]["FlowPipelineId"];
+                /**
+                 * @description The user whose permissions change.
+                 * @example maria
+                 */
+                username: components["parameters"]["FlowUsername"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a user's permissions on a pipeline.
+         * @description Pipeloom extension (Instabase manages pipeline members in its Admin UI). Removes the permissions named in `permission` from the user; without `permission` it removes all of them and the manager role, which takes the user off the pipeline. Revoking what the user does not hold changes nothing. Allowed for site administrators and for managers of the pipeline or holders of `flow_pipeline:manage_pipelines` on it. 404 if the pipeline or the user does not exist.
+         */
+        delete: operations["flow_revoke_pipeline_permissions"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/pipelines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace the pipelines assigned to a job.
+         * @description Sets the job's pipelines to exactly `pipeline_ids`; an empty list removes them all. The answer lists the job's pipelines afterwards. The caller needs `flow_pipeline:write` or the manager role on every pipeline added or removed (403 otherwise); an unknown job or pipeline id gives a 404 and changes nothing. Instabase's docs type `pipeline_ids` as a string while describing a list, so a single id string is also accepted and treated as a one-element list.
+         */
+        post: operations["flow_update_job_pipelines"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -388,6 +3795,4084 @@ export interface components {
             _rev?: string;
             readonly _oldRev?: string;
         };
+        /**
+         * @description The operation takes no input in its body. Send no body or `{}`; any field is rejected with 400.
+         * @example {}
+         */
+        empty_body: Record<string, never>;
+        /**
+         * @description A short confirmation of what the server did.
+         * @example {
+         *       "message": "Deleted all documents in jobs__17"
+         *     }
+         */
+        message_response: {
+            message: string;
+        };
+        /**
+         * @description Jobs whose inputs changed since they last completed, and that were (or, in a dry run, would be) reset.
+         * @example {
+         *       "reinitialized_jobs": [
+         *         "96",
+         *         "97"
+         *       ]
+         *     }
+         */
+        process_changed_job_inputs_response: {
+            /** @description `_key`s of the jobs. */
+            reinitialized_jobs: string[];
+        };
+        /**
+         * @description User data that jobs consume and that should exist already but is empty.
+         * @example {
+         *       "user_data": [
+         *         "52"
+         *       ]
+         *     }
+         */
+        list_missing_user_data_response: {
+            /** @description `_key`s; a key may appear more than once. */
+            user_data: string[];
+        };
+        /**
+         * @description Files that jobs need and that no job produces, so they must exist before the run.
+         * @example {
+         *       "files": [
+         *         "files__17/40"
+         *       ]
+         *     }
+         */
+        list_required_existing_files_response: {
+            /** @description `_id`s; an id may appear more than once. */
+            files: string[];
+        };
+        /**
+         * @description Completion state of a workflow as workers poll it.
+         * @example {
+         *       "is_canceled": false,
+         *       "is_complete": true,
+         *       "needs_to_run_completion_script": false
+         *     }
+         */
+        is_complete_response: {
+            is_canceled: boolean;
+            /** @description No job is outside done, canceled, terminated and disabled (true for an empty workflow). */
+            is_complete: boolean;
+            /** @description True for exactly one caller: the first to see the workflow complete with a completion script configured. */
+            needs_to_run_completion_script: boolean;
+        };
+        /**
+         * @description What the ready jobs need in total, to size an allocation.
+         * @example {
+         *       "num_jobs": 3,
+         *       "num_cpus": 12,
+         *       "num_gpus": 0,
+         *       "memory_gb": 24,
+         *       "max_num_nodes": 1,
+         *       "max_runtime": "P0DT2H"
+         *     }
+         */
+        get_ready_job_requirements_response: {
+            num_jobs: number;
+            /** @description Sum over the ready jobs. */
+            num_cpus: number;
+            /** @description Sum over the ready jobs. */
+            num_gpus: number;
+            /** @description Sum over the ready jobs, in GiB. */
+            memory_gb: number;
+            max_num_nodes: number;
+            /** @description Longest runtime among the ready jobs (ISO 8601 duration). */
+            max_runtime: string;
+        };
+        /**
+         * @description A worker's resources. In prepare_jobs_for_submission these are the resources that are free right now. Unknown fields are rejected with 400.
+         * @example {
+         *       "num_cpus": 36,
+         *       "memory_gb": 92,
+         *       "num_gpus": 0,
+         *       "num_nodes": 1,
+         *       "time_limit": "P0DT4H",
+         *       "scheduler_config_id": ""
+         *     }
+         */
+        compute_nodes_resources: {
+            num_cpus: number;
+            /** @description Memory in GiB. */
+            memory_gb: number;
+            /** @default 0 */
+            num_gpus?: number;
+            /** @default 1 */
+            num_nodes?: number;
+            /** @description Time left in the allocation as an ISO 8601 duration (days to seconds); null means no limit. */
+            time_limit?: string | null;
+            /**
+             * @description `_id` of the scheduler the worker runs under, or empty.
+             * @default
+             */
+            scheduler_config_id?: string;
+        };
+        /**
+         * @description Where a job is in its life. `scheduled` is ready with a compute node requested for it; `submitted_pending` is handed to a worker but not started; `submitted` is running; `done`, `canceled` and `terminated` are the complete states. A failed job is `done` with a non-zero return code in its result for the current run.
+         * @example ready
+         * @enum {string}
+         */
+        job_status: "uninitialized" | "blocked" | "ready" | "scheduled" | "submitted_pending" | "submitted" | "done" | "canceled" | "terminated" | "disabled";
+        /**
+         * @description Asks for compute nodes to be scheduled for a job once it becomes ready (see prepare_jobs_for_scheduling).
+         * @example {
+         *       "scheduler_id": "slurm_schedulers__17/5",
+         *       "num_jobs": 2,
+         *       "start_one_worker_per_node": false
+         *     }
+         */
+        compute_node_schedule_params: {
+            /** @description `_id` of the scheduler document to allocate nodes with. */
+            scheduler_id: string;
+            /** @description How many allocations to request. */
+            num_jobs: number;
+            /** @description Most jobs a worker on those nodes runs at once. */
+            max_parallel_jobs?: number;
+            /**
+             * @description Start a worker on every node of a multi-node allocation.
+             * @default false
+             */
+            start_one_worker_per_node?: boolean;
+        };
+        /**
+         * @description Server-maintained cache of a job's resource needs, its scheduler pin and its inputs hash. initialize_jobs fills it from the resource requirements; complete_job stores the hash used for change detection.
+         * @example {
+         *       "memory_bytes": 1073741824,
+         *       "num_cpus": 1,
+         *       "num_gpus": 0,
+         *       "num_nodes": 1,
+         *       "runtime_seconds": 300,
+         *       "scheduler_config_id": "",
+         *       "hash": 0
+         *     }
+         */
+        jobs_internal: {
+            memory_bytes?: number;
+            num_cpus?: number;
+            num_gpus?: number;
+            num_nodes?: number;
+            runtime_seconds?: number;
+            /**
+             * @description `_id` of the scheduler the job is pinned to, or empty.
+             * @default
+             */
+            scheduler_config_id?: string;
+            /**
+             * @description Hash of the command and the revisions of its inputs at the last completion.
+             * @default 0
+             */
+            hash?: number;
+        };
+        /**
+         * @description A job: a command to run plus the state Torc keeps for it. On create and bulk create the relation fields (`blocked_by`, `input_files`, `output_files`, `input_user_data`, `output_user_data`, `resource_requirements`, `scheduler`) take `_id`s; the server turns them into edges and does not store or return them. Unknown fields are rejected with 400.
+         * @example {
+         *       "_key": "95",
+         *       "_id": "jobs__17/95",
+         *       "_rev": "3",
+         *       "name": "preprocess",
+         *       "command": "python preprocess.py -i output/inputs.json -o output/f1.json",
+         *       "status": "ready",
+         *       "cancel_on_blocking_job_failure": true,
+         *       "supports_termination": false,
+         *       "schedule_compute_nodes": null,
+         *       "internal": {
+         *         "memory_bytes": 1073741824,
+         *         "num_cpus": 1,
+         *         "num_gpus": 0,
+         *         "num_nodes": 1,
+         *         "runtime_seconds": 300,
+         *         "scheduler_config_id": "",
+         *         "hash": 0
+         *       }
+         *     }
+         */
+        job_model: {
+            /** @description Label of the job; need not be unique. */
+            name?: string;
+            /** @description Command line to run. It is split into arguments and run without a shell. */
+            command: string;
+            /** @description Wrapper the worker puts in front of the command (`<invocation_script> <command>`). */
+            invocation_script?: string;
+            /** @description Current status; `uninitialized` when left out on create. */
+            status?: components["schemas"]["job_status"];
+            /**
+             * @description Cancel this job when a job that blocks it fails.
+             * @default true
+             */
+            cancel_on_blocking_job_failure?: boolean;
+            /**
+             * @description The job stops cleanly on SIGTERM, so workers wait for it at walltime.
+             * @default false
+             */
+            supports_termination?: boolean;
+            /** @description Nodes to request once the job is ready, or null. */
+            schedule_compute_nodes?: components["schemas"]["compute_node_schedule_params"] | null;
+            /** @description `_id`s of jobs that must finish first. */
+            blocked_by?: string[];
+            /** @description `_id`s of files the job reads. */
+            input_files?: string[];
+            /** @description `_id`s of files the job writes. */
+            output_files?: string[];
+            /** @description `_id`s of user data the job consumes. */
+            input_user_data?: string[];
+            /** @description `_id`s of user data the job stores. */
+            output_user_data?: string[];
+            /** @description `_id` of the resource requirements; the default set applies when left out. */
+            resource_requirements?: string;
+            /** @description `_id` of the scheduler the job must run under. */
+            scheduler?: string;
+            internal?: components["schemas"]["jobs_internal"];
+            /** @description Key of the document in its collection; set by the server unless sent. */
+            _key?: string;
+            /** @description `jobs__<workflow key>/<_key>`. */
+            _id?: string;
+            /** @description Revision; changes on every write. Updates must send the current one. */
+            _rev?: string;
+            /** @description The revision an update replaced (update responses only). */
+            readonly _oldRev?: string;
+        };
+        /**
+         * @description Jobs handed to the calling worker (now `submitted_pending`), and why none were when the list is empty.
+         * @example {
+         *       "jobs": [
+         *         {
+         *           "_key": "95",
+         *           "_id": "jobs__17/95",
+         *           "_rev": "4",
+         *           "name": "preprocess",
+         *           "command": "python preprocess.py -i output/inputs.json -o output/f1.json",
+         *           "status": "submitted_pending",
+         *           "cancel_on_blocking_job_failure": true,
+         *           "supports_termination": false,
+         *           "internal": {
+         *             "memory_bytes": 1073741824,
+         *             "num_cpus": 1,
+         *             "num_gpus": 0,
+         *             "num_nodes": 1,
+         *             "runtime_seconds": 300,
+         *             "scheduler_config_id": "",
+         *             "hash": 0
+         *           }
+         *         }
+         *       ],
+         *       "reason": ""
+         *     }
+         */
+        prepare_jobs_for_submission_response: {
+            jobs: components["schemas"]["job_model"][];
+            /** @description Empty when jobs were handed out; otherwise an explanation. */
+            reason: string;
+        };
+        /**
+         * @description Jobs handed out without resource checks (now `submitted_pending`).
+         * @example {
+         *       "jobs": [
+         *         {
+         *           "_key": "95",
+         *           "_id": "jobs__17/95",
+         *           "_rev": "4",
+         *           "name": "preprocess",
+         *           "command": "python preprocess.py -i output/inputs.json -o output/f1.json",
+         *           "status": "submitted_pending",
+         *           "cancel_on_blocking_job_failure": true,
+         *           "supports_termination": false,
+         *           "internal": {
+         *             "memory_bytes": 1073741824,
+         *             "num_cpus": 1,
+         *             "num_gpus": 0,
+         *             "num_nodes": 1,
+         *             "runtime_seconds": 300,
+         *             "scheduler_config_id": "",
+         *             "hash": 0
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
+        prepare_next_jobs_for_submission_response: {
+            jobs: components["schemas"]["job_model"][];
+        };
+        /**
+         * @description One scheduling request per job that just became `scheduled`; empty for a canceled workflow.
+         * @example {
+         *       "schedulers": [
+         *         {
+         *           "scheduler_id": "slurm_schedulers__17/5",
+         *           "num_jobs": 2,
+         *           "start_one_worker_per_node": false
+         *         }
+         *       ]
+         *     }
+         */
+        prepare_jobs_for_scheduling_response: {
+            schedulers: components["schemas"]["compute_node_schedule_params"][];
+        };
+        /**
+         * @description Names of the workflow's 24 collections: document collections, then vertex collections, then edge collections.
+         * @example {
+         *       "names": [
+         *         "events__17",
+         *         "scheduled_compute_nodes__17",
+         *         "aws_schedulers__17",
+         *         "compute_node_stats__17",
+         *         "compute_nodes__17",
+         *         "files__17",
+         *         "job_process_stats__17",
+         *         "jobs__17",
+         *         "local_schedulers__17",
+         *         "resource_requirements__17",
+         *         "results__17",
+         *         "slurm_schedulers__17",
+         *         "user_data__17",
+         *         "blocks__17",
+         *         "needs__17",
+         *         "produces__17",
+         *         "consumes__17",
+         *         "stores__17",
+         *         "requires__17",
+         *         "scheduled_bys__17",
+         *         "returned__17",
+         *         "executed__17",
+         *         "node_used__17",
+         *         "process_used__17"
+         *       ]
+         *     }
+         */
+        list_collection_names_response: {
+            names: string[];
+        };
+        /**
+         * @description Exact-match conditions on fields of the base collection; `{}` matches every document.
+         * @example {
+         *       "status": "done"
+         *     }
+         */
+        join_filter: {
+            [key: string]: string | number | boolean | null;
+        };
+        /**
+         * @description A directed relation between two documents of the workflow, by `_id`, with optional free-form `data`. Unknown fields are rejected with 400.
+         * @example {
+         *       "_key": "500",
+         *       "_id": "blocks__17/500",
+         *       "_rev": "1",
+         *       "_from": "jobs__17/95",
+         *       "_to": "jobs__17/96"
+         *     }
+         */
+        edge_model: {
+            /** @description `_id` of the source document. */
+            _from: string;
+            /** @description `_id` of the target document. */
+            _to: string;
+            /** @description Anything attached to the relation, e.g. `{run_id}` on `executed`. */
+            data?: {
+                [key: string]: unknown;
+            };
+            /** @description Key of the document in its collection; set by the server unless sent. */
+            _key?: string;
+            /** @description `<edge>__<workflow key>/<_key>`. */
+            _id?: string;
+            /** @description Revision; changes on every write. Updates must send the current one. */
+            _rev?: string;
+        };
+        /**
+         * @description One document joined with a neighbour through one edge. For outbound joins `from` is the base document; for inbound joins `to` is.
+         * @example {
+         *       "from": {
+         *         "_key": "7",
+         *         "_id": "compute_nodes__17/7",
+         *         "hostname": "node01"
+         *       },
+         *       "to": {
+         *         "_key": "95",
+         *         "_id": "jobs__17/95",
+         *         "name": "preprocess"
+         *       },
+         *       "edge": {
+         *         "_key": "610",
+         *         "_id": "executed__17/610",
+         *         "_rev": "1",
+         *         "_from": "compute_nodes__17/7",
+         *         "_to": "jobs__17/95",
+         *         "data": {
+         *           "run_id": 1
+         *         }
+         *       }
+         *     }
+         */
+        join_row: {
+            /** @description Document at the source of the edge. */
+            from: {
+                [key: string]: unknown;
+            };
+            /** @description Document at the target of the edge. */
+            to: {
+                [key: string]: unknown;
+            };
+            edge: components["schemas"]["edge_model"];
+        };
+        /**
+         * @description One page of joined rows (inbound) in Torc's list shape; `has_more` is true while `skip + count < total_count`.
+         * @example {
+         *       "items": [
+         *         {
+         *           "from": {
+         *             "_key": "96",
+         *             "_id": "jobs__17/96",
+         *             "name": "work1"
+         *           },
+         *           "to": {
+         *             "_key": "12",
+         *             "_id": "resource_requirements__17/12",
+         *             "name": "medium"
+         *           },
+         *           "edge": {
+         *             "_key": "620",
+         *             "_id": "requires__17/620",
+         *             "_rev": "1",
+         *             "_from": "jobs__17/96",
+         *             "_to": "resource_requirements__17/12"
+         *           }
+         *         }
+         *       ],
+         *       "skip": 0,
+         *       "max_limit": 100000,
+         *       "count": 1,
+         *       "total_count": 1,
+         *       "has_more": false
+         *     }
+         */
+        join_by_inbound_edge_collection_edge_response: {
+            items: components["schemas"]["join_row"][];
+            /** @description Documents passed over before this page. */
+            skip: number;
+            /** @description The largest page size the server hands out (100,000). */
+            max_limit: number;
+            /** @description Number of items in this page. */
+            count: number;
+            /** @description Number of matching documents in all pages. */
+            total_count: number;
+            /** @description Whether another page follows. */
+            has_more: boolean;
+        };
+        /**
+         * @description One page of joined rows (outbound) in Torc's list shape; `has_more` is true while `skip + count < total_count`.
+         * @example {
+         *       "items": [
+         *         {
+         *           "from": {
+         *             "_key": "7",
+         *             "_id": "compute_nodes__17/7",
+         *             "hostname": "node01"
+         *           },
+         *           "to": {
+         *             "_key": "95",
+         *             "_id": "jobs__17/95",
+         *             "name": "preprocess"
+         *           },
+         *           "edge": {
+         *             "_key": "610",
+         *             "_id": "executed__17/610",
+         *             "_rev": "1",
+         *             "_from": "compute_nodes__17/7",
+         *             "_to": "jobs__17/95",
+         *             "data": {
+         *               "run_id": 1
+         *             }
+         *           }
+         *         }
+         *       ],
+         *       "skip": 0,
+         *       "max_limit": 100000,
+         *       "count": 1,
+         *       "total_count": 1,
+         *       "has_more": false
+         *     }
+         */
+        join_by_outbound_edge_collection_edge_response: {
+            items: components["schemas"]["join_row"][];
+            /** @description Documents passed over before this page. */
+            skip: number;
+            /** @description The largest page size the server hands out (100,000). */
+            max_limit: number;
+            /** @description Number of items in this page. */
+            count: number;
+            /** @description Number of matching documents in all pages. */
+            total_count: number;
+            /** @description Whether another page follows. */
+            has_more: boolean;
+        };
+        /**
+         * @description A graph of the workflow in Graphviz DOT syntax.
+         * @example {
+         *       "graph": "strict digraph \"job_job_dependencies\" {\n  \"jobs__17/95\" [label=preprocess]\n  \"jobs__17/96\" [label=work1]\n  \"jobs__17/95\" -> \"jobs__17/96\" [label=blocks]\n}"
+         *     }
+         */
+        get_dot_graph_response: {
+            /** @description A `strict digraph` whose nodes are document `_id`s labelled with names. */
+            graph: string;
+        };
+        /**
+         * @description The newest event time of the workflow, or null when it has no events.
+         * @example {
+         *       "timestamp": 1763820750000
+         *     }
+         */
+        latest_event_timestamp_response: {
+            /** @description Milliseconds since the epoch (UTC). */
+            timestamp: number | null;
+        };
+        /**
+         * @description A free-form record of something that happened (a worker started, a job completed, ...). Any fields are accepted; the ones listed are those Torc clients write. The server sets `timestamp` on create and ignores a value sent.
+         * @example {
+         *       "_key": "310",
+         *       "_id": "events__17/310",
+         *       "_rev": "1",
+         *       "category": "job",
+         *       "type": "start",
+         *       "job_key": "95",
+         *       "job_name": "preprocess",
+         *       "node_name": "node01",
+         *       "message": "Started job preprocess",
+         *       "timestamp": 1763820750000
+         *     }
+         */
+        event_model: {
+            /** @description Kind of source, e.g. `workflow`, `worker`, `job` or `resource_requirements`. */
+            category?: string;
+            /** @description What happened, e.g. `start`, `stop`, `complete` or `update`. */
+            type?: string;
+            /** @description Human-readable text. */
+            message?: string;
+            /** @description Milliseconds since the epoch (UTC) at which the server stored the event. */
+            timestamp?: number;
+            /** @description Key of the document in its collection; set by the server unless sent. */
+            _key?: string;
+            /** @description `events__<workflow key>/<_key>`. */
+            _id?: string;
+            /** @description Revision; changes on every write. Updates must send the current one. */
+            _rev?: string;
+            /** @description The revision an update replaced (update responses only). */
+            readonly _oldRev?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * @description One page of events in Torc's list shape; `has_more` is true while `skip + count < total_count`.
+         * @example {
+         *       "items": [
+         *         {
+         *           "_key": "310",
+         *           "_id": "events__17/310",
+         *           "_rev": "1",
+         *           "category": "job",
+         *           "type": "start",
+         *           "job_key": "95",
+         *           "job_name": "preprocess",
+         *           "node_name": "node01",
+         *           "message": "Started job preprocess",
+         *           "timestamp": 1763820750000
+         *         }
+         *       ],
+         *       "skip": 0,
+         *       "max_limit": 100000,
+         *       "count": 1,
+         *       "total_count": 1,
+         *       "has_more": false
+         *     }
+         */
+        list_events_response: {
+            items: components["schemas"]["event_model"][];
+            /** @description Documents passed over before this page. */
+            skip: number;
+            /** @description The largest page size the server hands out (100,000). */
+            max_limit: number;
+            /** @description Number of items in this page. */
+            count: number;
+            /** @description Number of matching documents in all pages. */
+            total_count: number;
+            /** @description Whether another page follows. */
+            has_more: boolean;
+        };
+        /**
+         * @description A batch of jobs to create in one request. Unknown fields are rejected with 400.
+         * @example {
+         *       "jobs": [
+         *         {
+         *           "name": "work_0",
+         *           "command": "python work.py 0",
+         *           "resource_requirements": "resource_requirements__17/12"
+         *         },
+         *         {
+         *           "name": "work_1",
+         *           "command": "python work.py 1",
+         *           "resource_requirements": "resource_requirements__17/12"
+         *         }
+         *       ]
+         *     }
+         */
+        jobs_model: {
+            /** @description Up to 10,000 jobs; they are stored in this order. */
+            jobs: components["schemas"]["job_model"][];
+        };
+        /**
+         * @description The jobs stored by a bulk request, in request order, with their keys.
+         * @example {
+         *       "items": [
+         *         {
+         *           "_key": "95",
+         *           "_id": "jobs__17/95",
+         *           "_rev": "3",
+         *           "name": "preprocess",
+         *           "command": "python preprocess.py -i output/inputs.json -o output/f1.json",
+         *           "status": "ready",
+         *           "cancel_on_blocking_job_failure": true,
+         *           "supports_termination": false,
+         *           "schedule_compute_nodes": null,
+         *           "internal": {
+         *             "memory_bytes": 1073741824,
+         *             "num_cpus": 1,
+         *             "num_gpus": 0,
+         *             "num_nodes": 1,
+         *             "runtime_seconds": 300,
+         *             "scheduler_config_id": "",
+         *             "hash": 0
+         *           }
+         *         },
+         *         {
+         *           "_key": "96",
+         *           "_id": "jobs__17/96",
+         *           "_rev": "2",
+         *           "name": "work1",
+         *           "command": "python work.py -i output/f1.json -o output/f2.json",
+         *           "status": "blocked",
+         *           "cancel_on_blocking_job_failure": true,
+         *           "supports_termination": false,
+         *           "schedule_compute_nodes": null,
+         *           "internal": {
+         *             "memory_bytes": 8589934592,
+         *             "num_cpus": 4,
+         *             "num_gpus": 0,
+         *             "num_nodes": 1,
+         *             "runtime_seconds": 7200,
+         *             "scheduler_config_id": "",
+         *             "hash": 0
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
+        add_jobs_response: {
+            items: components["schemas"]["job_model"][];
+        };
+        /**
+         * @description The `_key` of every job of the workflow, in storage order.
+         * @example {
+         *       "items": [
+         *         "95",
+         *         "96",
+         *         "97"
+         *       ]
+         *     }
+         */
+        list_job_keys_response: {
+            items: string[];
+        };
+        /**
+         * @description One page of jobs with one status in Torc's list shape; `has_more` is true while `skip + count < total_count`.
+         * @example {
+         *       "items": [
+         *         {
+         *           "_key": "95",
+         *           "_id": "jobs__17/95",
+         *           "_rev": "3",
+         *           "name": "preprocess",
+         *           "command": "python preprocess.py -i output/inputs.json -o output/f1.json",
+         *           "status": "ready",
+         *           "cancel_on_blocking_job_failure": true,
+         *           "supports_termination": false,
+         *           "schedule_compute_nodes": null,
+         *           "internal": {
+         *             "memory_bytes": 1073741824,
+         *             "num_cpus": 1,
+         *             "num_gpus": 0,
+         *             "num_nodes": 1,
+         *             "runtime_seconds": 300,
+         *             "scheduler_config_id": "",
+         *             "hash": 0
+         *           }
+         *         }
+         *       ],
+         *       "skip": 0,
+         *       "max_limit": 100000,
+         *       "count": 1,
+         *       "total_count": 1,
+         *       "has_more": false
+         *     }
+         */
+        list_jobs_by_status_response: {
+            items: components["schemas"]["job_model"][];
+            /** @description Documents passed over before this page. */
+            skip: number;
+            /** @description The largest page size the server hands out (100,000). */
+            max_limit: number;
+            /** @description Number of items in this page. */
+            count: number;
+            /** @description Number of matching documents in all pages. */
+            total_count: number;
+            /** @description Whether another page follows. */
+            has_more: boolean;
+        };
+        /**
+         * @description One page of jobs that need a file in Torc's list shape; `has_more` is true while `skip + count < total_count`.
+         * @example {
+         *       "items": [
+         *         {
+         *           "_key": "96",
+         *           "_id": "jobs__17/96",
+         *           "_rev": "2",
+         *           "name": "work1",
+         *           "command": "python work.py -i output/f1.json -o output/f2.json",
+         *           "status": "blocked",
+         *           "cancel_on_blocking_job_failure": true,
+         *           "supports_termination": false,
+         *           "schedule_compute_nodes": null,
+         *           "internal": {
+         *             "memory_bytes": 8589934592,
+         *             "num_cpus": 4,
+         *             "num_gpus": 0,
+         *             "num_nodes": 1,
+         *             "runtime_seconds": 7200,
+         *             "scheduler_config_id": "",
+         *             "hash": 0
+         *           }
+         *         }
+         *       ],
+         *       "skip": 0,
+         *       "max_limit": 100000,
+         *       "count": 1,
+         *       "total_count": 1,
+         *       "has_more": false
+         *     }
+         */
+        list_jobs_by_needs_file_response: {
+            items: components["schemas"]["job_model"][];
+            /** @description Documents passed over before this page. */
+            skip: number;
+            /** @description The largest page size the server hands out (100,000). */
+            max_limit: number;
+            /** @description Number of items in this page. */
+            count: number;
+            /** @description Number of matching documents in all pages. */
+            total_count: number;
+            /** @description Whether another page follows. */
+            has_more: boolean;
+        };
+        /**
+         * @description One page of jobs in Torc's list shape; `has_more` is true while `skip + count < total_count`.
+         * @example {
+         *       "items": [
+         *         {
+         *           "_key": "95",
+         *           "_id": "jobs__17/95",
+         *           "_rev": "3",
+         *           "name": "preprocess",
+         *           "command": "python preprocess.py -i output/inputs.json -o output/f1.json",
+         *           "status": "ready",
+         *           "cancel_on_blocking_job_failure": true,
+         *           "supports_termination": false,
+         *           "schedule_compute_nodes": null,
+         *           "internal": {
+         *             "memory_bytes": 1073741824,
+         *             "num_cpus": 1,
+         *             "num_gpus": 0,
+         *             "num_nodes": 1,
+         *             "runtime_seconds": 300,
+         *             "scheduler_config_id": "",
+         *             "hash": 0
+         *           }
+         *         },
+         *         {
+         *           "_key": "96",
+         *           "_id": "jobs__17/96",
+         *           "_rev": "2",
+         *           "name": "work1",
+         *           "command": "python work.py -i output/f1.json -o output/f2.json",
+         *           "status": "blocked",
+         *           "cancel_on_blocking_job_failure": true,
+         *           "supports_termination": false,
+         *           "schedule_compute_nodes": null,
+         *           "internal": {
+         *             "memory_bytes": 8589934592,
+         *             "num_cpus": 4,
+         *             "num_gpus": 0,
+         *             "num_nodes": 1,
+         *             "runtime_seconds": 7200,
+         *             "scheduler_config_id": "",
+         *             "hash": 0
+         *           }
+         *         }
+         *       ],
+         *       "skip": 0,
+         *       "max_limit": 100000,
+         *       "count": 2,
+         *       "total_count": 2,
+         *       "has_more": false
+         *     }
+         */
+        list_jobs_response: {
+            items: components["schemas"]["job_model"][];
+            /** @description Documents passed over before this page. */
+            skip: number;
+            /** @description The largest page size the server hands out (100,000). */
+            max_limit: number;
+            /** @description Number of items in this page. */
+            count: number;
+            /** @description Number of matching documents in all pages. */
+            total_count: number;
+            /** @description Whether another page follows. */
+            has_more: boolean;
+        };
+        /**
+         * @description The outcome of one run of a job. A non-zero `return_code` marks the job as failed for that run. Unknown fields are rejected with 400.
+         * @example {
+         *       "_key": "201",
+         *       "_id": "results__17/201",
+         *       "_rev": "1",
+         *       "job_key": "95",
+         *       "run_id": 1,
+         *       "return_code": 0,
+         *       "exec_time_minutes": 2.5,
+         *       "completion_time": "2026-11-22T14:12:30.000Z",
+         *       "status": "done"
+         *     }
+         */
+        result_model: {
+            /** @description `_key` of the job that ran. */
+            job_key: string;
+            /** @description Run of the workflow the result belongs to. */
+            run_id: number;
+            /** @description Exit code of the process; 0 means success. */
+            return_code: number;
+            /** @description Wall time of the process in minutes. */
+            exec_time_minutes: number;
+            /** @description When the job finished (ISO 8601). */
+            completion_time: string;
+            /** @description Status the job was completed with (`done`, `canceled` or `terminated`). */
+            status: string;
+            /** @description Key of the document in its collection; set by the server unless sent. */
+            _key?: string;
+            /** @description `results__<workflow key>/<_key>`. */
+            _id?: string;
+            /** @description Revision; changes on every write. Updates must send the current one. */
+            _rev?: string;
+            /** @description The revision an update replaced (update responses only). */
+            readonly _oldRev?: string;
+        };
+        /**
+         * @description What one job needs from a worker. Jobs point at a set through the `requires` edge; jobs without one get the defaults. Unknown fields are rejected with 400.
+         * @example {
+         *       "_key": "12",
+         *       "_id": "resource_requirements__17/12",
+         *       "_rev": "1",
+         *       "name": "medium",
+         *       "num_cpus": 4,
+         *       "num_gpus": 0,
+         *       "num_nodes": 1,
+         *       "memory": "8g",
+         *       "runtime": "P0DT2H"
+         *     }
+         */
+        resource_requirements_model: {
+            /** @description Label of the set, used by workflow specifications. */
+            name?: string;
+            /** @default 1 */
+            num_cpus?: number;
+            /** @default 0 */
+            num_gpus?: number;
+            /** @default 1 */
+            num_nodes?: number;
+            /**
+             * @description Bytes as a bare number, or a number with a k, m, g or t suffix (powers of 1024), e.g. `512m` or `8g`.
+             * @default 1m
+             */
+            memory?: string;
+            /**
+             * @description Longest expected run time as an ISO 8601 duration using days, hours, minutes and seconds only (`P0DT1H30M`).
+             * @default P0DT1M
+             */
+            runtime?: string;
+            /** @description Key of the document in its collection; set by the server unless sent. */
+            _key?: string;
+            /** @description `resource_requirements__<workflow key>/<_key>`. */
+            _id?: string;
+            /** @description Revision; changes on every write. Updates must send the current one. */
+            _rev?: string;
+            /** @description The revision an update replaced (update responses only). */
+            readonly _oldRev?: string;
+        };
+        /**
+         * @description CPU and memory use of one job process during one run. Unknown fields are rejected with 400.
+         * @example {
+         *       "_key": "77",
+         *       "_id": "job_process_stats__17/77",
+         *       "_rev": "1",
+         *       "job_key": "95",
+         *       "run_id": 1,
+         *       "avg_cpu_percent": 85.1,
+         *       "max_cpu_percent": 99.6,
+         *       "avg_rss": 524288000,
+         *       "max_rss": 1073741824,
+         *       "num_samples": 15,
+         *       "timestamp": "2026-11-22T14:12:31.000Z"
+         *     }
+         */
+        job_process_stats_model: {
+            /** @description `_key` of the job. */
+            job_key: string;
+            run_id: number;
+            /** @description Mean CPU use in percent of one core. */
+            avg_cpu_percent: number;
+            max_cpu_percent: number;
+            /** @description Mean resident memory in bytes. */
+            avg_rss: number;
+            /** @description Peak resident memory in bytes. */
+            max_rss: number;
+            num_samples: number;
+            /** @description When the statistics were recorded (ISO 8601). */
+            timestamp: string;
+            /** @description Key of the document in its collection; set by the server unless sent. */
+            _key?: string;
+            /** @description `job_process_stats__<workflow key>/<_key>`. */
+            _id?: string;
+            /** @description Revision; changes on every write. Updates must send the current one. */
+            _rev?: string;
+            /** @description The revision an update replaced (update responses only). */
+            readonly _oldRev?: string;
+        };
+        /**
+         * @description A named JSON value that jobs store and consume. `data` is free-form; the other fields are checked. Unknown fields are rejected with 400.
+         * @example {
+         *       "_key": "52",
+         *       "_id": "user_data__17/52",
+         *       "_rev": "1",
+         *       "name": "my_val",
+         *       "is_ephemeral": false,
+         *       "data": {
+         *         "threshold": 0.5
+         *       }
+         *     }
+         */
+        user_data_model: {
+            /** @description Label of the value. */
+            name?: string;
+            /**
+             * @description Emptied before every new run, which forces its producer to run again.
+             * @default false
+             */
+            is_ephemeral?: boolean;
+            /** @description The value itself; any JSON object. */
+            data?: {
+                [key: string]: unknown;
+            };
+            /** @description Key of the document in its collection; set by the server unless sent. */
+            _key?: string;
+            /** @description `user_data__<workflow key>/<_key>`. */
+            _id?: string;
+            /** @description Revision; changes on every write. Updates must send the current one. */
+            _rev?: string;
+            /** @description The revision an update replaced (update responses only). */
+            readonly _oldRev?: string;
+        };
+        /**
+         * @description One page of user data a job stores in Torc's list shape; `has_more` is true while `skip + count < total_count`.
+         * @example {
+         *       "items": [
+         *         {
+         *           "_key": "52",
+         *           "_id": "user_data__17/52",
+         *           "_rev": "1",
+         *           "name": "my_val",
+         *           "is_ephemeral": false,
+         *           "data": {
+         *             "threshold": 0.5
+         *           }
+         *         }
+         *       ],
+         *       "skip": 0,
+         *       "max_limit": 100000,
+         *       "count": 1,
+         *       "total_count": 1,
+         *       "has_more": false
+         *     }
+         */
+        list_job_user_data_stores_response: {
+            items: components["schemas"]["user_data_model"][];
+            /** @description Documents passed over before this page. */
+            skip: number;
+            /** @description The largest page size the server hands out (100,000). */
+            max_limit: number;
+            /** @description Number of items in this page. */
+            count: number;
+            /** @description Number of matching documents in all pages. */
+            total_count: number;
+            /** @description Whether another page follows. */
+            has_more: boolean;
+        };
+        /**
+         * @description One page of user data a job consumes in Torc's list shape; `has_more` is true while `skip + count < total_count`.
+         * @example {
+         *       "items": [
+         *         {
+         *           "_key": "52",
+         *           "_id": "user_data__17/52",
+         *           "_rev": "1",
+         *           "name": "my_val",
+         *           "is_ephemeral": false,
+         *           "data": {
+         *             "threshold": 0.5
+         *           }
+         *         }
+         *       ],
+         *       "skip": 0,
+         *       "max_limit": 100000,
+         *       "count": 1,
+         *       "total_count": 1,
+         *       "has_more": false
+         *     }
+         */
+        list_job_user_data_consumes_response: {
+            items: components["schemas"]["user_data_model"][];
+            /** @description Documents passed over before this page. */
+            skip: number;
+            /** @description The largest page size the server hands out (100,000). */
+            max_limit: number;
+            /** @description Number of items in this page. */
+            count: number;
+            /** @description Number of matching documents in all pages. */
+            total_count: number;
+            /** @description Whether another page follows. */
+            has_more: boolean;
+        };
+        /**
+         * @description A file (data or code) that jobs read or write. Change detection looks at its `_rev`, so clients update it when the file changes. Unknown fields are rejected with 400.
+         * @example {
+         *       "_key": "41",
+         *       "_id": "files__17/41",
+         *       "_rev": "2",
+         *       "name": "f1",
+         *       "path": "output/f1.json",
+         *       "st_mtime": 1763820815.25
+         *     }
+         */
+        file_model: {
+            /** @description Label used to refer to the file; not necessarily its file name. */
+            name?: string;
+            /** @description Location of the file, absolute or relative to the worker's run directory. */
+            path: string;
+            /** @description Modification time in seconds since the epoch, as the client read it; null when the file is gone. */
+            st_mtime?: number | null;
+            /** @description Key of the document in its collection; set by the server unless sent. */
+            _key?: string;
+            /** @description `files__<workflow key>/<_key>`. */
+            _id?: string;
+            /** @description Revision; changes on every write. Updates must send the current one. */
+            _rev?: string;
+            /** @description The revision an update replaced (update responses only). */
+            readonly _oldRev?: string;
+        };
+        /**
+         * @description One page of files in Torc's list shape; `has_more` is true while `skip + count < total_count`.
+         * @example {
+         *       "items": [
+         *         {
+         *           "_key": "40",
+         *           "_id": "files__17/40",
+         *           "_rev": "1",
+         *           "name": "inputs",
+         *           "path": "output/inputs.json",
+         *           "st_mtime": 1763820000
+         *         },
+         *         {
+         *           "_key": "41",
+         *           "_id": "files__17/41",
+         *           "_rev": "2",
+         *           "name": "f1",
+         *           "path": "output/f1.json",
+         *           "st_mtime": 1763820815.25
+         *         }
+         *       ],
+         *       "skip": 0,
+         *       "max_limit": 100000,
+         *       "count": 2,
+         *       "total_count": 2,
+         *       "has_more": false
+         *     }
+         */
+        list_files_response: {
+            items: components["schemas"]["file_model"][];
+            /** @description Documents passed over before this page. */
+            skip: number;
+            /** @description The largest page size the server hands out (100,000). */
+            max_limit: number;
+            /** @description Number of items in this page. */
+            count: number;
+            /** @description Number of matching documents in all pages. */
+            total_count: number;
+            /** @description Whether another page follows. */
+            has_more: boolean;
+        };
+        /**
+         * @description One page of files a job produces in Torc's list shape; `has_more` is true while `skip + count < total_count`.
+         * @example {
+         *       "items": [
+         *         {
+         *           "_key": "41",
+         *           "_id": "files__17/41",
+         *           "_rev": "2",
+         *           "name": "f1",
+         *           "path": "output/f1.json",
+         *           "st_mtime": 1763820815.25
+         *         }
+         *       ],
+         *       "skip": 0,
+         *       "max_limit": 100000,
+         *       "count": 1,
+         *       "total_count": 1,
+         *       "has_more": false
+         *     }
+         */
+        list_files_produced_by_job: {
+            items: components["schemas"]["file_model"][];
+            /** @description Documents passed over before this page. */
+            skip: number;
+            /** @description The largest page size the server hands out (100,000). */
+            max_limit: number;
+            /** @description Number of items in this page. */
+            count: number;
+            /** @description Number of matching documents in all pages. */
+            total_count: number;
+            /** @description Whether another page follows. */
+            has_more: boolean;
+        };
+        /**
+         * @description One page of user data in Torc's list shape; `has_more` is true while `skip + count < total_count`.
+         * @example {
+         *       "items": [
+         *         {
+         *           "_key": "52",
+         *           "_id": "user_data__17/52",
+         *           "_rev": "1",
+         *           "name": "my_val",
+         *           "is_ephemeral": false,
+         *           "data": {
+         *             "threshold": 0.5
+         *           }
+         *         }
+         *       ],
+         *       "skip": 0,
+         *       "max_limit": 100000,
+         *       "count": 1,
+         *       "total_count": 1,
+         *       "has_more": false
+         *     }
+         */
+        list_user_data_response: {
+            items: components["schemas"]["user_data_model"][];
+            /** @description Documents passed over before this page. */
+            skip: number;
+            /** @description The largest page size the server hands out (100,000). */
+            max_limit: number;
+            /** @description Number of items in this page. */
+            count: number;
+            /** @description Number of matching documents in all pages. */
+            total_count: number;
+            /** @description Whether another page follows. */
+            has_more: boolean;
+        };
+        /**
+         * @description One page of resource requirements in Torc's list shape; `has_more` is true while `skip + count < total_count`.
+         * @example {
+         *       "items": [
+         *         {
+         *           "_key": "12",
+         *           "_id": "resource_requirements__17/12",
+         *           "_rev": "1",
+         *           "name": "medium",
+         *           "num_cpus": 4,
+         *           "num_gpus": 0,
+         *           "num_nodes": 1,
+         *           "memory": "8g",
+         *           "runtime": "P0DT2H"
+         *         }
+         *       ],
+         *       "skip": 0,
+         *       "max_limit": 100000,
+         *       "count": 1,
+         *       "total_count": 1,
+         *       "has_more": false
+         *     }
+         */
+        list_resource_requirements_response: {
+            items: components["schemas"]["resource_requirements_model"][];
+            /** @description Documents passed over before this page. */
+            skip: number;
+            /** @description The largest page size the server hands out (100,000). */
+            max_limit: number;
+            /** @description Number of items in this page. */
+            count: number;
+            /** @description Number of matching documents in all pages. */
+            total_count: number;
+            /** @description Whether another page follows. */
+            has_more: boolean;
+        };
+        /**
+         * @description One page of results in Torc's list shape; `has_more` is true while `skip + count < total_count`.
+         * @example {
+         *       "items": [
+         *         {
+         *           "_key": "201",
+         *           "_id": "results__17/201",
+         *           "_rev": "1",
+         *           "job_key": "95",
+         *           "run_id": 1,
+         *           "return_code": 0,
+         *           "exec_time_minutes": 2.5,
+         *           "completion_time": "2026-11-22T14:12:30.000Z",
+         *           "status": "done"
+         *         }
+         *       ],
+         *       "skip": 0,
+         *       "max_limit": 100000,
+         *       "count": 1,
+         *       "total_count": 1,
+         *       "has_more": false
+         *     }
+         */
+        list_results_response: {
+            items: components["schemas"]["result_model"][];
+            /** @description Documents passed over before this page. */
+            skip: number;
+            /** @description The largest page size the server hands out (100,000). */
+            max_limit: number;
+            /** @description Number of items in this page. */
+            count: number;
+            /** @description Number of matching documents in all pages. */
+            total_count: number;
+            /** @description Whether another page follows. */
+            has_more: boolean;
+        };
+        /**
+         * @description A worker process that runs jobs: where it runs, since when, and what it has. `scheduler` is free-form. Unknown fields are rejected with 400.
+         * @example {
+         *       "_key": "7",
+         *       "_id": "compute_nodes__17/7",
+         *       "_rev": "1",
+         *       "hostname": "node01",
+         *       "pid": 41233,
+         *       "start_time": "2026-11-22T14:05:00.000Z",
+         *       "is_active": true,
+         *       "resources": {
+         *         "num_cpus": 36,
+         *         "memory_gb": 92,
+         *         "num_gpus": 0,
+         *         "num_nodes": 1,
+         *         "time_limit": "P0DT4H",
+         *         "scheduler_config_id": ""
+         *       },
+         *       "scheduler": {
+         *         "hpc_type": "local"
+         *       }
+         *     }
+         */
+        compute_node_model: {
+            hostname: string;
+            /** @description Process id of the worker on its host. */
+            pid: number;
+            /** @description When the worker started (ISO 8601). */
+            start_time: string;
+            /** @description How long the worker ran; set when it stops. */
+            duration_seconds?: number;
+            /** @description Whether the worker is still running. */
+            is_active?: boolean;
+            resources: components["schemas"]["compute_nodes_resources"];
+            /** @description Details of the scheduler allocation, in any shape. */
+            scheduler?: {
+                [key: string]: unknown;
+            };
+            /** @description Key of the document in its collection; set by the server unless sent. */
+            _key?: string;
+            /** @description `compute_nodes__<workflow key>/<_key>`. */
+            _id?: string;
+            /** @description Revision; changes on every write. Updates must send the current one. */
+            _rev?: string;
+            /** @description The revision an update replaced (update responses only). */
+            readonly _oldRev?: string;
+        };
+        /**
+         * @description One page of compute nodes in Torc's list shape; `has_more` is true while `skip + count < total_count`.
+         * @example {
+         *       "items": [
+         *         {
+         *           "_key": "7",
+         *           "_id": "compute_nodes__17/7",
+         *           "_rev": "1",
+         *           "hostname": "node01",
+         *           "pid": 41233,
+         *           "start_time": "2026-11-22T14:05:00.000Z",
+         *           "is_active": true,
+         *           "resources": {
+         *             "num_cpus": 36,
+         *             "memory_gb": 92,
+         *             "num_gpus": 0,
+         *             "num_nodes": 1,
+         *             "time_limit": "P0DT4H",
+         *             "scheduler_config_id": ""
+         *           },
+         *           "scheduler": {
+         *             "hpc_type": "local"
+         *           }
+         *         }
+         *       ],
+         *       "skip": 0,
+         *       "max_limit": 100000,
+         *       "count": 1,
+         *       "total_count": 1,
+         *       "has_more": false
+         *     }
+         */
+        list_compute_nodes_response: {
+            items: components["schemas"]["compute_node_model"][];
+            /** @description Documents passed over before this page. */
+            skip: number;
+            /** @description The largest page size the server hands out (100,000). */
+            max_limit: number;
+            /** @description Number of items in this page. */
+            count: number;
+            /** @description Number of matching documents in all pages. */
+            total_count: number;
+            /** @description Whether another page follows. */
+            has_more: boolean;
+        };
+        /**
+         * @description Summary of one resource on a compute node, optionally for one job. The three value objects are free-form.
+         * @example {
+         *       "resource_type": "Cpu",
+         *       "average": {
+         *         "cpu_percent": 41.2
+         *       },
+         *       "minimum": {
+         *         "cpu_percent": 3.1
+         *       },
+         *       "maximum": {
+         *         "cpu_percent": 97.5
+         *       },
+         *       "num_samples": 360
+         *     }
+         */
+        compute_node_stats: {
+            /** @description Which resource was sampled (CPU, memory, disk, network or a process). */
+            resource_type: string;
+            average: {
+                [key: string]: unknown;
+            };
+            minimum: {
+                [key: string]: unknown;
+            };
+            maximum: {
+                [key: string]: unknown;
+            };
+            num_samples: number;
+            /** @description `_key` of the job the sample belongs to, for process statistics. */
+            job_key?: string;
+        };
+        /**
+         * @description Resource statistics a worker collected on its host. Unknown fields are rejected with 400.
+         * @example {
+         *       "_key": "8",
+         *       "_id": "compute_node_stats__17/8",
+         *       "_rev": "1",
+         *       "hostname": "node01",
+         *       "timestamp": "2026-11-22T15:00:00.000Z",
+         *       "stats": [
+         *         {
+         *           "resource_type": "Cpu",
+         *           "average": {
+         *             "cpu_percent": 41.2
+         *           },
+         *           "minimum": {
+         *             "cpu_percent": 3.1
+         *           },
+         *           "maximum": {
+         *             "cpu_percent": 97.5
+         *           },
+         *           "num_samples": 360
+         *         }
+         *       ]
+         *     }
+         */
+        compute_node_stats_model: {
+            hostname: string;
+            stats?: components["schemas"]["compute_node_stats"][];
+            /** @description When the statistics were recorded (ISO 8601). */
+            timestamp: string;
+            /** @description Key of the document in its collection; set by the server unless sent. */
+            _key?: string;
+            /** @description `compute_node_stats__<workflow key>/<_key>`. */
+            _id?: string;
+            /** @description Revision; changes on every write. Updates must send the current one. */
+            _rev?: string;
+            /** @description The revision an update replaced (update responses only). */
+            readonly _oldRev?: string;
+        };
+        /**
+         * @description One page of compute node statistics in Torc's list shape; `has_more` is true while `skip + count < total_count`.
+         * @example {
+         *       "items": [
+         *         {
+         *           "_key": "8",
+         *           "_id": "compute_node_stats__17/8",
+         *           "_rev": "1",
+         *           "hostname": "node01",
+         *           "timestamp": "2026-11-22T15:00:00.000Z",
+         *           "stats": [
+         *             {
+         *               "resource_type": "Cpu",
+         *               "average": {
+         *                 "cpu_percent": 41.2
+         *               },
+         *               "minimum": {
+         *                 "cpu_percent": 3.1
+         *               },
+         *               "maximum": {
+         *                 "cpu_percent": 97.5
+         *               },
+         *               "num_samples": 360
+         *             }
+         *           ]
+         *         }
+         *       ],
+         *       "skip": 0,
+         *       "max_limit": 100000,
+         *       "count": 1,
+         *       "total_count": 1,
+         *       "has_more": false
+         *     }
+         */
+        list_compute_node_stats_response: {
+            items: components["schemas"]["compute_node_stats_model"][];
+            /** @description Documents passed over before this page. */
+            skip: number;
+            /** @description The largest page size the server hands out (100,000). */
+            max_limit: number;
+            /** @description Number of items in this page. */
+            count: number;
+            /** @description Number of matching documents in all pages. */
+            total_count: number;
+            /** @description Whether another page follows. */
+            has_more: boolean;
+        };
+        /**
+         * @description One page of job process statistics in Torc's list shape; `has_more` is true while `skip + count < total_count`.
+         * @example {
+         *       "items": [
+         *         {
+         *           "_key": "77",
+         *           "_id": "job_process_stats__17/77",
+         *           "_rev": "1",
+         *           "job_key": "95",
+         *           "run_id": 1,
+         *           "avg_cpu_percent": 85.1,
+         *           "max_cpu_percent": 99.6,
+         *           "avg_rss": 524288000,
+         *           "max_rss": 1073741824,
+         *           "num_samples": 15,
+         *           "timestamp": "2026-11-22T14:12:31.000Z"
+         *         }
+         *       ],
+         *       "skip": 0,
+         *       "max_limit": 100000,
+         *       "count": 1,
+         *       "total_count": 1,
+         *       "has_more": false
+         *     }
+         */
+        list_job_process_stats_response: {
+            items: components["schemas"]["job_process_stats_model"][];
+            /** @description Documents passed over before this page. */
+            skip: number;
+            /** @description The largest page size the server hands out (100,000). */
+            max_limit: number;
+            /** @description Number of items in this page. */
+            count: number;
+            /** @description Number of matching documents in all pages. */
+            total_count: number;
+            /** @description Whether another page follows. */
+            has_more: boolean;
+        };
+        /**
+         * @description Placeholder configuration for running workers on AWS; only a name for now. Unknown fields are rejected with 400.
+         * @example {
+         *       "_key": "3",
+         *       "_id": "aws_schedulers__17/3",
+         *       "_rev": "1",
+         *       "name": "spot"
+         *     }
+         */
+        aws_scheduler_model: {
+            name?: string;
+            /** @description Key of the document in its collection; set by the server unless sent. */
+            _key?: string;
+            /** @description `aws_schedulers__<workflow key>/<_key>`. */
+            _id?: string;
+            /** @description Revision; changes on every write. Updates must send the current one. */
+            _rev?: string;
+            /** @description The revision an update replaced (update responses only). */
+            readonly _oldRev?: string;
+        };
+        /**
+         * @description One page of AWS scheduler configurations in Torc's list shape; `has_more` is true while `skip + count < total_count`.
+         * @example {
+         *       "items": [
+         *         {
+         *           "_key": "3",
+         *           "_id": "aws_schedulers__17/3",
+         *           "_rev": "1",
+         *           "name": "spot"
+         *         }
+         *       ],
+         *       "skip": 0,
+         *       "max_limit": 100000,
+         *       "count": 1,
+         *       "total_count": 1,
+         *       "has_more": false
+         *     }
+         */
+        list_aws_schedulers_response: {
+            items: components["schemas"]["aws_scheduler_model"][];
+            /** @description Documents passed over before this page. */
+            skip: number;
+            /** @description The largest page size the server hands out (100,000). */
+            max_limit: number;
+            /** @description Number of items in this page. */
+            count: number;
+            /** @description Number of matching documents in all pages. */
+            total_count: number;
+            /** @description Whether another page follows. */
+            has_more: boolean;
+        };
+        /**
+         * @description Configuration for workers started on the local machine. Unknown fields are rejected with 400.
+         * @example {
+         *       "_key": "4",
+         *       "_id": "local_schedulers__17/4",
+         *       "_rev": "1",
+         *       "name": "default",
+         *       "memory": "64g",
+         *       "num_cpus": 16
+         *     }
+         */
+        local_scheduler_model: {
+            /** @default default */
+            name?: string;
+            /** @description Memory the workers may use, e.g. `64g`. */
+            memory?: string;
+            /** @description CPUs the workers may use. */
+            num_cpus?: number;
+            /** @description Key of the document in its collection; set by the server unless sent. */
+            _key?: string;
+            /** @description `local_schedulers__<workflow key>/<_key>`. */
+            _id?: string;
+            /** @description Revision; changes on every write. Updates must send the current one. */
+            _rev?: string;
+            /** @description The revision an update replaced (update responses only). */
+            readonly _oldRev?: string;
+        };
+        /**
+         * @description One page of local scheduler configurations in Torc's list shape; `has_more` is true while `skip + count < total_count`.
+         * @example {
+         *       "items": [
+         *         {
+         *           "_key": "4",
+         *           "_id": "local_schedulers__17/4",
+         *           "_rev": "1",
+         *           "name": "default",
+         *           "memory": "64g",
+         *           "num_cpus": 16
+         *         }
+         *       ],
+         *       "skip": 0,
+         *       "max_limit": 100000,
+         *       "count": 1,
+         *       "total_count": 1,
+         *       "has_more": false
+         *     }
+         */
+        list_local_schedulers_response: {
+            items: components["schemas"]["local_scheduler_model"][];
+            /** @description Documents passed over before this page. */
+            skip: number;
+            /** @description The largest page size the server hands out (100,000). */
+            max_limit: number;
+            /** @description Number of items in this page. */
+            count: number;
+            /** @description Number of matching documents in all pages. */
+            total_count: number;
+            /** @description Whether another page follows. */
+            has_more: boolean;
+        };
+        /**
+         * @description Settings for Slurm allocations (`sbatch` options) in which workers run. Unknown fields are rejected with 400.
+         * @example {
+         *       "_key": "5",
+         *       "_id": "slurm_schedulers__17/5",
+         *       "_rev": "1",
+         *       "name": "short",
+         *       "account": "my_account",
+         *       "nodes": 1,
+         *       "walltime": "04:00:00",
+         *       "partition": "debug",
+         *       "qos": "normal"
+         *     }
+         */
+        slurm_scheduler_model: {
+            name?: string;
+            /** @description Slurm account to charge. */
+            account: string;
+            /** @description Nodes per allocation. */
+            nodes: number;
+            /** @description Time limit of an allocation, e.g. `04:00:00`. */
+            walltime?: string;
+            /** @description Partition to submit to; usually Slurm picks one. */
+            partition?: string;
+            /**
+             * @description Quality of service (priority).
+             * @default normal
+             */
+            qos?: string;
+            /** @description Generic resources, e.g. `gpu:2`. */
+            gres?: string;
+            /** @description Memory per node, in Slurm syntax. */
+            mem?: string;
+            /** @description Node-local scratch space, in Slurm syntax. */
+            tmp?: string;
+            ntasks_per_node?: number;
+            /** @description Further options appended to the `sbatch` command line. */
+            extra?: string;
+            /** @description Key of the document in its collection; set by the server unless sent. */
+            _key?: string;
+            /** @description `slurm_schedulers__<workflow key>/<_key>`. */
+            _id?: string;
+            /** @description Revision; changes on every write. Updates must send the current one. */
+            _rev?: string;
+            /** @description The revision an update replaced (update responses only). */
+            readonly _oldRev?: string;
+        };
+        /**
+         * @description One page of Slurm scheduler configurations in Torc's list shape; `has_more` is true while `skip + count < total_count`.
+         * @example {
+         *       "items": [
+         *         {
+         *           "_key": "5",
+         *           "_id": "slurm_schedulers__17/5",
+         *           "_rev": "1",
+         *           "name": "short",
+         *           "account": "my_account",
+         *           "nodes": 1,
+         *           "walltime": "04:00:00",
+         *           "partition": "debug",
+         *           "qos": "normal"
+         *         }
+         *       ],
+         *       "skip": 0,
+         *       "max_limit": 100000,
+         *       "count": 1,
+         *       "total_count": 1,
+         *       "has_more": false
+         *     }
+         */
+        list_slurm_schedulers_response: {
+            items: components["schemas"]["slurm_scheduler_model"][];
+            /** @description Documents passed over before this page. */
+            skip: number;
+            /** @description The largest page size the server hands out (100,000). */
+            max_limit: number;
+            /** @description Number of items in this page. */
+            count: number;
+            /** @description Number of matching documents in all pages. */
+            total_count: number;
+            /** @description Whether another page follows. */
+            has_more: boolean;
+        };
+        /**
+         * @description An allocation that was requested from a scheduler, tracked by clients from request to end. Unknown fields are rejected with 400.
+         * @example {
+         *       "_key": "6",
+         *       "_id": "scheduled_compute_nodes__17/6",
+         *       "_rev": "2",
+         *       "scheduler_id": "8123456",
+         *       "scheduler_config_id": "slurm_schedulers__17/5",
+         *       "status": "pending"
+         *     }
+         */
+        scheduled_compute_nodes_model: {
+            /** @description The scheduler's own id of the allocation, e.g. a Slurm job id. */
+            scheduler_id?: string;
+            /** @description `_id` of the scheduler configuration used. */
+            scheduler_config_id: string;
+            /**
+             * @description Moved forward by clients in this order.
+             * @enum {string}
+             */
+            status: "uninitialized" | "pending" | "active" | "complete";
+            /** @description Key of the document in its collection; set by the server unless sent. */
+            _key?: string;
+            /** @description `scheduled_compute_nodes__<workflow key>/<_key>`. */
+            _id?: string;
+            /** @description Revision; changes on every write. Updates must send the current one. */
+            _rev?: string;
+            /** @description The revision an update replaced (update responses only). */
+            readonly _oldRev?: string;
+        };
+        /**
+         * @description One page of scheduled compute nodes in Torc's list shape; `has_more` is true while `skip + count < total_count`.
+         * @example {
+         *       "items": [
+         *         {
+         *           "_key": "6",
+         *           "_id": "scheduled_compute_nodes__17/6",
+         *           "_rev": "2",
+         *           "scheduler_id": "8123456",
+         *           "scheduler_config_id": "slurm_schedulers__17/5",
+         *           "status": "pending"
+         *         }
+         *       ],
+         *       "skip": 0,
+         *       "max_limit": 100000,
+         *       "count": 1,
+         *       "total_count": 1,
+         *       "has_more": false
+         *     }
+         */
+        list_scheduled_compute_nodes_response: {
+            items: components["schemas"]["scheduled_compute_nodes_model"][];
+            /** @description Documents passed over before this page. */
+            skip: number;
+            /** @description The largest page size the server hands out (100,000). */
+            max_limit: number;
+            /** @description Number of items in this page. */
+            count: number;
+            /** @description Number of matching documents in all pages. */
+            total_count: number;
+            /** @description Whether another page follows. */
+            has_more: boolean;
+        };
+        /**
+         * @description One page of edges in Torc's list shape; `has_more` is true while `skip + count < total_count`.
+         * @example {
+         *       "items": [
+         *         {
+         *           "_key": "500",
+         *           "_id": "blocks__17/500",
+         *           "_rev": "1",
+         *           "_from": "jobs__17/95",
+         *           "_to": "jobs__17/96"
+         *         }
+         *       ],
+         *       "skip": 0,
+         *       "max_limit": 100000,
+         *       "count": 1,
+         *       "total_count": 1,
+         *       "has_more": false
+         *     }
+         */
+        list_edges_response: {
+            items: components["schemas"]["edge_model"][];
+            /** @description Documents passed over before this page. */
+            skip: number;
+            /** @description The largest page size the server hands out (100,000). */
+            max_limit: number;
+            /** @description Number of items in this page. */
+            count: number;
+            /** @description Number of matching documents in all pages. */
+            total_count: number;
+            /** @description Whether another page follows. */
+            has_more: boolean;
+        };
+        /**
+         * @description A job inside a workflow specification. It refers to files, user data, resource requirements, schedulers and other jobs by NAME; every name must exist in the same specification. Unknown fields are rejected with 400.
+         * @example {
+         *       "name": "work",
+         *       "command": "bash run.sh -i data/in.csv -o data/out.csv",
+         *       "resource_requirements": "medium",
+         *       "input_files": [
+         *         "run_script",
+         *         "raw"
+         *       ],
+         *       "output_files": [
+         *         "processed"
+         *       ],
+         *       "blocked_by": []
+         *     }
+         */
+        job_specification_model: {
+            /** @description Unique within the specification. */
+            name?: string;
+            /** @description Optional `_key` for the job; best left to the server. */
+            key?: string;
+            /** @description Command line to run, without a shell. */
+            command: string;
+            invocation_script?: string;
+            /** @default true */
+            cancel_on_blocking_job_failure?: boolean;
+            /** @default false */
+            supports_termination?: boolean;
+            /** @description Name of a resource requirements entry (`default` when the job has none). */
+            resource_requirements?: string;
+            /** @description Scheduler as `<collection>/<name>`, e.g. `slurm_schedulers/short`; read back as its `_id` or empty. */
+            scheduler?: string;
+            schedule_compute_nodes?: components["schemas"]["compute_node_schedule_params"] | null;
+            /** @description Names of files the job reads. */
+            input_files?: string[];
+            /** @description Names of files the job writes. */
+            output_files?: string[];
+            /** @description Names of user data the job consumes. */
+            input_user_data?: string[];
+            /** @description Names of user data the job stores. */
+            output_user_data?: string[];
+            /** @description Names of jobs listed EARLIER in the specification that must finish first. */
+            blocked_by?: string[];
+        };
+        /**
+         * @description One page of job specifications in Torc's list shape; `has_more` is true while `skip + count < total_count`.
+         * @example {
+         *       "items": [
+         *         {
+         *           "name": "work",
+         *           "command": "bash run.sh -i data/in.csv -o data/out.csv",
+         *           "resource_requirements": "medium",
+         *           "input_files": [
+         *             "run_script",
+         *             "raw"
+         *           ],
+         *           "output_files": [
+         *             "processed"
+         *           ],
+         *           "blocked_by": []
+         *         },
+         *         {
+         *           "name": "report",
+         *           "command": "bash report.sh -i data/out.csv",
+         *           "resource_requirements": "small",
+         *           "scheduler": "slurm_schedulers/short",
+         *           "input_files": [
+         *             "processed"
+         *           ],
+         *           "input_user_data": [
+         *             "settings"
+         *           ]
+         *         }
+         *       ],
+         *       "skip": 0,
+         *       "max_limit": 100000,
+         *       "count": 2,
+         *       "total_count": 2,
+         *       "has_more": false
+         *     }
+         */
+        list_job_specifications_response: {
+            items: components["schemas"]["job_specification_model"][];
+            /** @description Documents passed over before this page. */
+            skip: number;
+            /** @description The largest page size the server hands out (100,000). */
+            max_limit: number;
+            /** @description Number of items in this page. */
+            count: number;
+            /** @description Number of matching documents in all pages. */
+            total_count: number;
+            /** @description Whether another page follows. */
+            has_more: boolean;
+        };
+        /**
+         * @description The scheduler configurations of a workflow specification, by kind. Unknown fields are rejected with 400.
+         * @example {
+         *       "slurm_schedulers": [
+         *         {
+         *           "name": "short",
+         *           "account": "my_account",
+         *           "nodes": 1,
+         *           "walltime": "04:00:00"
+         *         }
+         *       ]
+         *     }
+         */
+        workflow_specifications_schedulers: {
+            aws_schedulers?: components["schemas"]["aws_scheduler_model"][];
+            local_schedulers?: components["schemas"]["local_scheduler_model"][];
+            slurm_schedulers?: components["schemas"]["slurm_scheduler_model"][];
+        };
+        /**
+         * @description A whole workflow in one document: the workflow fields plus its files, user data, resource requirements, schedulers, config and jobs, which refer to each other by name. Names must be unique within each list. Unknown fields are rejected with 400.
+         * @example {
+         *       "name": "etl",
+         *       "user": "alice",
+         *       "description": "Process a CSV file and write a report.",
+         *       "files": [
+         *         {
+         *           "name": "run_script",
+         *           "path": "run.sh"
+         *         },
+         *         {
+         *           "name": "raw",
+         *           "path": "data/in.csv"
+         *         },
+         *         {
+         *           "name": "processed",
+         *           "path": "data/out.csv"
+         *         }
+         *       ],
+         *       "user_data": [
+         *         {
+         *           "name": "settings",
+         *           "is_ephemeral": false,
+         *           "data": {
+         *             "columns": [
+         *               "a",
+         *               "b"
+         *             ]
+         *           }
+         *         }
+         *       ],
+         *       "resource_requirements": [
+         *         {
+         *           "name": "small",
+         *           "num_cpus": 1,
+         *           "memory": "2g",
+         *           "runtime": "P0DT30M"
+         *         },
+         *         {
+         *           "name": "medium",
+         *           "num_cpus": 8,
+         *           "memory": "30g",
+         *           "runtime": "P0DT4H"
+         *         }
+         *       ],
+         *       "schedulers": {
+         *         "slurm_schedulers": [
+         *           {
+         *             "name": "short",
+         *             "account": "my_account",
+         *             "nodes": 1,
+         *             "walltime": "04:00:00"
+         *           }
+         *         ]
+         *       },
+         *       "jobs": [
+         *         {
+         *           "name": "work",
+         *           "command": "bash run.sh -i data/in.csv -o data/out.csv",
+         *           "resource_requirements": "medium",
+         *           "input_files": [
+         *             "run_script",
+         *             "raw"
+         *           ],
+         *           "output_files": [
+         *             "processed"
+         *           ],
+         *           "blocked_by": []
+         *         },
+         *         {
+         *           "name": "report",
+         *           "command": "bash report.sh -i data/out.csv",
+         *           "resource_requirements": "small",
+         *           "scheduler": "slurm_schedulers/short",
+         *           "input_files": [
+         *             "processed"
+         *           ],
+         *           "input_user_data": [
+         *             "settings"
+         *           ]
+         *         }
+         *       ],
+         *       "config": {
+         *         "prepare_jobs_sort_method": "gpus_runtime_memory"
+         *       }
+         *     }
+         */
+        workflow_specification_model: {
+            name?: string;
+            /** @description Optional `_key` for the new workflow; it must not be taken. Best left to the server. */
+            key?: string;
+            user?: string;
+            description?: string;
+            /** @default false */
+            is_archived?: boolean;
+            jobs?: components["schemas"]["job_specification_model"][];
+            files?: components["schemas"]["file_model"][];
+            user_data?: components["schemas"]["user_data_model"][];
+            resource_requirements?: components["schemas"]["resource_requirements_model"][];
+            schedulers?: components["schemas"]["workflow_specifications_schedulers"];
+            config?: components["schemas"]["workflow_config_model"];
+        };
+        /**
+         * @description A token pair. PLynx's code answers only the two tokens; its docs also list `status` and `message`, which a server may add.
+         * @example {
+         *       "access_token": "eyJhbGciOiJIUzUxMiJ9.eyJ1c2VybmFtZSI6ImFsaWNlIn0.c2lnbmF0dXJlLWE",
+         *       "refresh_token": "eyJhbGciOiJIUzUxMiJ9.eyJ0eXBlIjoicmVmcmVzaCJ9.c2lnbmF0dXJlLWI"
+         *     }
+         */
+        PlynxTokenResponse: {
+            /** @description Valid for ten minutes. */
+            access_token: string;
+            /** @description Does not expire; trade it here for a new pair. */
+            refresh_token: string;
+            /** @description `success` when present. */
+            status?: string;
+            message?: string;
+        };
+        /**
+         * @description PLynx's error body.
+         * @example {
+         *       "status": "failed",
+         *       "message": "graph 5f1e... was not found",
+         *       "code": "DOCUMENT_NOT_FOUND"
+         *     }
+         */
+        PlynxError: {
+            /** @constant */
+            status: "failed";
+            message: string;
+            /** @description Pipeloom's stable error code. */
+            code?: string;
+        };
+        /**
+         * @description Where a graph is in its life. CREATED graphs can be edited; APPROVE makes them READY; the master then makes them RUNNING and finally SUCCESS, FAILED or CANCELED. FAILED_WAITING means a node failed and the remaining running nodes are being waited for.
+         * @example RUNNING
+         * @enum {string}
+         */
+        PlynxGraphRunningStatus: "CREATED" | "READY" | "RUNNING" | "SUCCESS" | "FAILED" | "CANCELED" | "FAILED_WAITING";
+        /**
+         * @description What to search for. Keys other than these are rejected.
+         * @example {
+         *       "search": "author:alice",
+         *       "per_page": 20,
+         *       "offset": 40,
+         *       "status": "RUNNING"
+         *     }
+         */
+        PlynxSearchGraphsRequest: {
+            /**
+             * @description Free text plus `author:`, `order:` and `desc:` filters.
+             * @default
+             */
+            search?: string;
+            /** @default 20 */
+            per_page?: number;
+            /** @default 0 */
+            offset?: number;
+            /**
+             * @description Only graphs in this status or these statuses; empty for all.
+             * @default []
+             */
+            status?: components["schemas"]["PlynxGraphRunningStatus"] | components["schemas"]["PlynxGraphRunningStatus"][];
+        };
+        /**
+         * @description A MongoDB style object id, 24 hexadecimal digits.
+         * @example 65f2c0de9a1b4c0012ab1001
+         */
+        PlynxObjectId: string;
+        /**
+         * @description One link into an input, naming the producing node and output inside the same graph.
+         * @example {
+         *       "node_id": "65f2c0de9a1b4c0012ab3001",
+         *       "output_id": "out",
+         *       "resource_id": null
+         *     }
+         */
+        PlynxInputValue: {
+            /** @description Per-graph `_id` of the producing node. */
+            node_id?: string;
+            /** @description Name of the producing node's output. */
+            output_id?: string;
+            /** @description The produced resource; filled in by the master just before the node runs. */
+            resource_id?: string | null;
+        };
+        /**
+         * @description A named input of an operation, with the file types it takes, its links and how many it needs.
+         * @example {
+         *       "name": "lines",
+         *       "file_types": [
+         *         "file"
+         *       ],
+         *       "values": [
+         *         {
+         *           "node_id": "65f2c0de9a1b4c0012ab3001",
+         *           "output_id": "out",
+         *           "resource_id": null
+         *         }
+         *       ],
+         *       "min_count": 1,
+         *       "max_count": -1
+         *     }
+         */
+        PlynxInput: {
+            /** @default  */
+            name?: string;
+            /**
+             * @description Accepted file types (keys of `resources_dict`); `file` accepts any.
+             * @default []
+             */
+            file_types?: string[];
+            /**
+             * @description The links feeding this input.
+             * @default []
+             */
+            values?: components["schemas"]["PlynxInputValue"][];
+            /**
+             * @description Fewest links needed to run.
+             * @default 1
+             */
+            min_count?: number;
+            /**
+             * @description Most links allowed; -1 for no limit.
+             * @default 1
+             */
+            max_count?: number;
+        };
+        /**
+         * @description A named output of an operation or file, or one of its logs (`stderr`, `stdout`, `worker`).
+         * @example {
+         *       "name": "total",
+         *       "file_type": "file",
+         *       "resource_id": "9a1d77c4-d9b4-11ee-9c1a-0242ac120002"
+         *     }
+         */
+        PlynxOutput: {
+            /** @default  */
+            name?: string;
+            /**
+             * @description A key of `resources_dict`; logs are always `file`.
+             * @default
+             */
+            file_type?: string;
+            /**
+             * @description The resource holding the produced data, once there is one.
+             * @default null
+             */
+            resource_id?: string | null;
+        };
+        /**
+         * @description Present when a parameter is exposed on the node in a graph; `alias` is the label shown.
+         * @example {
+         *       "alias": "Skip header"
+         *     }
+         */
+        PlynxWidget: {
+            alias?: string;
+        };
+        /**
+         * @description Null, or the widget of a parameter exposed on the node in a graph. Only exposed parameters appear in generated code and survive UPGRADE_NODES.
+         * @default null
+         * @example {
+         *       "alias": "Skip header"
+         *     }
+         */
+        PlynxParameterWidget: components["schemas"]["PlynxWidget"] | null;
+        /**
+         * @description A `str` parameter, a one-line string. A parameter without `parameter_type` is of this type.
+         * @example {
+         *       "name": "pattern",
+         *       "parameter_type": "str",
+         *       "value": "ERROR",
+         *       "mutable_type": true,
+         *       "removable": true,
+         *       "publicable": true,
+         *       "widget": {
+         *         "alias": "Pattern"
+         *       }
+         *     }
+         */
+        PlynxParameterStr: {
+            /** @default  */
+            name?: string;
+            /**
+             * @description Whether the editor may change the type.
+             * @default true
+             */
+            mutable_type?: boolean;
+            /**
+             * @description Whether the editor may remove the parameter.
+             * @default true
+             */
+            removable?: boolean;
+            /**
+             * @description Whether the parameter may be exposed in graphs.
+             * @default true
+             */
+            publicable?: boolean;
+            widget?: components["schemas"]["PlynxParameterWidget"];
+            /** @constant */
+            parameter_type?: "str";
+            /** @default  */
+            value?: string | null;
+        };
+        /**
+         * @description An `int` parameter; strings holding a whole number are accepted.
+         * @example {
+         *       "name": "_timeout",
+         *       "parameter_type": "int",
+         *       "value": 600,
+         *       "mutable_type": false,
+         *       "removable": false,
+         *       "publicable": true,
+         *       "widget": null
+         *     }
+         */
+        PlynxParameterInt: {
+            /** @default  */
+            name?: string;
+            /**
+             * @description Whether the editor may change the type.
+             * @default true
+             */
+            mutable_type?: boolean;
+            /**
+             * @description Whether the editor may remove the parameter.
+             * @default true
+             */
+            removable?: boolean;
+            /**
+             * @description Whether the parameter may be exposed in graphs.
+             * @default true
+             */
+            publicable?: boolean;
+            widget?: components["schemas"]["PlynxParameterWidget"];
+            /** @constant */
+            parameter_type: "int";
+            /** @default 0 */
+            value?: number | string | null;
+        };
+        /**
+         * @description A `bool` parameter; 0 and 1 are accepted.
+         * @example {
+         *       "name": "cacheable",
+         *       "parameter_type": "bool",
+         *       "value": true,
+         *       "mutable_type": false,
+         *       "removable": false,
+         *       "publicable": false,
+         *       "widget": null
+         *     }
+         */
+        PlynxParameterBool: {
+            /** @default  */
+            name?: string;
+            /**
+             * @description Whether the editor may change the type.
+             * @default true
+             */
+            mutable_type?: boolean;
+            /**
+             * @description Whether the editor may remove the parameter.
+             * @default true
+             */
+            removable?: boolean;
+            /**
+             * @description Whether the parameter may be exposed in graphs.
+             * @default true
+             */
+            publicable?: boolean;
+            widget?: components["schemas"]["PlynxParameterWidget"];
+            /** @constant */
+            parameter_type: "bool";
+            /** @default false */
+            value?: boolean | number | null;
+        };
+        /**
+         * @description A `text` parameter, a multi-line string.
+         * @example {
+         *       "name": "notes",
+         *       "parameter_type": "text",
+         *       "value": "first line\nsecond line"
+         *     }
+         */
+        PlynxParameterText: {
+            /** @default  */
+            name?: string;
+            /**
+             * @description Whether the editor may change the type.
+             * @default true
+             */
+            mutable_type?: boolean;
+            /**
+             * @description Whether the editor may remove the parameter.
+             * @default true
+             */
+            removable?: boolean;
+            /**
+             * @description Whether the parameter may be exposed in graphs.
+             * @default true
+             */
+            publicable?: boolean;
+            widget?: components["schemas"]["PlynxParameterWidget"];
+            /** @constant */
+            parameter_type: "text";
+            /** @default  */
+            value?: string | null;
+        };
+        /**
+         * @description The value of an `enum` parameter: the choices and the index of the selected one. The server may answer `index` as a string.
+         * @example {
+         *       "values": [
+         *         "gzip",
+         *         "bzip2",
+         *         "xz"
+         *       ],
+         *       "index": "0"
+         *     }
+         */
+        PlynxEnumValue: {
+            /** @default [] */
+            values?: string[];
+            /** @default -1 */
+            index?: number | string;
+        };
+        /**
+         * @description An `enum` parameter, one choice out of a list.
+         * @example {
+         *       "name": "codec",
+         *       "parameter_type": "enum",
+         *       "value": {
+         *         "values": [
+         *           "gzip",
+         *           "bzip2",
+         *           "xz"
+         *         ],
+         *         "index": 0
+         *       },
+         *       "widget": {
+         *         "alias": "Codec"
+         *       }
+         *     }
+         */
+        PlynxParameterEnum: {
+            /** @default  */
+            name?: string;
+            /**
+             * @description Whether the editor may change the type.
+             * @default true
+             */
+            mutable_type?: boolean;
+            /**
+             * @description Whether the editor may remove the parameter.
+             * @default true
+             */
+            removable?: boolean;
+            /**
+             * @description Whether the parameter may be exposed in graphs.
+             * @default true
+             */
+            publicable?: boolean;
+            widget?: components["schemas"]["PlynxParameterWidget"];
+            /** @constant */
+            parameter_type: "enum";
+            value?: components["schemas"]["PlynxEnumValue"] | null;
+        };
+        /**
+         * @description A `list_str` parameter, a list of strings.
+         * @example {
+         *       "name": "columns",
+         *       "parameter_type": "list_str",
+         *       "value": [
+         *         "host",
+         *         "hits"
+         *       ]
+         *     }
+         */
+        PlynxParameterListStr: {
+            /** @default  */
+            name?: string;
+            /**
+             * @description Whether the editor may change the type.
+             * @default true
+             */
+            mutable_type?: boolean;
+            /**
+             * @description Whether the editor may remove the parameter.
+             * @default true
+             */
+            removable?: boolean;
+            /**
+             * @description Whether the parameter may be exposed in graphs.
+             * @default true
+             */
+            publicable?: boolean;
+            widget?: components["schemas"]["PlynxParameterWidget"];
+            /** @constant */
+            parameter_type: "list_str";
+            /** @default [] */
+            value?: string[] | null;
+        };
+        /**
+         * @description A `list_int` parameter, a list of whole numbers (strings holding one are accepted).
+         * @example {
+         *       "name": "shards",
+         *       "parameter_type": "list_int",
+         *       "value": [
+         *         1,
+         *         2,
+         *         4
+         *       ]
+         *     }
+         */
+        PlynxParameterListInt: {
+            /** @default  */
+            name?: string;
+            /**
+             * @description Whether the editor may change the type.
+             * @default true
+             */
+            mutable_type?: boolean;
+            /**
+             * @description Whether the editor may remove the parameter.
+             * @default true
+             */
+            removable?: boolean;
+            /**
+             * @description Whether the parameter may be exposed in graphs.
+             * @default true
+             */
+            publicable?: boolean;
+            widget?: components["schemas"]["PlynxParameterWidget"];
+            /** @constant */
+            parameter_type: "list_int";
+            /** @default [] */
+            value?: (number | string)[] | null;
+        };
+        /**
+         * @description The value of a `code` parameter; `mode` is the editor's language (`sh`, `python`, ...).
+         * @example {
+         *       "value": "print(len(input['lines']))\n",
+         *       "mode": "python"
+         *     }
+         */
+        PlynxCodeValue: {
+            /** @default  */
+            value?: string;
+            /** @default python */
+            mode?: string;
+        };
+        /**
+         * @description A `code` parameter, a script with its editor language; `cmd` of every operation is one.
+         * @example {
+         *       "name": "cmd",
+         *       "parameter_type": "code",
+         *       "value": {
+         *         "value": "wc -l {{ input['lines'] | join(' ') }} > {{ output['total'] }}\n",
+         *         "mode": "sh"
+         *       },
+         *       "mutable_type": false,
+         *       "removable": false,
+         *       "publicable": false,
+         *       "widget": null
+         *     }
+         */
+        PlynxParameterCode: {
+            /** @default  */
+            name?: string;
+            /**
+             * @description Whether the editor may change the type.
+             * @default true
+             */
+            mutable_type?: boolean;
+            /**
+             * @description Whether the editor may remove the parameter.
+             * @default true
+             */
+            removable?: boolean;
+            /**
+             * @description Whether the parameter may be exposed in graphs.
+             * @default true
+             */
+            publicable?: boolean;
+            widget?: components["schemas"]["PlynxParameterWidget"];
+            /** @constant */
+            parameter_type: "code";
+            value?: components["schemas"]["PlynxCodeValue"] | null;
+        };
+        /**
+         * @description A parameter of an operation. The shape of `value` depends on `parameter_type` (one variant per type); a null value stands for the type's default, and fields left out take their defaults.
+         * @example {
+         *       "name": "skip_header",
+         *       "parameter_type": "bool",
+         *       "value": false,
+         *       "mutable_type": true,
+         *       "removable": true,
+         *       "publicable": true,
+         *       "widget": {
+         *         "alias": "Skip header"
+         *       }
+         *     }
+         */
+        PlynxParameter: components["schemas"]["PlynxParameterStr"] | components["schemas"]["PlynxParameterInt"] | components["schemas"]["PlynxParameterBool"] | components["schemas"]["PlynxParameterText"] | components["schemas"]["PlynxParameterEnum"] | components["schemas"]["PlynxParameterListStr"] | components["schemas"]["PlynxParameterListInt"] | components["schemas"]["PlynxParameterCode"];
+        /**
+         * @description Where a node inside a graph is in its run. Files are STATIC; RESTORED means the outputs came from the cache of an identical earlier run.
+         * @example SUCCESS
+         * @enum {string}
+         */
+        PlynxNodeRunningStatus: "STATIC" | "CREATED" | "IN_QUEUE" | "RUNNING" | "SUCCESS" | "RESTORED" | "FAILED" | "CANCELED";
+        /**
+         * @description The library status of an operation or file. CREATED is an editable draft; READY can be used in graphs; DEPRECATED can still be used but is discouraged; MANDATORY_DEPRECATED can no longer be used.
+         * @example READY
+         * @enum {string}
+         */
+        PlynxNodeStatus: "CREATED" | "READY" | "DEPRECATED" | "MANDATORY_DEPRECATED";
+        /**
+         * @description The author of a search result, as joined in by the search routes.
+         * @example {
+         *       "_id": "65f2c0de9a1b4c0012ab0001",
+         *       "username": "alice",
+         *       "active": true
+         *     }
+         */
+        PlynxUserSummary: {
+            _id?: components["schemas"]["PlynxObjectId"];
+            username?: string;
+            active?: boolean;
+        };
+        /**
+         * @description A UTC time as PLynx prints it: date, a space, then time with microseconds, no zone (for example `2026-03-02 09:15:27.481000`). Set by the server.
+         * @example 2026-03-02 09:15:27.481000
+         */
+        PlynxDateTime: string;
+        /**
+         * @description An operation or file. In the node library `_id` identifies it; inside a graph `_id` is the per-graph instance id and `parent_node` the library node it was made from. Fields left out take their defaults; `_readonly`, `_user`, `insertion_date` and `update_date` are set by the server and ignored on input.
+         * @example {
+         *       "_id": "65f2c0de9a1b4c0012ab3002",
+         *       "title": "Count lines",
+         *       "description": "Counts lines of every input file.",
+         *       "base_node_name": "python",
+         *       "parent_node": "65f2c0de9a1b4c0012ab2001",
+         *       "successor_node": null,
+         *       "inputs": [
+         *         {
+         *           "name": "lines",
+         *           "file_types": [
+         *             "file"
+         *           ],
+         *           "values": [
+         *             {
+         *               "node_id": "65f2c0de9a1b4c0012ab3001",
+         *               "output_id": "out",
+         *               "resource_id": null
+         *             }
+         *           ],
+         *           "min_count": 1,
+         *           "max_count": -1
+         *         }
+         *       ],
+         *       "outputs": [
+         *         {
+         *           "name": "total",
+         *           "file_type": "file",
+         *           "resource_id": null
+         *         }
+         *       ],
+         *       "parameters": [
+         *         {
+         *           "name": "cmd",
+         *           "parameter_type": "code",
+         *           "value": {
+         *             "value": "n = 0\nfor path in input['lines']:\n    n += sum(1 for _ in open(path))\nopen(output['total'], 'w').write(str(n))\n",
+         *             "mode": "python"
+         *           },
+         *           "mutable_type": false,
+         *           "removable": false,
+         *           "publicable": false,
+         *           "widget": null
+         *         },
+         *         {
+         *           "name": "cacheable",
+         *           "parameter_type": "bool",
+         *           "value": true,
+         *           "mutable_type": false,
+         *           "removable": false,
+         *           "publicable": false,
+         *           "widget": null
+         *         },
+         *         {
+         *           "name": "skip_header",
+         *           "parameter_type": "bool",
+         *           "value": false,
+         *           "mutable_type": true,
+         *           "removable": true,
+         *           "publicable": true,
+         *           "widget": {
+         *             "alias": "Skip header"
+         *           }
+         *         }
+         *       ],
+         *       "logs": [
+         *         {
+         *           "name": "stderr",
+         *           "file_type": "file",
+         *           "resource_id": null
+         *         },
+         *         {
+         *           "name": "stdout",
+         *           "file_type": "file",
+         *           "resource_id": null
+         *         },
+         *         {
+         *           "name": "worker",
+         *           "file_type": "file",
+         *           "resource_id": null
+         *         }
+         *       ],
+         *       "node_running_status": "CREATED",
+         *       "node_status": "READY",
+         *       "cache_url": "",
+         *       "x": 282,
+         *       "y": 80,
+         *       "author": "65f2c0de9a1b4c0012ab0001",
+         *       "starred": false
+         *     }
+         */
+        PlynxNode: {
+            _id?: components["schemas"]["PlynxObjectId"];
+            /** @default Title */
+            title?: string;
+            /** @default Description */
+            description?: string;
+            /**
+             * @description The kind of node; `bash_jinja2`, `python` and `file` by default.
+             * @default bash_jinja2
+             */
+            base_node_name?: string;
+            /**
+             * @description Library node this graph node was made from.
+             * @default null
+             */
+            parent_node?: string | null;
+            /**
+             * @description Library node that replaces this deprecated one.
+             * @default null
+             */
+            successor_node?: string | null;
+            /** @default [] */
+            inputs?: components["schemas"]["PlynxInput"][];
+            /** @default [] */
+            outputs?: components["schemas"]["PlynxOutput"][];
+            /** @default [] */
+            parameters?: components["schemas"]["PlynxParameter"][];
+            /** @default [] */
+            logs?: components["schemas"]["PlynxOutput"][];
+            /** @default CREATED */
+            node_running_status?: components["schemas"]["PlynxNodeRunningStatus"];
+            /** @default CREATED */
+            node_status?: components["schemas"]["PlynxNodeStatus"];
+            /**
+             * @description Link to the run whose cached outputs were reused.
+             * @default
+             */
+            cache_url?: string | null;
+            /**
+             * @description Horizontal position in the graph editor (whole numbers).
+             * @default 0
+             */
+            x?: number;
+            /**
+             * @description Vertical position in the graph editor (whole numbers).
+             * @default 0
+             */
+            y?: number;
+            /**
+             * @description `_id` of the owning user; set by the server.
+             * @default null
+             */
+            author?: string | null;
+            /**
+             * @description Listed first by `sort:starred` searches.
+             * @default false
+             */
+            starred?: boolean;
+            /** @description True when the caller is not the author. */
+            _readonly?: boolean;
+            /** @description The author, in search results. */
+            _user?: components["schemas"]["PlynxUserSummary"][];
+            insertion_date?: components["schemas"]["PlynxDateTime"];
+            update_date?: components["schemas"]["PlynxDateTime"];
+        };
+        /**
+         * @description A graph of files and operations linked output to input. Fields left out take their defaults; `author` is always set to the caller when a graph is posted, and `_readonly`, `_user`, `insertion_date` and `update_date` are set by the server and ignored on input.
+         * @example {
+         *       "_id": "65f2c0de9a1b4c0012ab1001",
+         *       "title": "Count log lines",
+         *       "description": "Counts the lines of an uploaded access log.",
+         *       "graph_running_status": "SUCCESS",
+         *       "author": "65f2c0de9a1b4c0012ab0001",
+         *       "nodes": [
+         *         {
+         *           "_id": "65f2c0de9a1b4c0012ab3001",
+         *           "title": "March hits",
+         *           "description": "Hits per host in March",
+         *           "base_node_name": "file",
+         *           "parent_node": "65f2c0de9a1b4c0012ab2002",
+         *           "outputs": [
+         *             {
+         *               "name": "out",
+         *               "file_type": "csv",
+         *               "resource_id": "3f6c2a1e-d9b4-11ee-9c1a-0242ac120002"
+         *             }
+         *           ],
+         *           "node_running_status": "STATIC",
+         *           "node_status": "READY",
+         *           "x": 30,
+         *           "y": 80
+         *         },
+         *         {
+         *           "_id": "65f2c0de9a1b4c0012ab3002",
+         *           "title": "Count lines",
+         *           "description": "Counts lines of every input file.",
+         *           "base_node_name": "python",
+         *           "parent_node": "65f2c0de9a1b4c0012ab2001",
+         *           "inputs": [
+         *             {
+         *               "name": "lines",
+         *               "file_types": [
+         *                 "file"
+         *               ],
+         *               "values": [
+         *                 {
+         *                   "node_id": "65f2c0de9a1b4c0012ab3001",
+         *                   "output_id": "out",
+         *                   "resource_id": "3f6c2a1e-d9b4-11ee-9c1a-0242ac120002"
+         *                 }
+         *               ],
+         *               "min_count": 1,
+         *               "max_count": -1
+         *             }
+         *           ],
+         *           "outputs": [
+         *             {
+         *               "name": "total",
+         *               "file_type": "file",
+         *               "resource_id": "9a1d77c4-d9b4-11ee-9c1a-0242ac120002"
+         *             }
+         *           ],
+         *           "node_running_status": "SUCCESS",
+         *           "node_status": "READY",
+         *           "x": 282,
+         *           "y": 80
+         *         }
+         *       ],
+         *       "_readonly": false,
+         *       "insertion_date": "2026-03-02 09:15:27.481000",
+         *       "update_date": "2026-03-02 09:17:03.112000"
+         *     }
+         */
+        PlynxGraph: {
+            _id?: components["schemas"]["PlynxObjectId"];
+            /** @default Title */
+            title?: string;
+            /** @default Description */
+            description?: string;
+            /** @default CREATED */
+            graph_running_status?: components["schemas"]["PlynxGraphRunningStatus"];
+            /**
+             * @description `_id` of the owning user.
+             * @default null
+             */
+            author?: string | null;
+            /** @default [] */
+            nodes?: components["schemas"]["PlynxNode"][];
+            /** @description True when the caller may not change the graph. */
+            _readonly?: boolean;
+            /** @description The author, in search results. */
+            _user?: components["schemas"]["PlynxUserSummary"][];
+            insertion_date?: components["schemas"]["PlynxDateTime"];
+            update_date?: components["schemas"]["PlynxDateTime"];
+        };
+        /**
+         * @description One page of graph search results.
+         * @example {
+         *       "status": "success",
+         *       "total_count": 1,
+         *       "items": [
+         *         {
+         *           "_id": "65f2c0de9a1b4c0012ab1001",
+         *           "title": "Count log lines",
+         *           "description": "Counts the lines of an uploaded access log.",
+         *           "graph_running_status": "SUCCESS",
+         *           "author": "65f2c0de9a1b4c0012ab0001",
+         *           "nodes": [],
+         *           "_user": [
+         *             {
+         *               "_id": "65f2c0de9a1b4c0012ab0001",
+         *               "username": "alice",
+         *               "active": true
+         *             }
+         *           ],
+         *           "insertion_date": "2026-03-02 09:15:27.481000",
+         *           "update_date": "2026-03-02 09:17:03.112000"
+         *         }
+         *       ]
+         *     }
+         */
+        PlynxSearchGraphsResponse: {
+            items: components["schemas"]["PlynxGraph"][];
+            /** @description Matches over all pages. */
+            total_count: number;
+            /** @constant */
+            status: "success";
+        };
+        /**
+         * @description An action of POST /graphs.
+         * @example APPROVE
+         * @enum {string}
+         */
+        PlynxGraphAction: "SAVE" | "APPROVE" | "VALIDATE" | "REARRANGE" | "UPGRADE_NODES" | "CANCEL" | "GENERATE_CODE" | "CLONE";
+        /**
+         * @description A graph and the actions to run on it, in order. PLynx's code reads `actions`; its docs call the list `action`. One of the two must be present (400 otherwise); `action` may also be a single string, and `actions` wins when both are sent. Other extra keys are ignored.
+         * @example {
+         *       "actions": [
+         *         "CLONE"
+         *       ],
+         *       "graph": {
+         *         "_id": "65f2c0de9a1b4c0012ab1001",
+         *         "title": "Count log lines",
+         *         "description": "Counts the lines of an uploaded access log.",
+         *         "nodes": []
+         *       }
+         *     }
+         */
+        PlynxGraphActionRequest: {
+            graph: components["schemas"]["PlynxGraph"];
+            actions?: components["schemas"]["PlynxGraphAction"][];
+            action?: components["schemas"]["PlynxGraphAction"] | components["schemas"]["PlynxGraphAction"][];
+        };
+        /**
+         * @description What a validation error is about.
+         * @example INPUT
+         * @enum {string}
+         */
+        PlynxValidationTarget: "BLOCK" | "GRAPH" | "INPUT" | "NODE" | "PARAMETER" | "PROPERTY";
+        /**
+         * @description Why validation failed. IN_DEPENDENTS marks a graph or node whose `children` hold the actual problems. The spelling of MINIMUM_COUNT_MUST_BE_GREATER_THAN_MAXIMUM is PLynx's (it reports a minimum above the maximum).
+         * @example MISSING_INPUT
+         * @enum {string}
+         */
+        PlynxValidationCode: "IN_DEPENDENTS" | "MISSING_INPUT" | "MISSING_PARAMETER" | "INVALID_VALUE" | "MINIMUM_COUNT_MUST_NOT_BE_NEGATIVE" | "MINIMUM_COUNT_MUST_BE_GREATER_THAN_MAXIMUM" | "MAXIMUM_COUNT_MUST_NOT_BE_ZERO" | "DEPRECATED_NODE" | "EMPTY_GRAPH";
+        /**
+         * @description A tree of validation problems. The root names the graph (or node) with code IN_DEPENDENTS; its children are property problems and one IN_DEPENDENTS entry per faulty node, whose children name the inputs or properties at fault.
+         * @example {
+         *       "target": "GRAPH",
+         *       "object_id": "65f2c0de9a1b4c0012ab1001",
+         *       "validation_code": "IN_DEPENDENTS",
+         *       "children": [
+         *         {
+         *           "target": "NODE",
+         *           "object_id": "65f2c0de9a1b4c0012ab3002",
+         *           "validation_code": "IN_DEPENDENTS",
+         *           "children": [
+         *             {
+         *               "target": "INPUT",
+         *               "object_id": "lines",
+         *               "validation_code": "MISSING_INPUT",
+         *               "children": []
+         *             }
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
+        PlynxValidationError: {
+            target: components["schemas"]["PlynxValidationTarget"];
+            /** @description The graph or node `_id`, the input name, or the property name the problem is about. */
+            object_id: string;
+            validation_code: components["schemas"]["PlynxValidationCode"];
+            /** @description Nested problems. */
+            children: components["schemas"]["PlynxValidationError"][];
+        };
+        /**
+         * @description The outcome of graph actions. `graph` is the graph after the actions (the copy after CLONE) and `url` its page in the web UI. The extra fields appear only for their actions: `validation_error` (APPROVE or VALIDATE finding problems), `upgraded_nodes_count` (UPGRADE_NODES), `code` (GENERATE_CODE) and `new_graph_id` (CLONE). Compare `status` without regard to case.
+         * @example {
+         *       "status": "SUCCESS",
+         *       "message": "Actions completed with Graph(_id=`65f2c0de9a1b4c0012ab1001`)",
+         *       "graph": {
+         *         "_id": "65f2c0de9a1b4c0012ab1002",
+         *         "title": "Count log lines",
+         *         "description": "Counts the lines of an uploaded access log.",
+         *         "graph_running_status": "CREATED",
+         *         "author": "65f2c0de9a1b4c0012ab0001",
+         *         "nodes": []
+         *       },
+         *       "url": "http://localhost:3001/graphs/65f2c0de9a1b4c0012ab1002",
+         *       "new_graph_id": "65f2c0de9a1b4c0012ab1002"
+         *     }
+         */
+        PlynxGraphActionResponse: {
+            /** @enum {string} */
+            status: "SUCCESS" | "VALIDATION_FAILED";
+            message: string;
+            graph?: components["schemas"]["PlynxGraph"];
+            /** @description The graph's page in the web UI. */
+            url?: string;
+            validation_error?: components["schemas"]["PlynxValidationError"];
+            upgraded_nodes_count?: number;
+            /** @description Python code for PLynx's client that rebuilds and approves the graph. */
+            code?: string;
+            new_graph_id?: components["schemas"]["PlynxObjectId"];
+        };
+        /**
+         * @description A file type the server knows (a plugin), with how the UI shows it.
+         * @example {
+         *       "name": "csv",
+         *       "alias": "CSV file",
+         *       "icon": "plynx.csv",
+         *       "color": ""
+         *     }
+         */
+        PlynxResourceType: {
+            name?: string;
+            /** @description Display name. */
+            alias?: string;
+            /** @description Icon name in the UI's icon sets. */
+            icon?: string;
+            /** @description CSS colour, possibly empty. */
+            color?: string;
+        };
+        /**
+         * @description The file types the server knows, keyed by name (`file`, `pdf`, `image`, `csv`, `tsv`, `json`, ...).
+         * @example {
+         *       "file": {
+         *         "name": "file",
+         *         "alias": "File",
+         *         "icon": "feathericons.file",
+         *         "color": "#fff"
+         *       },
+         *       "csv": {
+         *         "name": "csv",
+         *         "alias": "CSV file",
+         *         "icon": "plynx.csv",
+         *         "color": ""
+         *       }
+         *     }
+         */
+        PlynxResourcesDict: {
+            [key: string]: components["schemas"]["PlynxResourceType"];
+        };
+        /**
+         * @description One graph with the file types the server knows.
+         * @example {
+         *       "status": "success",
+         *       "data": {
+         *         "_id": "65f2c0de9a1b4c0012ab1004",
+         *         "title": "Title",
+         *         "description": "Description",
+         *         "graph_running_status": "CREATED",
+         *         "author": null,
+         *         "nodes": []
+         *       },
+         *       "resources_dict": {
+         *         "file": {
+         *           "name": "file",
+         *           "alias": "File",
+         *           "icon": "feathericons.file",
+         *           "color": "#fff"
+         *         }
+         *       }
+         *     }
+         */
+        PlynxGraphResponse: {
+            data: components["schemas"]["PlynxGraph"];
+            resources_dict: components["schemas"]["PlynxResourcesDict"];
+            /** @constant */
+            status: "success";
+        };
+        /**
+         * @description Any subset of graph fields to merge into the stored graph. Nested objects are merged, lists replace the stored list.
+         * @example {
+         *       "description": "Counts only the lines of the March log."
+         *     }
+         */
+        PlynxGraphUpdateRequest: {
+            title?: string;
+            description?: string;
+            nodes?: components["schemas"]["PlynxNode"][];
+        };
+        /**
+         * @description The graph after the update.
+         * @example {
+         *       "status": "success",
+         *       "message": "Successfully updated",
+         *       "graph": {
+         *         "_id": "65f2c0de9a1b4c0012ab1001",
+         *         "title": "Count log lines (March)",
+         *         "description": "Same counts for the March logs.",
+         *         "graph_running_status": "CREATED",
+         *         "author": "65f2c0de9a1b4c0012ab0001",
+         *         "nodes": []
+         *       }
+         *     }
+         */
+        PlynxGraphUpdateResponse: {
+            /** @constant */
+            status: "success";
+            message: string;
+            graph: components["schemas"]["PlynxGraph"];
+        };
+        /**
+         * @description The nodes of a stored graph.
+         * @example {
+         *       "status": "success",
+         *       "message": "Completed",
+         *       "nodes": [
+         *         {
+         *           "_id": "65f2c0de9a1b4c0012ab3001",
+         *           "title": "March hits",
+         *           "base_node_name": "file",
+         *           "parent_node": "65f2c0de9a1b4c0012ab2002",
+         *           "node_running_status": "STATIC",
+         *           "node_status": "READY",
+         *           "x": 30,
+         *           "y": 80
+         *         }
+         *       ]
+         *     }
+         */
+        PlynxGraphNodesResponse: {
+            /** @constant */
+            status: "success";
+            message: string;
+            nodes: components["schemas"]["PlynxNode"][];
+        };
+        /**
+         * @description Which library node to insert and where.
+         * @example {
+         *       "node_id": "65f2c0de9a1b4c0012ab2002",
+         *       "x": 30
+         *     }
+         */
+        PlynxInsertNodeRequest: {
+            /** @description `_id` of the operation or file in the node library. */
+            node_id: string;
+            /** @default 0 */
+            x?: number;
+            /** @default 0 */
+            y?: number;
+        };
+        /**
+         * @description The inserted node, with its new per-graph `_id`.
+         * @example {
+         *       "status": "success",
+         *       "message": "Completed",
+         *       "node": {
+         *         "_id": "65f2c0de9a1b4c0012ab3003",
+         *         "title": "Count lines",
+         *         "base_node_name": "python",
+         *         "parent_node": "65f2c0de9a1b4c0012ab2001",
+         *         "node_running_status": "CREATED",
+         *         "node_status": "READY",
+         *         "x": 282,
+         *         "y": 80
+         *       }
+         *     }
+         */
+        PlynxInsertNodeResponse: {
+            /** @constant */
+            status: "success";
+            message: string;
+            node: components["schemas"]["PlynxNode"];
+        };
+        /**
+         * @description Which node to remove from the graph.
+         * @example {
+         *       "node_id": "65f2c0de9a1b4c0012ab3003"
+         *     }
+         */
+        PlynxRemoveNodeRequest: {
+            /** @description Per-graph `_id` of the node. */
+            node_id: string;
+        };
+        /**
+         * @description A plain success answer.
+         * @example {
+         *       "status": "success",
+         *       "message": "Completed"
+         *     }
+         */
+        PlynxMessageResponse: {
+            /** @constant */
+            status: "success";
+            message: string;
+        };
+        /**
+         * @description One end of a link, a node in the graph and the name of one of its outputs (`from`) or inputs (`to`).
+         * @example {
+         *       "node_id": "65f2c0de9a1b4c0012ab3001",
+         *       "resource": "out"
+         *     }
+         */
+        PlynxLinkEnd: {
+            /** @description Per-graph `_id` of the node. */
+            node_id: string;
+            /** @description Output name for `from`, input name for `to`. */
+            resource: string;
+        };
+        /**
+         * @description A link from an output to an input inside one graph.
+         * @example {
+         *       "from": {
+         *         "node_id": "65f2c0de9a1b4c0012ab3002",
+         *         "resource": "total"
+         *       },
+         *       "to": {
+         *         "node_id": "65f2c0de9a1b4c0012ab3004",
+         *         "resource": "counts"
+         *       }
+         *     }
+         */
+        PlynxLinkRequest: {
+            from: components["schemas"]["PlynxLinkEnd"];
+            to: components["schemas"]["PlynxLinkEnd"];
+        };
+        /**
+         * @description Which parameter of which node to set, and to what.
+         * @example {
+         *       "node_id": "65f2c0de9a1b4c0012ab3002",
+         *       "parameter_name": "cmd",
+         *       "parameter_value": {
+         *         "value": "print('hi')\n",
+         *         "mode": "python"
+         *       }
+         *     }
+         */
+        PlynxChangeParameterRequest: {
+            /** @description Per-graph `_id` of the node. */
+            node_id: string;
+            parameter_name: string;
+            /** @description The new value, in the shape the parameter's type takes; must not be null. */
+            parameter_value: string | number | boolean | unknown[] | {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * @description What to search for. Keys other than these are rejected.
+         * @example {
+         *       "search": "csv",
+         *       "per_page": 5,
+         *       "status": [
+         *         "READY",
+         *         "DEPRECATED"
+         *       ],
+         *       "base_node_names": [
+         *         "file"
+         *       ]
+         *     }
+         */
+        PlynxSearchNodesRequest: {
+            /**
+             * @description Free text plus `author:` and `sort:starred`.
+             * @default
+             */
+            search?: string;
+            /** @default 20 */
+            per_page?: number;
+            /** @default 0 */
+            offset?: number;
+            /**
+             * @description Only nodes in this library status or these statuses; empty for all.
+             * @default []
+             */
+            status?: components["schemas"]["PlynxNodeStatus"] | components["schemas"]["PlynxNodeStatus"][];
+            /**
+             * @description Only these kinds of node; empty for all.
+             * @default []
+             */
+            base_node_names?: string[];
+        };
+        /**
+         * @description One page of node search results, with the file types the server knows.
+         * @example {
+         *       "status": "success",
+         *       "total_count": 1,
+         *       "items": [
+         *         {
+         *           "_id": "65f2c0de9a1b4c0012ab2002",
+         *           "title": "March hits",
+         *           "description": "Hits per host in March",
+         *           "base_node_name": "file",
+         *           "outputs": [
+         *             {
+         *               "name": "out",
+         *               "file_type": "csv",
+         *               "resource_id": "3f6c2a1e-d9b4-11ee-9c1a-0242ac120002"
+         *             }
+         *           ],
+         *           "node_running_status": "STATIC",
+         *           "node_status": "READY",
+         *           "author": "65f2c0de9a1b4c0012ab0001",
+         *           "_readonly": false,
+         *           "_user": [
+         *             {
+         *               "_id": "65f2c0de9a1b4c0012ab0001",
+         *               "username": "alice",
+         *               "active": true
+         *             }
+         *           ]
+         *         }
+         *       ],
+         *       "resources_dict": {
+         *         "file": {
+         *           "name": "file",
+         *           "alias": "File",
+         *           "icon": "feathericons.file",
+         *           "color": "#fff"
+         *         },
+         *         "csv": {
+         *           "name": "csv",
+         *           "alias": "CSV file",
+         *           "icon": "plynx.csv",
+         *           "color": ""
+         *         }
+         *       }
+         *     }
+         */
+        PlynxSearchNodesResponse: {
+            items: components["schemas"]["PlynxNode"][];
+            /** @description Matches over all pages. */
+            total_count: number;
+            resources_dict: components["schemas"]["PlynxResourcesDict"];
+            /** @constant */
+            status: "success";
+        };
+        /**
+         * @description An action of POST /nodes.
+         * @example VALIDATE
+         * @enum {string}
+         */
+        PlynxNodeAction: "SAVE" | "APPROVE" | "VALIDATE" | "DEPRECATE" | "MANDATORY_DEPRECATE" | "PREVIEW_CMD";
+        /**
+         * @description A node and what to do with it. PLynx takes one `action` string; a list in `action` or `actions` is also accepted and run in order (`actions` wins when both are sent). One of the two must be present (400 otherwise). Other extra keys are ignored.
+         * @example {
+         *       "action": "DEPRECATE",
+         *       "node": {
+         *         "_id": "65f2c0de9a1b4c0012ab2001",
+         *         "title": "Count lines",
+         *         "node_status": "READY",
+         *         "successor_node": "65f2c0de9a1b4c0012ab2005"
+         *       }
+         *     }
+         */
+        PlynxNodeActionRequest: {
+            node: components["schemas"]["PlynxNode"];
+            action?: components["schemas"]["PlynxNodeAction"] | components["schemas"]["PlynxNodeAction"][];
+            actions?: components["schemas"]["PlynxNodeAction"][];
+        };
+        /**
+         * @description The outcome of a node action. The node itself is not echoed (PLynx's docs say it is; its code does not). `validation_error` comes with VALIDATION_FAILED, `preview_text` (the script a worker would run) with PREVIEW_CMD. Compare `status` without regard to case.
+         * @example {
+         *       "status": "VALIDATION_FAILED",
+         *       "message": "Node validation failed",
+         *       "validation_error": {
+         *         "target": "NODE",
+         *         "object_id": "65f2c0de9a1b4c0012ab2003",
+         *         "validation_code": "IN_DEPENDENTS",
+         *         "children": [
+         *           {
+         *             "target": "PROPERTY",
+         *             "object_id": "title",
+         *             "validation_code": "MISSING_PARAMETER",
+         *             "children": []
+         *           }
+         *         ]
+         *       }
+         *     }
+         */
+        PlynxNodeActionResponse: {
+            /** @enum {string} */
+            status: "SUCCESS" | "VALIDATION_FAILED";
+            message: string;
+            validation_error?: components["schemas"]["PlynxValidationError"];
+            preview_text?: string;
+        };
+        /**
+         * @description One node with the file types the server knows.
+         * @example {
+         *       "status": "success",
+         *       "data": {
+         *         "_id": "65f2c0de9a1b4c0012ab2002",
+         *         "title": "March hits",
+         *         "description": "Hits per host in March",
+         *         "base_node_name": "file",
+         *         "outputs": [
+         *           {
+         *             "name": "out",
+         *             "file_type": "csv",
+         *             "resource_id": "3f6c2a1e-d9b4-11ee-9c1a-0242ac120002"
+         *           }
+         *         ],
+         *         "node_running_status": "STATIC",
+         *         "node_status": "READY",
+         *         "author": "65f2c0de9a1b4c0012ab0001",
+         *         "_readonly": false
+         *       },
+         *       "resources_dict": {
+         *         "csv": {
+         *           "name": "csv",
+         *           "alias": "CSV file",
+         *           "icon": "plynx.csv",
+         *           "color": ""
+         *         }
+         *       }
+         *     }
+         */
+        PlynxNodeResponse: {
+            data: components["schemas"]["PlynxNode"];
+            resources_dict: components["schemas"]["PlynxResourcesDict"];
+            /** @constant */
+            status: "success";
+        };
+        /**
+         * @description The multipart form of upload_file. `data` is the one file part; the other parts are text. A `node_kind` part, seen in PLynx's own example, is accepted and ignored.
+         * @example {
+         *       "data": "42\n",
+         *       "title": "Answer",
+         *       "description": "A one-line file",
+         *       "file_type": "file"
+         *     }
+         */
+        PlynxUploadFileForm: {
+            /**
+             * Format: binary
+             * @description The file's bytes.
+             */
+            data: Blob;
+            /** @description Title of the File node. */
+            title?: string;
+            /** @description Description of the File node. */
+            description?: string;
+            /**
+             * @description A key of `resources_dict`.
+             * @default file
+             */
+            file_type?: string;
+            /** @description Ignored. */
+            node_kind?: string;
+        };
+        /**
+         * @description The new resource and the File node that points at it.
+         * @example {
+         *       "status": "SUCCESS",
+         *       "resource_id": "3f6c2a1e-d9b4-11ee-9c1a-0242ac120002",
+         *       "node": {
+         *         "_id": "65f2c0de9a1b4c0012ab2002",
+         *         "title": "March hits",
+         *         "description": "Hits per host in March",
+         *         "base_node_name": "file",
+         *         "outputs": [
+         *           {
+         *             "name": "out",
+         *             "file_type": "csv",
+         *             "resource_id": "3f6c2a1e-d9b4-11ee-9c1a-0242ac120002"
+         *           }
+         *         ],
+         *         "node_running_status": "STATIC",
+         *         "node_status": "READY",
+         *         "author": "65f2c0de9a1b4c0012ab0001"
+         *       }
+         *     }
+         */
+        PlynxUploadFileResponse: {
+            /** @constant */
+            status: "SUCCESS";
+            resource_id: string;
+            node: components["schemas"]["PlynxNode"];
+        };
+        /**
+         * @description What one worker was doing at the snapshot.
+         * @example {
+         *       "_id": "5b0e8d2a-d9b5-11ee-9c1a-0242ac120002",
+         *       "worker_id": "5b0e8d2a-d9b5-11ee-9c1a-0242ac120002",
+         *       "graph_id": null,
+         *       "node": null,
+         *       "host": "worker-1",
+         *       "num_finished_jobs": 2
+         *     }
+         */
+        PlynxWorkerState: {
+            _id?: string;
+            worker_id?: string;
+            /** @description The graph of the node being run. */
+            graph_id?: string | null;
+            /** @description The node being run, or null when idle. */
+            node?: components["schemas"]["PlynxNode"] | null;
+            host?: string;
+            /** @description Jobs finished since the previous snapshot. */
+            num_finished_jobs?: number;
+        };
+        /**
+         * @description A snapshot of the master and its workers.
+         * @example {
+         *       "_id": "65f2c0de9a1b4c0012ab9001",
+         *       "workers": [
+         *         {
+         *           "_id": "5b0e8d2a-d9b5-11ee-9c1a-0242ac120002",
+         *           "worker_id": "5b0e8d2a-d9b5-11ee-9c1a-0242ac120002",
+         *           "graph_id": "65f2c0de9a1b4c0012ab1001",
+         *           "node": {
+         *             "_id": "65f2c0de9a1b4c0012ab3002",
+         *             "title": "Count lines",
+         *             "node_running_status": "RUNNING"
+         *           },
+         *           "host": "worker-1",
+         *           "num_finished_jobs": 0
+         *         }
+         *       ],
+         *       "insertion_date": "2026-03-02 09:16:40.005000",
+         *       "update_date": "2026-03-02 09:16:40.005000"
+         *     }
+         */
+        PlynxMasterState: {
+            _id?: components["schemas"]["PlynxObjectId"];
+            workers?: components["schemas"]["PlynxWorkerState"][];
+            insertion_date?: components["schemas"]["PlynxDateTime"];
+            update_date?: components["schemas"]["PlynxDateTime"];
+        };
+        /**
+         * @description The latest master snapshot.
+         * @example {
+         *       "status": "success",
+         *       "master_state": null
+         *     }
+         */
+        PlynxMasterStateResponse: {
+            /** @constant */
+            status: "success";
+            master_state: components["schemas"]["PlynxMasterState"] | null;
+        };
+        /**
+         * @description A named experiment; jobs are submitted to it and their runs are grouped under it.
+         * @example {
+         *       "experimentId": 3,
+         *       "createdOn": "2026-11-22T14:00:00.000Z",
+         *       "lastModified": "2026-11-22T15:30:00.000Z",
+         *       "name": "mnist-baseline"
+         *     }
+         */
+        DioptraExperiment: {
+            /**
+             * @description Integer id of the experiment.
+             * @example 3
+             */
+            experimentId: number;
+            /**
+             * Format: date-time
+             * @description When the experiment was registered.
+             * @example 2026-11-22T14:00:00.000Z
+             */
+            createdOn: string;
+            /**
+             * Format: date-time
+             * @description When the experiment was last renamed (or registered).
+             * @example 2026-11-22T15:30:00.000Z
+             */
+            lastModified: string;
+            /**
+             * @description The experiment's name.
+             * @example mnist-baseline
+             */
+            name: string;
+        };
+        /**
+         * @description Dioptra's error body.
+         * @example {
+         *       "message": "queue 3 was not found",
+         *       "code": "DOCUMENT_NOT_FOUND"
+         *     }
+         */
+        DioptraError: {
+            message: string;
+            /** @description Pipeloom's stable error code. */
+            code?: string;
+        };
+        /**
+         * @description Form fields for registering an experiment.
+         * @example {
+         *       "name": "Mnist Baseline"
+         *     }
+         */
+        DioptraExperimentRegistrationForm: {
+            /**
+             * @description Name for the new experiment; stored in slug form, and no current experiment may already have that slug (409).
+             * @example Mnist Baseline
+             */
+            name: string;
+        };
+        /**
+         * @description JSON body for renaming an experiment.
+         * @example {
+         *       "name": "mnist-baseline-v2"
+         *     }
+         */
+        DioptraExperimentUpdate: {
+            /**
+             * @description The new name, kept as sent; it must not belong to another current experiment (409).
+             * @example mnist-baseline-v2
+             */
+            name: string;
+        };
+        /**
+         * @description Outcome of a delete, lock or unlock addressed by id; `id` is empty when nothing changed.
+         * @example {
+         *       "status": "Success",
+         *       "id": [
+         *         1
+         *       ]
+         *     }
+         */
+        DioptraIdStatusResponse: {
+            /**
+             * @description Always `Success`.
+             * @example Success
+             * @constant
+             */
+            status: "Success";
+            /**
+             * @description The id of the item that changed, or nothing.
+             * @example [
+             *       1
+             *     ]
+             */
+            id: number[];
+        };
+        /**
+         * @description Where a job is in its life: `queued` on submission, `started` once its entry point runs, then `finished` or `failed` by the exit of that process. `deferred` is part of Dioptra's vocabulary for a job waiting on `dependsOn`; such jobs are reported as `queued`, as upstream.
+         * @example queued
+         * @enum {string}
+         */
+        DioptraJobStatus: "queued" | "started" | "deferred" | "finished" | "failed";
+        /**
+         * @description A submitted run of one MLproject entry point from an uploaded workflow archive.
+         * @example {
+         *       "jobId": "4fbc1a3e-6f0d-4b1c-9d55-2a9e0c7d8e31",
+         *       "mlflowRunId": null,
+         *       "experimentId": 3,
+         *       "queueId": 1,
+         *       "createdOn": "2026-11-22T14:05:00.000Z",
+         *       "lastModified": "2026-11-22T14:05:00.000Z",
+         *       "timeout": "12h",
+         *       "workflowUri": "s3://workflow/0d6b2f0c8a4e4f5e9b1a7c3d2e1f0a9b/workflows.tar.gz",
+         *       "entryPoint": "train",
+         *       "entryPointKwargs": "-P epochs=5 -P batch_size=64",
+         *       "dependsOn": null,
+         *       "status": "queued"
+         *     }
+         */
+        DioptraJob: {
+            /**
+             * @description UUID of the job.
+             * @example 4fbc1a3e-6f0d-4b1c-9d55-2a9e0c7d8e31
+             */
+            jobId: string;
+            /**
+             * @description Id of the MLflow run that records the job; null until the job has started.
+             * @example 9c2e51d07a8f4b6aa0f3d1e2c4b5a697
+             */
+            mlflowRunId: string | null;
+            /**
+             * @description Id of the experiment the job belongs to.
+             * @example 3
+             */
+            experimentId: number;
+            /**
+             * @description Id of the queue the job was submitted to.
+             * @example 1
+             */
+            queueId: number;
+            /**
+             * Format: date-time
+             * @description When the job was submitted.
+             * @example 2026-11-22T14:05:00.000Z
+             */
+            createdOn: string;
+            /**
+             * Format: date-time
+             * @description When the job's record last changed (for example its status).
+             * @example 2026-11-22T14:06:10.000Z
+             */
+            lastModified: string;
+            /**
+             * @description Time limit as submitted (such as `12h`); null when none was given, in which case 24 hours apply.
+             * @example 12h
+             */
+            timeout: string | null;
+            /**
+             * @description Where the uploaded workflow archive is stored.
+             * @example s3://workflow/0d6b2f0c8a4e4f5e9b1a7c3d2e1f0a9b/workflows.tar.gz
+             */
+            workflowUri: string;
+            /**
+             * @description The MLproject entry point the job runs.
+             * @example train
+             */
+            entryPoint: string;
+            /**
+             * @description Entry point parameters in `-P key=value` form, as submitted; null when none were given.
+             * @example -P epochs=5 -P batch_size=64
+             */
+            entryPointKwargs: string | null;
+            /**
+             * @description UUID of the job this one waits for; null when it has no dependency.
+             * @example null
+             */
+            dependsOn: string | null;
+            status: components["schemas"]["DioptraJobStatus"];
+        };
+        /**
+         * @description Multipart form fields for submitting a job. Optional text fields sent empty count as not sent.
+         * @example {
+         *       "experiment_name": "mnist-baseline",
+         *       "queue": "tensorflow_cpu",
+         *       "timeout": "12h",
+         *       "entry_point": "train",
+         *       "entry_point_kwargs": "-P epochs=5 -P batch_size=64",
+         *       "workflow": "(binary contents of workflows.tar.gz)"
+         *     }
+         */
+        DioptraJobSubmissionForm: {
+            /**
+             * @description Name of a current experiment (slugified before lookup).
+             * @example mnist-baseline
+             */
+            experiment_name: string;
+            /**
+             * @description Name of a current queue (slugified before lookup); it must not be locked.
+             * @example tensorflow_cpu
+             */
+            queue: string;
+            /**
+             * @description Time limit: a number followed by `d`, `h`, `m` or `s` (`1d`, `12h`, `30m`, `90s`). Left out, the job may run for 24 hours.
+             * @example 12h
+             */
+            timeout?: string;
+            /**
+             * @description Name of an entry point in the archive's MLproject file.
+             * @example train
+             */
+            entry_point: string;
+            /**
+             * @description Parameters for the entry point as `-P key=value` pairs separated by spaces; left out, the MLproject defaults apply.
+             * @example -P epochs=5 -P batch_size=64
+             */
+            entry_point_kwargs?: string;
+            /**
+             * @description UUID of an earlier job; the new job is held back until that job has finished. Left out, the job starts as soon as a worker on the queue is free.
+             * @example 1d9e3b7a-22c4-4f0e-8a51-6b0f7c9d2e14
+             */
+            depends_on?: string;
+            /**
+             * Format: binary
+             * @description The workflow archive: a tar file (plain, gzip, bzip2 or xz compressed) or a zip file, named with one of the extensions .tar, .tgz, .gz, .bz2, .xz or .zip, holding at least an MLproject file and the scripts its entry points run.
+             * @example (binary contents of workflows.tar.gz)
+             */
+            workflow: Blob;
+        };
+        /**
+         * @description A named queue that jobs are submitted to and workers take them from.
+         * @example {
+         *       "queueId": 1,
+         *       "createdOn": "2026-11-22T13:00:00.000Z",
+         *       "lastModified": "2026-11-22T13:00:00.000Z",
+         *       "name": "tensorflow_cpu"
+         *     }
+         */
+        DioptraQueue: {
+            /**
+             * @description Integer id of the queue.
+             * @example 1
+             */
+            queueId: number;
+            /**
+             * Format: date-time
+             * @description When the queue was registered.
+             * @example 2026-11-22T13:00:00.000Z
+             */
+            createdOn: string;
+            /**
+             * Format: date-time
+             * @description When the queue was last renamed (or registered).
+             * @example 2026-11-22T13:00:00.000Z
+             */
+            lastModified: string;
+            /**
+             * @description The queue's name; workers subscribe to queues by this name.
+             * @example tensorflow_cpu
+             */
+            name: string;
+        };
+        /**
+         * @description Form fields for registering a queue.
+         * @example {
+         *       "name": "tensorflow_cpu"
+         *     }
+         */
+        DioptraQueueRegistrationForm: {
+            /**
+             * @description Name for the new queue; stored in slug form, and no current queue may already have that slug (409).
+             * @example tensorflow_cpu
+             */
+            name: string;
+        };
+        /**
+         * @description JSON body for renaming a queue.
+         * @example {
+         *       "name": "tensorflow_gpu"
+         *     }
+         */
+        DioptraQueueNameUpdate: {
+            /**
+             * @description The new name, kept as sent; it must not belong to another current queue (409).
+             * @example tensorflow_gpu
+             */
+            name: string;
+        };
+        /**
+         * @description Outcome of a lock or unlock addressed by queue name; `name` is empty when nothing changed.
+         * @example {
+         *       "status": "Success",
+         *       "name": [
+         *         "tensorflow_cpu"
+         *       ]
+         *     }
+         */
+        DioptraNameStatusResponse: {
+            /**
+             * @description Always `Success`.
+             * @example Success
+             * @constant
+             */
+            status: "Success";
+            /**
+             * @description The name of the queue that changed, or nothing.
+             * @example [
+             *       "tensorflow_cpu"
+             *     ]
+             */
+            name: string[];
+        };
+        /**
+         * @description A task plugin package, a set of Python modules that workflow entry points import as tasks.
+         * @example {
+         *       "taskPluginName": "noise_attacks",
+         *       "collection": "dioptra_custom",
+         *       "modules": [
+         *         "__init__.py",
+         *         "gaussian.py"
+         *       ]
+         *     }
+         */
+        DioptraTaskPlugin: {
+            /**
+             * @description Name of the package, unique within its collection.
+             * @example noise_attacks
+             */
+            taskPluginName: string;
+            /**
+             * @description The collection holding the package.
+             * @example dioptra_custom
+             * @enum {string}
+             */
+            collection: "dioptra_builtins" | "dioptra_custom";
+            /**
+             * @description File names of the package's Python modules, in name order.
+             * @example [
+             *       "__init__.py",
+             *       "gaussian.py"
+             *     ]
+             */
+            modules: string[];
+        };
+        /**
+         * @description Multipart form fields for uploading a task plugin package.
+         * @example {
+         *       "task_plugin_name": "noise_attacks",
+         *       "collection": "dioptra_custom",
+         *       "task_plugin_file": "(binary contents of noise_attacks.tar.gz)"
+         *     }
+         */
+        DioptraTaskPluginUploadForm: {
+            /**
+             * @description Name for the package, used as sent; it must be new in the collection (409).
+             * @example noise_attacks
+             */
+            task_plugin_name: string;
+            /**
+             * @description Target collection; uploads go to `dioptra_custom` only.
+             * @example dioptra_custom
+             * @enum {string}
+             */
+            collection: "dioptra_custom";
+            /**
+             * Format: binary
+             * @description An archive with one package: a tar file (plain, gzip, bzip2 or xz compressed) or a zip file, named with one of the extensions .tar, .tgz, .gz, .bz2, .xz or .zip.
+             * @example (binary contents of noise_attacks.tar.gz)
+             */
+            task_plugin_file: Blob;
+        };
+        /**
+         * @description Outcome of deleting a custom task plugin; `taskPluginName` is empty when there was nothing to delete.
+         * @example {
+         *       "status": "Success",
+         *       "collection": "dioptra_custom",
+         *       "taskPluginName": [
+         *         "noise_attacks"
+         *       ]
+         *     }
+         */
+        DioptraTaskPluginDeleteResponse: {
+            /**
+             * @description Always `Success`.
+             * @example Success
+             * @constant
+             */
+            status: "Success";
+            /**
+             * @description The collection deleted from.
+             * @example dioptra_custom
+             * @constant
+             */
+            collection: "dioptra_custom";
+            /**
+             * @description The deleted package's name, or nothing.
+             * @example [
+             *       "noise_attacks"
+             *     ]
+             */
+            taskPluginName: string[];
+        };
+        /**
+         * @description A permission on a pipeline: read it, execute (review) its work, delete it, manage it (its members and settings), or write (rename it, assign it to jobs).
+         * @example flow_pipeline:read
+         * @enum {string}
+         */
+        FlowPermission: "flow_pipeline:read" | "flow_pipeline:execute" | "flow_pipeline:delete" | "flow_pipeline:manage_pipelines" | "flow_pipeline:write";
+        /**
+         * @description A pipeline as the caller sees it, with the caller's own permissions on it.
+         * @example {
+         *       "name": "identity-checks",
+         *       "id": "7d0f3a52-6e1b-4c8e-9f27-1a4b5c6d7e80",
+         *       "permissions": [
+         *         "flow_pipeline:read",
+         *         "flow_pipeline:execute"
+         *       ],
+         *       "is_manager": false
+         *     }
+         */
+        FlowPipeline: {
+            name: string;
+            /** Format: uuid */
+            id: string;
+            /** @description What the caller may do with this pipeline. */
+            permissions: components["schemas"]["FlowPermission"][];
+            /** @description Whether the caller manages this pipeline. */
+            is_manager: boolean;
+        };
+        /**
+         * @description The pipelines the caller can access.
+         * @example {
+         *       "status": "OK",
+         *       "pipelines": [
+         *         {
+         *           "name": "identity-checks",
+         *           "id": "7d0f3a52-6e1b-4c8e-9f27-1a4b5c6d7e80",
+         *           "permissions": [
+         *             "flow_pipeline:read",
+         *             "flow_pipeline:execute"
+         *           ],
+         *           "is_manager": false
+         *         },
+         *         {
+         *           "name": "mortgage-underwriting",
+         *           "id": "c41e9b07-58d2-4f6a-8b3c-90e7d1a2f5b4",
+         *           "permissions": [
+         *             "flow_pipeline:read",
+         *             "flow_pipeline:execute",
+         *             "flow_pipeline:delete",
+         *             "flow_pipeline:manage_pipelines",
+         *             "flow_pipeline:write"
+         *           ],
+         *           "is_manager": true
+         *         }
+         *       ]
+         *     }
+         */
+        FlowPipelineListResponse: {
+            /** @constant */
+            status: "OK";
+            pipelines: components["schemas"]["FlowPipeline"][];
+        };
+        /**
+         * @description The Flow Pipeline API's error body.
+         * @example {
+         *       "status": "ERROR",
+         *       "msg": "pipeline 12 was not found",
+         *       "code": "DOCUMENT_NOT_FOUND"
+         *     }
+         */
+        FlowError: {
+            /** @constant */
+            status: "ERROR";
+            msg: string;
+            /** @description Pipeloom's stable error code. */
+            code?: string;
+        };
+        /**
+         * @description The new pipeline's name (Pipeloom extension).
+         * @example {
+         *       "name": "identity-checks"
+         *     }
+         */
+        FlowCreatePipelineRequest: {
+            name: string;
+        };
+        /**
+         * @description One pipeline, as the caller sees it (Pipeloom extension).
+         * @example {
+         *       "status": "OK",
+         *       "pipeline": {
+         *         "name": "identity-checks",
+         *         "id": "7d0f3a52-6e1b-4c8e-9f27-1a4b5c6d7e80",
+         *         "permissions": [
+         *           "flow_pipeline:read",
+         *           "flow_pipeline:execute",
+         *           "flow_pipeline:delete",
+         *           "flow_pipeline:manage_pipelines",
+         *           "flow_pipeline:write"
+         *         ],
+         *         "is_manager": true
+         *       }
+         *     }
+         */
+        FlowPipelineResponse: {
+            /** @constant */
+            status: "OK";
+            pipeline: components["schemas"]["FlowPipeline"];
+        };
+        /**
+         * @description Confirms a deletion (Pipeloom extension).
+         * @example {
+         *       "status": "OK",
+         *       "deleted_pipeline_id": "7d0f3a52-6e1b-4c8e-9f27-1a4b5c6d7e80"
+         *     }
+         */
+        FlowDeletePipelineResponse: {
+            /** @constant */
+            status: "OK";
+            /** Format: uuid */
+            deleted_pipeline_id: string;
+        };
+        /**
+         * @description The pipeline's new name (Pipeloom extension).
+         * @example {
+         *       "name": "identity-checks-emea"
+         *     }
+         */
+        FlowRenamePipelineRequest: {
+            name: string;
+        };
+        /**
+         * @description Who gets which permissions (Pipeloom extension).
+         * @example {
+         *       "username": "maria",
+         *       "permissions": [
+         *         "flow_pipeline:read",
+         *         "flow_pipeline:manage_pipelines"
+         *       ],
+         *       "is_manager": true
+         *     }
+         */
+        FlowGrantRequest: {
+            username: string;
+            /** @default [] */
+            permissions?: components["schemas"]["FlowPermission"][];
+            /** @description Make the user a manager (true) or not (false); left out, unchanged. */
+            is_manager?: boolean;
+        };
+        /**
+         * @description What one user holds on one pipeline (Pipeloom extension).
+         * @example {
+         *       "status": "OK",
+         *       "pipeline_id": "7d0f3a52-6e1b-4c8e-9f27-1a4b5c6d7e80",
+         *       "username": "maria",
+         *       "permissions": [
+         *         "flow_pipeline:read",
+         *         "flow_pipeline:execute"
+         *       ],
+         *       "is_manager": false
+         *     }
+         */
+        FlowUserPermissionsResponse: {
+            /** @constant */
+            status: "OK";
+            /** Format: uuid */
+            pipeline_id: string;
+            username: string;
+            permissions: components["schemas"]["FlowPermission"][];
+            is_manager: boolean;
+        };
+        /**
+         * @description The job and the complete new list of its pipelines. Extra keys are ignored.
+         * @example {
+         *       "job_id": "2b7e51c9-0c4f-4d43-9a55-6f1c3e2d8a10",
+         *       "pipeline_ids": []
+         *     }
+         */
+        FlowUpdateJobPipelinesRequest: {
+            /** @description The flow job to change. */
+            job_id: string;
+            /** @description Ids of the pipelines the job should have; empty to remove all. A single id string is also accepted. */
+            pipeline_ids: string[] | string;
+        };
+        /**
+         * @description One pipeline now assigned to the job. Note the camelCase keys, as in Instabase's answer.
+         * @example {
+         *       "flowPipelineName": "identity-checks",
+         *       "flowPipelineId": "7d0f3a52-6e1b-4c8e-9f27-1a4b5c6d7e80"
+         *     }
+         */
+        FlowUpdatedPipeline: {
+            flowPipelineName: string;
+            /** Format: uuid */
+            flowPipelineId: string;
+        };
+        /**
+         * @description The job's pipelines after the change.
+         * @example {
+         *       "status": "OK",
+         *       "updated_pipelines": [
+         *         {
+         *           "flowPipelineName": "identity-checks",
+         *           "flowPipelineId": "7d0f3a52-6e1b-4c8e-9f27-1a4b5c6d7e80"
+         *         },
+         *         {
+         *           "flowPipelineName": "mortgage-underwriting",
+         *           "flowPipelineId": "c41e9b07-58d2-4f6a-8b3c-90e7d1a2f5b4"
+         *         }
+         *       ]
+         *     }
+         */
+        FlowUpdateJobPipelinesResponse: {
+            /** @constant */
+            status: "OK";
+            updated_pipelines: components["schemas"]["FlowUpdatedPipeline"][];
+        };
     };
     responses: {
         /** @description The server requires credentials and none (or wrong ones) were sent. */
@@ -462,6 +7947,161 @@ export interface components {
                 "application/json": components["schemas"]["TorcError"];
             };
         };
+        /** @description Missing or invalid credentials. */
+        PlynxUnauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["PlynxError"];
+            };
+        };
+        /** @description The request is malformed or fails validation. */
+        PlynxBadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["PlynxError"];
+            };
+        };
+        /** @description The caller lacks the permission this action needs. */
+        PlynxForbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["PlynxError"];
+            };
+        };
+        /** @description The document changed or is in a state that does not allow this action. */
+        PlynxConflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["PlynxError"];
+            };
+        };
+        /** @description The graph, node or resource does not exist. */
+        PlynxNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["PlynxError"];
+            };
+        };
+        /** @description The upload is larger than the server accepts. */
+        PlynxTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["PlynxError"];
+            };
+        };
+        /** @description The raw bytes of the resource, or with `preview=true` an HTML fragment. */
+        PlynxResourceContent: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/octet-stream": Blob;
+                /** @example <pre>host,hits</pre> */
+                "text/html": string;
+            };
+        };
+        /** @description Missing or invalid credentials. */
+        DioptraUnauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["DioptraError"];
+            };
+        };
+        /** @description The request is malformed or fails validation. */
+        DioptraBadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["DioptraError"];
+            };
+        };
+        /** @description The name is taken or the resource is in a state that forbids this. */
+        DioptraConflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["DioptraError"];
+            };
+        };
+        /** @description The resource does not exist. */
+        DioptraNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["DioptraError"];
+            };
+        };
+        /** @description The upload is larger than the server accepts. */
+        DioptraTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["DioptraError"];
+            };
+        };
+        /** @description Missing or invalid credentials. */
+        FlowUnauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["FlowError"];
+            };
+        };
+        /** @description The request is malformed or fails validation. */
+        FlowBadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["FlowError"];
+            };
+        };
+        /** @description The caller lacks the permission this needs. */
+        FlowForbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["FlowError"];
+            };
+        };
+        /** @description The name is taken. */
+        FlowConflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["FlowError"];
+            };
+        };
+        /** @description The pipeline or job does not exist. */
+        FlowNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["FlowError"];
+            };
+        };
     };
     parameters: {
         /** @description How many matching documents to pass over. */
@@ -475,8 +8115,127 @@ export interface components {
          * @example 17
          */
         workflow_key: string;
+        /**
+         * @description The `_key` of the workflow that owns the collection.
+         * @example 17
+         */
+        workflow: string;
+        /**
+         * @description The document's `_key` in this collection.
+         * @example 95
+         */
+        document_key: string;
+        /**
+         * @description The job's `_key`.
+         * @example 95
+         */
+        job_key: string;
+        /**
+         * @description The job's current `_rev`, as the caller last saw it.
+         * @example 4
+         */
+        job_rev: string;
+        /**
+         * @description The workflow's current run id (from its status); a different value is rejected.
+         * @example 1
+         */
+        run_id: number;
+        /**
+         * @description Base name of the edge collection (without the `__<workflow key>` suffix).
+         * @example blocks
+         */
+        edge_name: "blocks" | "needs" | "produces" | "consumes" | "stores" | "requires" | "scheduled_bys" | "returned" | "executed" | "node_used" | "process_used";
+        /** @description The graph's `_id`, or `new` for a default empty graph that is not stored. */
+        PlynxGraphIdOrNew: string;
+        /**
+         * @description The graph's `_id` (24 hexadecimal digits). An id that is malformed or unknown gives a 404.
+         * @example 65f2c0de9a1b4c0012ab1001
+         */
+        PlynxGraphId: string;
+        /** @description The `_id` of an operation or file in the node library, or a base node name (`bash_jinja2`, `python`, `file`) for a blank template of that kind. */
+        PlynxNodeIdOrBase: string;
+        /**
+         * @description The resource's id, as found in an output's or input value's `resource_id`.
+         * @example 3f6c2a1e-d9b4-11ee-9c1a-0242ac120002
+         */
+        PlynxResourceId: string;
+        /**
+         * @description Answer an HTML preview instead of the raw bytes; needs `file_type`.
+         * @example true
+         */
+        PlynxPreview: boolean;
+        /**
+         * @description The file type to render the preview as (a key of `resources_dict`); required when `preview` is true.
+         * @example csv
+         */
+        PlynxFileTypeQuery: string;
+        /**
+         * @description Field mask header that Dioptra's generated docs advertise (Flask-RESTX syntax). Accepted for compatibility and ignored: responses always carry every field.
+         * @example {name,queueId}
+         */
+        DioptraXFields: string;
+        /**
+         * @description Integer id of the experiment.
+         * @example 3
+         */
+        DioptraExperimentId: number;
+        /**
+         * @description The experiment's name, matched exactly as stored.
+         * @example mnist-baseline
+         */
+        DioptraExperimentName: string;
+        /**
+         * @description The job's UUID, as returned in `jobId`.
+         * @example 4fbc1a3e-6f0d-4b1c-9d55-2a9e0c7d8e31
+         */
+        DioptraJobId: string;
+        /**
+         * @description Integer id of the queue.
+         * @example 1
+         */
+        DioptraQueueId: number;
+        /**
+         * @description The queue's name, matched exactly as stored.
+         * @example tensorflow_cpu
+         */
+        DioptraQueueName: string;
+        /**
+         * @description Name of a package in the `dioptra_builtins` collection.
+         * @example attacks
+         */
+        DioptraBuiltinTaskPluginName: string;
+        /**
+         * @description Name of a package in the `dioptra_custom` collection.
+         * @example noise_attacks
+         */
+        DioptraCustomTaskPluginName: string;
+        /**
+         * @description The pipeline's `id`.
+         * @example 7d0f3a52-6e1b-4c8e-9f27-1a4b5c6d7e80
+         */
+        FlowPipelineId: string;
+        /**
+         * @description The user whose permissions change.
+         * @example maria
+         */
+        FlowUsername: string;
     };
-    requestBodies: never;
+    requestBodies: {
+        /** @description The file and the File node's title, description and type. */
+        PlynxUploadFile: {
+            content: {
+                /**
+                 * @example {
+                 *       "data": "host,hits\nalpha,12\nbeta,7\n",
+                 *       "title": "March hits",
+                 *       "description": "Hits per host in March",
+                 *       "file_type": "csv"
+                 *     }
+                 */
+                "multipart/form-data": components["schemas"]["PlynxUploadFileForm"];
+            };
+        };
+    };
     headers: never;
     pathItems: never;
 }
@@ -840,6 +8599,7267 @@ export interface operations {
             401: components["responses"]["TorcUnauthorized"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
+        };
+    };
+    initialize_jobs: {
+        parameters: {
+            query?: {
+                /** @description Only move jobs that are currently uninitialized to blocked. */
+                only_uninitialized?: boolean;
+                /** @description Empty the `data` of ephemeral user data first. */
+                clear_ephemeral_user_data?: boolean;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        /** @description Nothing is read from the body; send none or `{}`. */
+        requestBody?: {
+            content: {
+                /** @example {} */
+                "application/json": components["schemas"]["empty_body"];
+            };
+        };
+        responses: {
+            /** @description The jobs were initialized. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Initialized job status"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["message_response"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    process_changed_job_inputs: {
+        parameters: {
+            query?: {
+                /** @description Report the jobs without changing anything. */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        /** @description Nothing is read from the body; send none or `{}`. */
+        requestBody?: {
+            content: {
+                /** @example {} */
+                "application/json": components["schemas"]["empty_body"];
+            };
+        };
+        responses: {
+            /** @description The jobs that were (or would be) reset. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["process_changed_job_inputs_response"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    list_missing_user_data: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Keys of the missing user data. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["list_missing_user_data_response"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    list_required_existing_files: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ids of the required files. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["list_required_existing_files_response"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    is_workflow_complete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The completion state. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["is_complete_response"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    get_ready_job_requirements: {
+        parameters: {
+            query?: {
+                /** @description Leave out jobs pinned to a different scheduler (`_id`). */
+                scheduler_config_id?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The totals. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["get_ready_job_requirements_response"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    prepare_jobs_for_submission: {
+        parameters: {
+            query?: {
+                /** @description Order of the candidates: by GPUs, runtime, memory (all descending), by GPUs, memory, runtime, or storage order. */
+                sort_method?: "gpus_runtime_memory" | "gpus_memory_runtime" | "none";
+                /** @description Most candidate jobs to consider. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        /** @description The worker's currently free resources. Unknown fields are rejected with 400. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "num_cpus": 8,
+                 *       "memory_gb": 30,
+                 *       "num_gpus": 0,
+                 *       "num_nodes": 1,
+                 *       "time_limit": "P0DT3H45M",
+                 *       "scheduler_config_id": ""
+                 *     }
+                 */
+                "application/json": components["schemas"]["compute_nodes_resources"];
+            };
+        };
+        responses: {
+            /** @description The jobs handed out. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["prepare_jobs_for_submission_response"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    prepare_next_jobs_for_submission: {
+        parameters: {
+            query?: {
+                /** @description How many jobs to hand out. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        /** @description Nothing is read from the body; send none or `{}`. */
+        requestBody?: {
+            content: {
+                /** @example {} */
+                "application/json": components["schemas"]["empty_body"];
+            };
+        };
+        responses: {
+            /** @description The jobs handed out. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["prepare_next_jobs_for_submission_response"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    prepare_jobs_for_scheduling: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        /** @description Nothing is read from the body; send none or `{}`. */
+        requestBody?: {
+            content: {
+                /** @example {} */
+                "application/json": components["schemas"]["empty_body"];
+            };
+        };
+        responses: {
+            /** @description One request per newly scheduled job. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["prepare_jobs_for_scheduling_response"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    auto_tune_resource_requirements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        /** @description Nothing is read from the body; send none or `{}`. */
+        requestBody?: {
+            content: {
+                /** @example {} */
+                "application/json": components["schemas"]["empty_body"];
+            };
+        };
+        responses: {
+            /** @description Auto-tuning is enabled. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Enabled auto-tune for 3 resource requirements"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["message_response"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    process_auto_tune_resource_requirements_results: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        /** @description Nothing is read from the body; send none or `{}`. */
+        requestBody?: {
+            content: {
+                /** @example {} */
+                "application/json": components["schemas"]["empty_body"];
+            };
+        };
+        responses: {
+            /** @description The resource requirements were updated. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Updated 3 resource requirements"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["message_response"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    cancel_workflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        /** @description Nothing is read from the body; send none or `{}`. */
+        requestBody?: {
+            content: {
+                /** @example {} */
+                "application/json": components["schemas"]["empty_body"];
+            };
+        };
+        responses: {
+            /** @description The workflow is canceled. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Canceled workflow 17"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["message_response"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    reset_workflow_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        /** @description Nothing is read from the body; send none or `{}`. */
+        requestBody?: {
+            content: {
+                /** @example {} */
+                "application/json": components["schemas"]["empty_body"];
+            };
+        };
+        responses: {
+            /** @description The status was reset. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Reset workflow status"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["message_response"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    reset_job_status: {
+        parameters: {
+            query?: {
+                /** @description Only reset failed jobs and their descendants. */
+                failed_only?: boolean;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        /** @description Nothing is read from the body; send none or `{}`. */
+        requestBody?: {
+            content: {
+                /** @example {} */
+                "application/json": components["schemas"]["empty_body"];
+            };
+        };
+        responses: {
+            /** @description The jobs were reset. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Reset job status"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["message_response"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    list_collection_names: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The collection names. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["list_collection_names_response"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    join_collections_by_inbound_edge: {
+        parameters: {
+            query?: {
+                /** @description Only the base document with this `_key`. */
+                collection_key?: string;
+                /** @description Only base documents with this `name`. */
+                collection_name?: string;
+                /** @description How many matching documents to pass over. */
+                skip?: components["parameters"]["skip"];
+                /** @description Page size; values above 100,000 are capped at 100,000. */
+                limit?: components["parameters"]["limit"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+                /**
+                 * @description Base collection to page through.
+                 * @example results
+                 */
+                collection: "jobs" | "files" | "user_data" | "resource_requirements" | "results" | "compute_nodes" | "compute_node_stats" | "job_process_stats" | "aws_schedulers" | "local_schedulers" | "slurm_schedulers";
+                /**
+                 * @description Edge collection to follow into each base document.
+                 * @example returned
+                 */
+                edge: "blocks" | "needs" | "produces" | "consumes" | "stores" | "requires" | "scheduled_bys" | "returned" | "executed" | "node_used" | "process_used";
+            };
+            cookie?: never;
+        };
+        /** @description Exact-match filter on the base collection; `{}` for none. */
+        requestBody: {
+            content: {
+                /** @example {} */
+                "application/json": components["schemas"]["join_filter"];
+            };
+        };
+        responses: {
+            /** @description One page of rows. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["join_by_inbound_edge_collection_edge_response"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    join_collections_by_outbound_edge: {
+        parameters: {
+            query?: {
+                /** @description Only the base document with this `_key`. */
+                collection_key?: string;
+                /** @description Only base documents with this `name`. */
+                collection_name?: string;
+                /** @description How many matching documents to pass over. */
+                skip?: components["parameters"]["skip"];
+                /** @description Page size; values above 100,000 are capped at 100,000. */
+                limit?: components["parameters"]["limit"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+                /**
+                 * @description Base collection to page through.
+                 * @example jobs
+                 */
+                collection: "jobs" | "files" | "user_data" | "resource_requirements" | "results" | "compute_nodes" | "compute_node_stats" | "job_process_stats" | "aws_schedulers" | "local_schedulers" | "slurm_schedulers";
+                /**
+                 * @description Edge collection to follow out of each base document.
+                 * @example blocks
+                 */
+                edge: "blocks" | "needs" | "produces" | "consumes" | "stores" | "requires" | "scheduled_bys" | "returned" | "executed" | "node_used" | "process_used";
+            };
+            cookie?: never;
+        };
+        /** @description Exact-match filter on the base collection; `{}` for none. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "status": "done"
+                 *     }
+                 */
+                "application/json": components["schemas"]["join_filter"];
+            };
+        };
+        responses: {
+            /** @description One page of rows. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["join_by_outbound_edge_collection_edge_response"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    get_dot_graph: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+                /**
+                 * @description Which relations to draw: job to job (`blocks`), jobs and files (`produces`, `needs`), or jobs and user data (`stores`, `consumes`).
+                 * @example job_job_dependencies
+                 */
+                name: "job_job_dependencies" | "job_file_dependencies" | "job_user_data_dependencies";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The graph. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["get_dot_graph_response"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    get_latest_event_timestamp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The newest timestamp, or null. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["latest_event_timestamp_response"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    get_events_after_timestamp: {
+        parameters: {
+            query?: {
+                /** @description Only events of this category. */
+                category?: string;
+                /** @description Accepted for compatibility and ignored. */
+                skip?: number;
+                /** @description Page size; values above 100,000 are capped at 100,000. */
+                limit?: components["parameters"]["limit"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+                /**
+                 * @description Milliseconds since the epoch (UTC); only later events are returned.
+                 * @example 1763820700000
+                 */
+                timestamp: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The newer events. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["list_events_response"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    add_jobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        /** @description The jobs. Unknown fields are rejected with 400. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "jobs": [
+                 *         {
+                 *           "name": "work_0",
+                 *           "command": "python work.py 0",
+                 *           "resource_requirements": "resource_requirements__17/12"
+                 *         },
+                 *         {
+                 *           "name": "work_1",
+                 *           "command": "python work.py 1",
+                 *           "resource_requirements": "resource_requirements__17/12",
+                 *           "blocked_by": [
+                 *             "jobs__17/95"
+                 *           ]
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["jobs_model"];
+            };
+        };
+        responses: {
+            /** @description The stored jobs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["add_jobs_response"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    list_job_keys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every job key. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["list_job_keys_response"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    list_jobs_by_status: {
+        parameters: {
+            query?: {
+                /** @description How many matching documents to pass over. */
+                skip?: components["parameters"]["skip"];
+                /** @description Page size; values above 100,000 are capped at 100,000. */
+                limit?: components["parameters"]["limit"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The status to look for.
+                 * @example ready
+                 */
+                status: components["schemas"]["job_status"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of jobs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["list_jobs_by_status_response"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    list_jobs_by_needs_file: {
+        parameters: {
+            query?: {
+                /** @description How many matching documents to pass over. */
+                skip?: components["parameters"]["skip"];
+                /** @description Page size; values above 100,000 are capped at 100,000. */
+                limit?: components["parameters"]["limit"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The file's `_key`.
+                 * @example 41
+                 */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of jobs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["list_jobs_by_needs_file_response"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    list_jobs: {
+        parameters: {
+            query?: {
+                /** @description How many matching documents to pass over. */
+                skip?: components["parameters"]["skip"];
+                /** @description Page size; values above 100,000 are capped at 100,000. */
+                limit?: components["parameters"]["limit"];
+                /** @description Field to order the whole collection by (default storage order). */
+                sort_by?: "_key" | "name" | "command" | "invocation_script" | "status" | "cancel_on_blocking_job_failure" | "supports_termination";
+                /** @description Reverse the order given by `sort_by`. */
+                reverse_sort?: components["parameters"]["reverse_sort"];
+                /** @description Exact key. */
+                _key?: string;
+                /** @description Exact name. */
+                name?: string;
+                /** @description Exact command line. */
+                command?: string;
+                /** @description Only jobs with this status. */
+                status?: components["schemas"]["job_status"];
+                /** @description Exact flag value. */
+                cancel_on_blocking_job_failure?: boolean;
+                /** @description Exact flag value. */
+                supports_termination?: boolean;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of jobs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["list_jobs_response"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    add_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        /** @description The new job. Unknown fields are rejected with 400; `_key`, `_id` and `_rev` are accepted. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "work1",
+                 *       "command": "python work.py -i output/f1.json -o output/f2.json",
+                 *       "cancel_on_blocking_job_failure": true,
+                 *       "input_files": [
+                 *         "files__17/41"
+                 *       ],
+                 *       "output_files": [
+                 *         "files__17/42"
+                 *       ],
+                 *       "resource_requirements": "resource_requirements__17/12"
+                 *     }
+                 */
+                "application/json": components["schemas"]["job_model"];
+            };
+        };
+        responses: {
+            /** @description The stored job with its `_key`, `_id` and `_rev`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["job_model"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    delete_jobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What was deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Deleted all documents in jobs__17"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["message_response"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    get_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["job_model"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    modify_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        /** @description The job with its `_key` and current `_rev`. Unknown fields are rejected with 400. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "_key": "95",
+                 *       "_rev": "3",
+                 *       "name": "preprocess",
+                 *       "command": "python preprocess.py -i output/inputs.json -o output/f1.json",
+                 *       "status": "disabled",
+                 *       "cancel_on_blocking_job_failure": true,
+                 *       "supports_termination": false
+                 *     }
+                 */
+                "application/json": components["schemas"]["job_model"];
+            };
+        };
+        responses: {
+            /** @description The updated job, with its new `_rev` and the `_oldRev` it replaced. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["job_model"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+            409: components["responses"]["TorcConflict"];
+        };
+    };
+    remove_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job as it was before deletion. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["job_model"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    list_downstream_jobs: {
+        parameters: {
+            query?: {
+                /** @description How many matching documents to pass over. */
+                skip?: components["parameters"]["skip"];
+                /** @description Page size; values above 100,000 are capped at 100,000. */
+                limit?: components["parameters"]["limit"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The job's `_key`.
+                 * @example 95
+                 */
+                key: components["parameters"]["job_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of downstream jobs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["list_jobs_response"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    start_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The job's `_key`.
+                 * @example 95
+                 */
+                key: components["parameters"]["job_key"];
+                /**
+                 * @description The job's current `_rev`, as the caller last saw it.
+                 * @example 4
+                 */
+                rev: components["parameters"]["job_rev"];
+                /**
+                 * @description The workflow's current run id (from its status); a different value is rejected.
+                 * @example 1
+                 */
+                run_id: components["parameters"]["run_id"];
+                /**
+                 * @description The compute node running the job (Torc workers send its `_id` here).
+                 * @example compute_nodes__17/7
+                 */
+                compute_node_key: string;
+            };
+            cookie?: never;
+        };
+        /** @description Nothing is read from the body; send none or `{}`. */
+        requestBody?: {
+            content: {
+                /** @example {} */
+                "application/json": components["schemas"]["empty_body"];
+            };
+        };
+        responses: {
+            /** @description The job with its new `_rev`, needed for complete_job. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["job_model"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+            409: components["responses"]["TorcConflict"];
+        };
+    };
+    complete_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The job's `_key`.
+                 * @example 95
+                 */
+                key: components["parameters"]["job_key"];
+                /**
+                 * @description The final status to set.
+                 * @example done
+                 */
+                status: "done" | "canceled" | "terminated";
+                /**
+                 * @description The job's current `_rev`, as the caller last saw it.
+                 * @example 4
+                 */
+                rev: components["parameters"]["job_rev"];
+                /**
+                 * @description The workflow's current run id (from its status); a different value is rejected.
+                 * @example 1
+                 */
+                run_id: components["parameters"]["run_id"];
+                /**
+                 * @description The compute node that ran the job (Torc workers send its `_id` here).
+                 * @example compute_nodes__17/7
+                 */
+                compute_node_key: string;
+            };
+            cookie?: never;
+        };
+        /** @description The result of the run. Unknown fields are rejected with 400. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "job_key": "95",
+                 *       "run_id": 1,
+                 *       "return_code": 0,
+                 *       "exec_time_minutes": 2.5,
+                 *       "completion_time": "2026-11-22T14:12:30.000Z",
+                 *       "status": "done"
+                 *     }
+                 */
+                "application/json": components["schemas"]["result_model"];
+            };
+        };
+        responses: {
+            /** @description The job with its new status and `_rev`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["job_model"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+            409: components["responses"]["TorcConflict"];
+        };
+    };
+    manage_status_change: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The job's `_key`.
+                 * @example 95
+                 */
+                key: components["parameters"]["job_key"];
+                /**
+                 * @description The new status; complete statuses go through complete_job.
+                 * @example uninitialized
+                 */
+                status: "uninitialized" | "blocked" | "ready" | "scheduled" | "submitted_pending" | "submitted" | "disabled";
+                /**
+                 * @description The job's current `_rev`, as the caller last saw it.
+                 * @example 4
+                 */
+                rev: components["parameters"]["job_rev"];
+                /**
+                 * @description The workflow's current run id (from its status); a different value is rejected.
+                 * @example 1
+                 */
+                run_id: components["parameters"]["run_id"];
+            };
+            cookie?: never;
+        };
+        /** @description Nothing is read from the body; send none or `{}`. */
+        requestBody?: {
+            content: {
+                /** @example {} */
+                "application/json": components["schemas"]["empty_body"];
+            };
+        };
+        responses: {
+            /** @description The job with its new `_rev`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["job_model"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+            409: components["responses"]["TorcConflict"];
+        };
+    };
+    get_job_resource_requirements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The job's `_key`.
+                 * @example 95
+                 */
+                key: components["parameters"]["job_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The resource requirements. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["resource_requirements_model"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    modify_job_resource_requirements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The job's `_key`.
+                 * @example 95
+                 */
+                key: components["parameters"]["job_key"];
+                /**
+                 * @description `_key` of the resource requirements to use.
+                 * @example 12
+                 */
+                rr_key: string;
+            };
+            cookie?: never;
+        };
+        /** @description Nothing is read from the body; send none or `{}`. */
+        requestBody?: {
+            content: {
+                /** @example {} */
+                "application/json": components["schemas"]["empty_body"];
+            };
+        };
+        responses: {
+            /** @description The new `requires` edge. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "_key": "620",
+                     *       "_id": "requires__17/620",
+                     *       "_rev": "1",
+                     *       "_from": "jobs__17/96",
+                     *       "_to": "resource_requirements__17/12"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["edge_model"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    get_process_stats_for_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The job's `_key`.
+                 * @example 95
+                 */
+                key: components["parameters"]["job_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The statistics. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "_key": "77",
+                     *         "_id": "job_process_stats__17/77",
+                     *         "_rev": "1",
+                     *         "job_key": "95",
+                     *         "run_id": 1,
+                     *         "avg_cpu_percent": 85.1,
+                     *         "max_cpu_percent": 99.6,
+                     *         "avg_rss": 524288000,
+                     *         "max_rss": 1073741824,
+                     *         "num_samples": 15,
+                     *         "timestamp": "2026-11-22T14:12:31.000Z"
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["job_process_stats_model"][];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    add_job_user_data: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The job's `_key`.
+                 * @example 95
+                 */
+                key: components["parameters"]["job_key"];
+            };
+            cookie?: never;
+        };
+        /** @description The new user data. Unknown fields are rejected with 400; `_key`, `_id` and `_rev` are accepted. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "output_3",
+                 *       "is_ephemeral": false,
+                 *       "data": {
+                 *         "rows": 1200
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["user_data_model"];
+            };
+        };
+        responses: {
+            /** @description The stored user data. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["user_data_model"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    list_job_user_data_stores: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The job's `_key`.
+                 * @example 95
+                 */
+                key: components["parameters"]["job_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user data. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["list_job_user_data_stores_response"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    list_job_user_data_consumes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The job's `_key`.
+                 * @example 95
+                 */
+                key: components["parameters"]["job_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user data. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["list_job_user_data_consumes_response"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    list_files: {
+        parameters: {
+            query?: {
+                /** @description How many matching documents to pass over. */
+                skip?: components["parameters"]["skip"];
+                /** @description Page size; values above 100,000 are capped at 100,000. */
+                limit?: components["parameters"]["limit"];
+                /** @description Field to order the whole collection by (default storage order). */
+                sort_by?: "_key" | "name" | "path" | "st_mtime";
+                /** @description Reverse the order given by `sort_by`. */
+                reverse_sort?: components["parameters"]["reverse_sort"];
+                /** @description Exact key. */
+                _key?: string;
+                /** @description Exact name. */
+                name?: string;
+                /** @description Exact path. */
+                path?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of files. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["list_files_response"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    add_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        /** @description The new file. Unknown fields are rejected with 400; `_key`, `_id` and `_rev` are accepted. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "inputs",
+                 *       "path": "output/inputs.json"
+                 *     }
+                 */
+                "application/json": components["schemas"]["file_model"];
+            };
+        };
+        responses: {
+            /** @description The stored file with its `_key`, `_id` and `_rev`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["file_model"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    delete_files: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What was deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Deleted all documents in files__17"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["message_response"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    get_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["file_model"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    modify_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        /** @description The file with its `_key` and current `_rev`. Unknown fields are rejected with 400. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "_key": "41",
+                 *       "_rev": "2",
+                 *       "name": "f1",
+                 *       "path": "output/f1.json",
+                 *       "st_mtime": 1763821002.5
+                 *     }
+                 */
+                "application/json": components["schemas"]["file_model"];
+            };
+        };
+        responses: {
+            /** @description The updated file, with its new `_rev` and the `_oldRev` it replaced. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["file_model"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+            409: components["responses"]["TorcConflict"];
+        };
+    };
+    remove_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file as it was before deletion. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["file_model"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    list_files_produced_by_job: {
+        parameters: {
+            query?: {
+                /** @description How many matching documents to pass over. */
+                skip?: components["parameters"]["skip"];
+                /** @description Page size; values above 100,000 are capped at 100,000. */
+                limit?: components["parameters"]["limit"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The job's `_key`.
+                 * @example 95
+                 */
+                key: components["parameters"]["job_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of files. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["list_files_produced_by_job"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    list_user_data: {
+        parameters: {
+            query?: {
+                /** @description How many matching documents to pass over. */
+                skip?: components["parameters"]["skip"];
+                /** @description Page size; values above 100,000 are capped at 100,000. */
+                limit?: components["parameters"]["limit"];
+                /** @description Field to order the whole collection by (default storage order). */
+                sort_by?: "_key" | "name" | "is_ephemeral";
+                /** @description Reverse the order given by `sort_by`. */
+                reverse_sort?: components["parameters"]["reverse_sort"];
+                /** @description Exact key. */
+                _key?: string;
+                /** @description Exact name. */
+                name?: string;
+                /** @description Ephemeral or not. */
+                is_ephemeral?: boolean;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of user data. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["list_user_data_response"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    add_user_data: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        /** @description The new user data document. Unknown fields are rejected with 400; `_key`, `_id` and `_rev` are accepted. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "settings",
+                 *       "is_ephemeral": false,
+                 *       "data": {
+                 *         "threshold": 0.5
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["user_data_model"];
+            };
+        };
+        responses: {
+            /** @description The stored user data document with its `_key`, `_id` and `_rev`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["user_data_model"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    delete_user_data: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What was deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Deleted all documents in user_data__17"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["message_response"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    get_user_data: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user data document. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["user_data_model"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    modify_user_data: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        /** @description The user data document with its `_key` and current `_rev`. Unknown fields are rejected with 400. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "_key": "52",
+                 *       "_rev": "1",
+                 *       "name": "my_val",
+                 *       "is_ephemeral": false,
+                 *       "data": {
+                 *         "threshold": 0.75
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["user_data_model"];
+            };
+        };
+        responses: {
+            /** @description The updated user data document, with its new `_rev` and the `_oldRev` it replaced. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["user_data_model"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+            409: components["responses"]["TorcConflict"];
+        };
+    };
+    remove_user_data: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user data document as it was before deletion. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["user_data_model"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    list_resource_requirements: {
+        parameters: {
+            query?: {
+                /** @description How many matching documents to pass over. */
+                skip?: components["parameters"]["skip"];
+                /** @description Page size; values above 100,000 are capped at 100,000. */
+                limit?: components["parameters"]["limit"];
+                /** @description Field to order the whole collection by (default storage order). */
+                sort_by?: "_key" | "name" | "num_cpus" | "num_gpus" | "num_nodes" | "memory" | "runtime";
+                /** @description Reverse the order given by `sort_by`. */
+                reverse_sort?: components["parameters"]["reverse_sort"];
+                /** @description Exact key. */
+                _key?: string;
+                /** @description Exact name. */
+                name?: string;
+                /** @description Exact memory string, as stored (e.g. `8g`). */
+                memory?: string;
+                /** @description Exact CPU count. */
+                num_cpus?: number;
+                /** @description Exact GPU count. */
+                num_gpus?: number;
+                /** @description Exact node count. */
+                num_nodes?: number;
+                /** @description Exact runtime string, as stored (e.g. `P0DT1H`). */
+                runtime?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of resource requirements. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["list_resource_requirements_response"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    add_resource_requirements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        /** @description The new resource requirements document. Unknown fields are rejected with 400; `_key`, `_id` and `_rev` are accepted. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "small",
+                 *       "num_cpus": 1,
+                 *       "num_gpus": 0,
+                 *       "num_nodes": 1,
+                 *       "memory": "2g",
+                 *       "runtime": "P0DT30M"
+                 *     }
+                 */
+                "application/json": components["schemas"]["resource_requirements_model"];
+            };
+        };
+        responses: {
+            /** @description The stored resource requirements document with its `_key`, `_id` and `_rev`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["resource_requirements_model"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    delete_resource_requirements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What was deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Deleted all documents in resource_requirements__17"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["message_response"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    get_resource_requirements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The resource requirements document. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["resource_requirements_model"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    modify_resource_requirements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        /** @description The resource requirements document with its `_key` and current `_rev`. Unknown fields are rejected with 400. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "_key": "12",
+                 *       "_rev": "1",
+                 *       "name": "medium",
+                 *       "num_cpus": 8,
+                 *       "num_gpus": 0,
+                 *       "num_nodes": 1,
+                 *       "memory": "16g",
+                 *       "runtime": "P0DT3H"
+                 *     }
+                 */
+                "application/json": components["schemas"]["resource_requirements_model"];
+            };
+        };
+        responses: {
+            /** @description The updated resource requirements document, with its new `_rev` and the `_oldRev` it replaced. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["resource_requirements_model"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+            409: components["responses"]["TorcConflict"];
+        };
+    };
+    remove_resource_requirements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The resource requirements document as it was before deletion. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["resource_requirements_model"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    list_results: {
+        parameters: {
+            query?: {
+                /** @description How many matching documents to pass over. */
+                skip?: components["parameters"]["skip"];
+                /** @description Page size; values above 100,000 are capped at 100,000. */
+                limit?: components["parameters"]["limit"];
+                /** @description Field to order the whole collection by (default storage order). */
+                sort_by?: "_key" | "job_key" | "run_id" | "return_code" | "exec_time_minutes" | "completion_time" | "status";
+                /** @description Reverse the order given by `sort_by`. */
+                reverse_sort?: components["parameters"]["reverse_sort"];
+                /** @description Exact key. */
+                _key?: string;
+                /** @description Results of this job. */
+                job_key?: string;
+                /** @description Results of this run. */
+                run_id?: number;
+                /** @description Exact return code. */
+                return_code?: number;
+                /** @description Exact status. */
+                status?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of results. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["list_results_response"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    add_result: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        /** @description The new result. Unknown fields are rejected with 400; `_key`, `_id` and `_rev` are accepted. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "job_key": "95",
+                 *       "run_id": 1,
+                 *       "return_code": 0,
+                 *       "exec_time_minutes": 2.5,
+                 *       "completion_time": "2026-11-22T14:12:30.000Z",
+                 *       "status": "done"
+                 *     }
+                 */
+                "application/json": components["schemas"]["result_model"];
+            };
+        };
+        responses: {
+            /** @description The stored result with its `_key`, `_id` and `_rev`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["result_model"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    delete_results: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What was deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Deleted all documents in results__17"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["message_response"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    get_result: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The result. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["result_model"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    modify_result: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        /** @description The result with its `_key` and current `_rev`. Unknown fields are rejected with 400. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "_key": "201",
+                 *       "_rev": "1",
+                 *       "job_key": "95",
+                 *       "run_id": 1,
+                 *       "return_code": 1,
+                 *       "exec_time_minutes": 2.5,
+                 *       "completion_time": "2026-11-22T14:12:30.000Z",
+                 *       "status": "done"
+                 *     }
+                 */
+                "application/json": components["schemas"]["result_model"];
+            };
+        };
+        responses: {
+            /** @description The updated result, with its new `_rev` and the `_oldRev` it replaced. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["result_model"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+            409: components["responses"]["TorcConflict"];
+        };
+    };
+    remove_result: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The result as it was before deletion. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["result_model"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    get_latest_job_result: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The job's `_key`.
+                 * @example 95
+                 */
+                key: components["parameters"]["job_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The result. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["result_model"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    list_events: {
+        parameters: {
+            query?: {
+                /** @description How many matching documents to pass over. */
+                skip?: components["parameters"]["skip"];
+                /** @description Page size; values above 100,000 are capped at 100,000. */
+                limit?: components["parameters"]["limit"];
+                /** @description Field to order the whole collection by (default storage order). */
+                sort_by?: "_key" | "category" | "type" | "timestamp";
+                /** @description Reverse the order given by `sort_by`. */
+                reverse_sort?: components["parameters"]["reverse_sort"];
+                /** @description Exact key. */
+                _key?: string;
+                /** @description Exact category. */
+                category?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of events. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["list_events_response"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    add_event: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        /** @description The new event. Unknown fields are rejected with 400; `_key`, `_id` and `_rev` are accepted. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "category": "workflow",
+                 *       "type": "start",
+                 *       "run_id": 1,
+                 *       "user": "alice",
+                 *       "message": "Started the workflow."
+                 *     }
+                 */
+                "application/json": components["schemas"]["event_model"];
+            };
+        };
+        responses: {
+            /** @description The stored event with its `_key`, `_id` and `_rev`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["event_model"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    delete_events: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What was deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Deleted all documents in events__17"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["message_response"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    get_event: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["event_model"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    modify_event: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        /** @description The event with its `_key` and current `_rev`. Unknown fields are rejected with 400. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "_key": "310",
+                 *       "_rev": "1",
+                 *       "category": "job",
+                 *       "type": "start",
+                 *       "job_key": "95",
+                 *       "message": "Started job preprocess (annotated)."
+                 *     }
+                 */
+                "application/json": components["schemas"]["event_model"];
+            };
+        };
+        responses: {
+            /** @description The updated event, with its new `_rev` and the `_oldRev` it replaced. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["event_model"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+            409: components["responses"]["TorcConflict"];
+        };
+    };
+    remove_event: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event as it was before deletion. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["event_model"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    list_compute_nodes: {
+        parameters: {
+            query?: {
+                /** @description How many matching documents to pass over. */
+                skip?: components["parameters"]["skip"];
+                /** @description Page size; values above 100,000 are capped at 100,000. */
+                limit?: components["parameters"]["limit"];
+                /** @description Field to order the whole collection by (default storage order). */
+                sort_by?: "_key" | "hostname" | "pid" | "start_time" | "duration_seconds" | "is_active";
+                /** @description Reverse the order given by `sort_by`. */
+                reverse_sort?: components["parameters"]["reverse_sort"];
+                /** @description Exact key. */
+                _key?: string;
+                /** @description Exact host name. */
+                hostname?: string;
+                /** @description Running or stopped workers. */
+                is_active?: boolean;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of compute nodes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["list_compute_nodes_response"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    add_compute_node: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        /** @description The new compute node. Unknown fields are rejected with 400; `_key`, `_id` and `_rev` are accepted. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "hostname": "node01",
+                 *       "pid": 41233,
+                 *       "start_time": "2026-11-22T14:05:00.000Z",
+                 *       "is_active": true,
+                 *       "resources": {
+                 *         "num_cpus": 36,
+                 *         "memory_gb": 92,
+                 *         "num_gpus": 0,
+                 *         "num_nodes": 1,
+                 *         "time_limit": "P0DT4H",
+                 *         "scheduler_config_id": ""
+                 *       },
+                 *       "scheduler": {
+                 *         "hpc_type": "local"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["compute_node_model"];
+            };
+        };
+        responses: {
+            /** @description The stored compute node with its `_key`, `_id` and `_rev`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["compute_node_model"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    delete_compute_nodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What was deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Deleted all documents in compute_nodes__17"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["message_response"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    get_compute_node: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The compute node. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["compute_node_model"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    modify_compute_node: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        /** @description The compute node with its `_key` and current `_rev`. Unknown fields are rejected with 400. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "_key": "7",
+                 *       "_rev": "1",
+                 *       "hostname": "node01",
+                 *       "pid": 41233,
+                 *       "start_time": "2026-11-22T14:05:00.000Z",
+                 *       "duration_seconds": 3620.4,
+                 *       "is_active": false,
+                 *       "resources": {
+                 *         "num_cpus": 36,
+                 *         "memory_gb": 92,
+                 *         "num_gpus": 0,
+                 *         "num_nodes": 1,
+                 *         "time_limit": "P0DT4H",
+                 *         "scheduler_config_id": ""
+                 *       },
+                 *       "scheduler": {
+                 *         "hpc_type": "local"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["compute_node_model"];
+            };
+        };
+        responses: {
+            /** @description The updated compute node, with its new `_rev` and the `_oldRev` it replaced. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["compute_node_model"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+            409: components["responses"]["TorcConflict"];
+        };
+    };
+    remove_compute_node: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The compute node as it was before deletion. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["compute_node_model"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    list_compute_node_stats: {
+        parameters: {
+            query?: {
+                /** @description How many matching documents to pass over. */
+                skip?: components["parameters"]["skip"];
+                /** @description Page size; values above 100,000 are capped at 100,000. */
+                limit?: components["parameters"]["limit"];
+                /** @description Field to order the whole collection by (default storage order). */
+                sort_by?: "_key" | "hostname" | "timestamp";
+                /** @description Reverse the order given by `sort_by`. */
+                reverse_sort?: components["parameters"]["reverse_sort"];
+                /** @description Exact key. */
+                _key?: string;
+                /** @description Exact host name. */
+                hostname?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of compute node statistics. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["list_compute_node_stats_response"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    add_compute_node_stats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        /** @description The new compute node statistics document. Unknown fields are rejected with 400; `_key`, `_id` and `_rev` are accepted. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "hostname": "node01",
+                 *       "timestamp": "2026-11-22T15:00:00.000Z",
+                 *       "stats": [
+                 *         {
+                 *           "resource_type": "Cpu",
+                 *           "average": {
+                 *             "cpu_percent": 41.2
+                 *           },
+                 *           "minimum": {
+                 *             "cpu_percent": 3.1
+                 *           },
+                 *           "maximum": {
+                 *             "cpu_percent": 97.5
+                 *           },
+                 *           "num_samples": 360
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["compute_node_stats_model"];
+            };
+        };
+        responses: {
+            /** @description The stored compute node statistics document with its `_key`, `_id` and `_rev`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["compute_node_stats_model"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    delete_compute_node_stats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What was deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Deleted all documents in compute_node_stats__17"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["message_response"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    get_compute_node_stats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The compute node statistics document. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["compute_node_stats_model"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    modify_compute_node_stats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        /** @description The compute node statistics document with its `_key` and current `_rev`. Unknown fields are rejected with 400. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "_key": "8",
+                 *       "_rev": "1",
+                 *       "hostname": "node01",
+                 *       "timestamp": "2026-11-22T15:00:00.000Z",
+                 *       "stats": []
+                 *     }
+                 */
+                "application/json": components["schemas"]["compute_node_stats_model"];
+            };
+        };
+        responses: {
+            /** @description The updated compute node statistics document, with its new `_rev` and the `_oldRev` it replaced. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["compute_node_stats_model"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+            409: components["responses"]["TorcConflict"];
+        };
+    };
+    remove_compute_node_stats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The compute node statistics document as it was before deletion. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["compute_node_stats_model"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    list_job_process_stats: {
+        parameters: {
+            query?: {
+                /** @description How many matching documents to pass over. */
+                skip?: components["parameters"]["skip"];
+                /** @description Page size; values above 100,000 are capped at 100,000. */
+                limit?: components["parameters"]["limit"];
+                /** @description Field to order the whole collection by (default storage order). */
+                sort_by?: "_key" | "job_key" | "run_id" | "avg_cpu_percent" | "max_cpu_percent" | "avg_rss" | "max_rss" | "num_samples" | "timestamp";
+                /** @description Reverse the order given by `sort_by`. */
+                reverse_sort?: components["parameters"]["reverse_sort"];
+                /** @description Exact key. */
+                _key?: string;
+                /** @description Statistics of this job. */
+                job_key?: string;
+                /** @description Statistics of this run. */
+                run_id?: number;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of job process statistics. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["list_job_process_stats_response"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    add_job_process_stats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        /** @description The new job process statistics document. Unknown fields are rejected with 400; `_key`, `_id` and `_rev` are accepted. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "job_key": "95",
+                 *       "run_id": 1,
+                 *       "avg_cpu_percent": 85.1,
+                 *       "max_cpu_percent": 99.6,
+                 *       "avg_rss": 524288000,
+                 *       "max_rss": 1073741824,
+                 *       "num_samples": 15,
+                 *       "timestamp": "2026-11-22T14:12:31.000Z"
+                 *     }
+                 */
+                "application/json": components["schemas"]["job_process_stats_model"];
+            };
+        };
+        responses: {
+            /** @description The stored job process statistics document with its `_key`, `_id` and `_rev`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["job_process_stats_model"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    delete_job_process_stats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What was deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Deleted all documents in job_process_stats__17"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["message_response"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    get_job_process_stats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job process statistics document. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["job_process_stats_model"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    modify_job_process_stats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        /** @description The job process statistics document with its `_key` and current `_rev`. Unknown fields are rejected with 400. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "_key": "77",
+                 *       "_rev": "1",
+                 *       "job_key": "95",
+                 *       "run_id": 1,
+                 *       "avg_cpu_percent": 85.1,
+                 *       "max_cpu_percent": 99.6,
+                 *       "avg_rss": 524288000,
+                 *       "max_rss": 1073741824,
+                 *       "num_samples": 16,
+                 *       "timestamp": "2026-11-22T14:12:31.000Z"
+                 *     }
+                 */
+                "application/json": components["schemas"]["job_process_stats_model"];
+            };
+        };
+        responses: {
+            /** @description The updated job process statistics document, with its new `_rev` and the `_oldRev` it replaced. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["job_process_stats_model"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+            409: components["responses"]["TorcConflict"];
+        };
+    };
+    remove_job_process_stats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job process statistics document as it was before deletion. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["job_process_stats_model"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    list_aws_schedulers: {
+        parameters: {
+            query?: {
+                /** @description How many matching documents to pass over. */
+                skip?: components["parameters"]["skip"];
+                /** @description Page size; values above 100,000 are capped at 100,000. */
+                limit?: components["parameters"]["limit"];
+                /** @description Field to order the whole collection by (default storage order). */
+                sort_by?: "_key" | "name";
+                /** @description Reverse the order given by `sort_by`. */
+                reverse_sort?: components["parameters"]["reverse_sort"];
+                /** @description Exact key. */
+                _key?: string;
+                /** @description Exact name. */
+                name?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of AWS scheduler configurations. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["list_aws_schedulers_response"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    add_aws_scheduler: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        /** @description The new AWS scheduler configuration. Unknown fields are rejected with 400; `_key`, `_id` and `_rev` are accepted. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "spot"
+                 *     }
+                 */
+                "application/json": components["schemas"]["aws_scheduler_model"];
+            };
+        };
+        responses: {
+            /** @description The stored AWS scheduler configuration with its `_key`, `_id` and `_rev`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["aws_scheduler_model"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    delete_aws_schedulers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What was deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Deleted all documents in aws_schedulers__17"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["message_response"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    get_aws_scheduler: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The AWS scheduler configuration. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["aws_scheduler_model"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    modify_aws_scheduler: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        /** @description The AWS scheduler configuration with its `_key` and current `_rev`. Unknown fields are rejected with 400. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "_key": "3",
+                 *       "_rev": "1",
+                 *       "name": "on_demand"
+                 *     }
+                 */
+                "application/json": components["schemas"]["aws_scheduler_model"];
+            };
+        };
+        responses: {
+            /** @description The updated AWS scheduler configuration, with its new `_rev` and the `_oldRev` it replaced. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["aws_scheduler_model"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+            409: components["responses"]["TorcConflict"];
+        };
+    };
+    remove_aws_scheduler: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The AWS scheduler configuration as it was before deletion. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["aws_scheduler_model"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    list_local_schedulers: {
+        parameters: {
+            query?: {
+                /** @description How many matching documents to pass over. */
+                skip?: components["parameters"]["skip"];
+                /** @description Page size; values above 100,000 are capped at 100,000. */
+                limit?: components["parameters"]["limit"];
+                /** @description Field to order the whole collection by (default storage order). */
+                sort_by?: "_key" | "name" | "memory" | "num_cpus";
+                /** @description Reverse the order given by `sort_by`. */
+                reverse_sort?: components["parameters"]["reverse_sort"];
+                /** @description Exact key. */
+                _key?: string;
+                /** @description Exact memory string. */
+                memory?: string;
+                /** @description Exact CPU count. */
+                num_cpus?: number;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of local scheduler configurations. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["list_local_schedulers_response"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    add_local_scheduler: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        /** @description The new local scheduler configuration. Unknown fields are rejected with 400; `_key`, `_id` and `_rev` are accepted. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "workstation",
+                 *       "memory": "32g",
+                 *       "num_cpus": 8
+                 *     }
+                 */
+                "application/json": components["schemas"]["local_scheduler_model"];
+            };
+        };
+        responses: {
+            /** @description The stored local scheduler configuration with its `_key`, `_id` and `_rev`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["local_scheduler_model"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    delete_local_schedulers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What was deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Deleted all documents in local_schedulers__17"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["message_response"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    get_local_scheduler: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The local scheduler configuration. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["local_scheduler_model"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    modify_local_scheduler: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        /** @description The local scheduler configuration with its `_key` and current `_rev`. Unknown fields are rejected with 400. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "_key": "4",
+                 *       "_rev": "1",
+                 *       "name": "default",
+                 *       "memory": "128g",
+                 *       "num_cpus": 32
+                 *     }
+                 */
+                "application/json": components["schemas"]["local_scheduler_model"];
+            };
+        };
+        responses: {
+            /** @description The updated local scheduler configuration, with its new `_rev` and the `_oldRev` it replaced. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["local_scheduler_model"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+            409: components["responses"]["TorcConflict"];
+        };
+    };
+    remove_local_scheduler: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The local scheduler configuration as it was before deletion. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["local_scheduler_model"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    list_slurm_schedulers: {
+        parameters: {
+            query?: {
+                /** @description How many matching documents to pass over. */
+                skip?: components["parameters"]["skip"];
+                /** @description Page size; values above 100,000 are capped at 100,000. */
+                limit?: components["parameters"]["limit"];
+                /** @description Field to order the whole collection by (default storage order). */
+                sort_by?: "_key" | "name" | "account" | "gres" | "mem" | "nodes" | "ntasks_per_node" | "partition" | "qos" | "tmp" | "walltime" | "extra";
+                /** @description Reverse the order given by `sort_by`. */
+                reverse_sort?: components["parameters"]["reverse_sort"];
+                /** @description Exact key. */
+                _key?: string;
+                /** @description Exact name. */
+                name?: string;
+                /** @description Exact account. */
+                account?: string;
+                /** @description Exact generic resources. */
+                gres?: string;
+                /** @description Exact memory option. */
+                mem?: string;
+                /** @description Exact node count. */
+                nodes?: number;
+                /** @description Exact partition. */
+                partition?: string;
+                /** @description Exact quality of service. */
+                qos?: string;
+                /** @description Exact scratch-space option. */
+                tmp?: string;
+                /** @description Exact walltime. */
+                walltime?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of Slurm scheduler configurations. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["list_slurm_schedulers_response"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    add_slurm_scheduler: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        /** @description The new Slurm scheduler configuration. Unknown fields are rejected with 400; `_key`, `_id` and `_rev` are accepted. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "debug_gpu",
+                 *       "account": "my_account",
+                 *       "nodes": 1,
+                 *       "walltime": "01:00:00",
+                 *       "partition": "debug",
+                 *       "gres": "gpu:2"
+                 *     }
+                 */
+                "application/json": components["schemas"]["slurm_scheduler_model"];
+            };
+        };
+        responses: {
+            /** @description The stored Slurm scheduler configuration with its `_key`, `_id` and `_rev`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["slurm_scheduler_model"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    delete_slurm_schedulers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What was deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Deleted all documents in slurm_schedulers__17"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["message_response"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    get_slurm_scheduler: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The Slurm scheduler configuration. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["slurm_scheduler_model"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    modify_slurm_scheduler: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        /** @description The Slurm scheduler configuration with its `_key` and current `_rev`. Unknown fields are rejected with 400. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "_key": "5",
+                 *       "_rev": "1",
+                 *       "name": "short",
+                 *       "account": "my_account",
+                 *       "nodes": 2,
+                 *       "walltime": "04:00:00",
+                 *       "qos": "high"
+                 *     }
+                 */
+                "application/json": components["schemas"]["slurm_scheduler_model"];
+            };
+        };
+        responses: {
+            /** @description The updated Slurm scheduler configuration, with its new `_rev` and the `_oldRev` it replaced. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["slurm_scheduler_model"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+            409: components["responses"]["TorcConflict"];
+        };
+    };
+    remove_slurm_scheduler: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The Slurm scheduler configuration as it was before deletion. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["slurm_scheduler_model"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    list_scheduled_compute_nodes: {
+        parameters: {
+            query?: {
+                /** @description How many matching documents to pass over. */
+                skip?: components["parameters"]["skip"];
+                /** @description Page size; values above 100,000 are capped at 100,000. */
+                limit?: components["parameters"]["limit"];
+                /** @description Field to order the whole collection by (default storage order). */
+                sort_by?: "_key" | "scheduler_id" | "scheduler_config_id" | "status";
+                /** @description Reverse the order given by `sort_by`. */
+                reverse_sort?: components["parameters"]["reverse_sort"];
+                /** @description Exact key. */
+                _key?: string;
+                /** @description Exact scheduler-side id (e.g. Slurm job id). */
+                scheduler_id?: string;
+                /** @description Exact scheduler configuration `_id`. */
+                scheduler_config_id?: string;
+                /** @description Only allocations in this state. */
+                status?: "uninitialized" | "pending" | "active" | "complete";
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of scheduled compute nodes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["list_scheduled_compute_nodes_response"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    add_scheduled_compute_node: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        /** @description The new scheduled compute node. Unknown fields are rejected with 400; `_key`, `_id` and `_rev` are accepted. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "scheduler_config_id": "slurm_schedulers__17/5",
+                 *       "status": "uninitialized"
+                 *     }
+                 */
+                "application/json": components["schemas"]["scheduled_compute_nodes_model"];
+            };
+        };
+        responses: {
+            /** @description The stored scheduled compute node with its `_key`, `_id` and `_rev`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["scheduled_compute_nodes_model"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    delete_scheduled_compute_nodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What was deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Deleted all documents in scheduled_compute_nodes__17"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["message_response"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    get_scheduled_compute_node: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The scheduled compute node. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["scheduled_compute_nodes_model"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    modify_scheduled_compute_node: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        /** @description The scheduled compute node with its `_key` and current `_rev`. Unknown fields are rejected with 400. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "_key": "6",
+                 *       "_rev": "1",
+                 *       "scheduler_id": "8123456",
+                 *       "scheduler_config_id": "slurm_schedulers__17/5",
+                 *       "status": "pending"
+                 *     }
+                 */
+                "application/json": components["schemas"]["scheduled_compute_nodes_model"];
+            };
+        };
+        responses: {
+            /** @description The updated scheduled compute node, with its new `_rev` and the `_oldRev` it replaced. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["scheduled_compute_nodes_model"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+            409: components["responses"]["TorcConflict"];
+        };
+    };
+    remove_scheduled_compute_node: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The document's `_key` in this collection.
+                 * @example 95
+                 */
+                key: components["parameters"]["document_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The scheduled compute node as it was before deletion. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["scheduled_compute_nodes_model"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    list_edges: {
+        parameters: {
+            query?: {
+                /** @description How many matching documents to pass over. */
+                skip?: components["parameters"]["skip"];
+                /** @description Page size; values above 100,000 are capped at 100,000. */
+                limit?: components["parameters"]["limit"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description Base name of the edge collection (without the `__<workflow key>` suffix).
+                 * @example blocks
+                 */
+                name: components["parameters"]["edge_name"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of edges. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["list_edges_response"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    add_edge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description Base name of the edge collection (without the `__<workflow key>` suffix).
+                 * @example blocks
+                 */
+                name: components["parameters"]["edge_name"];
+            };
+            cookie?: never;
+        };
+        /** @description The edge. Unknown fields are rejected with 400; `_key`, `_id` and `_rev` are accepted. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "_from": "jobs__17/95",
+                 *       "_to": "jobs__17/96"
+                 *     }
+                 */
+                "application/json": components["schemas"]["edge_model"];
+            };
+        };
+        responses: {
+            /** @description The stored edge. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["edge_model"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    delete_edges: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description Base name of the edge collection (without the `__<workflow key>` suffix).
+                 * @example blocks
+                 */
+                name: components["parameters"]["edge_name"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What was deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Deleted all documents in blocks__17"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["message_response"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    get_edge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description Base name of the edge collection (without the `__<workflow key>` suffix).
+                 * @example blocks
+                 */
+                name: components["parameters"]["edge_name"];
+                /**
+                 * @description The edge's `_key`.
+                 * @example 500
+                 */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The edge. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["edge_model"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    remove_edge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description Base name of the edge collection (without the `__<workflow key>` suffix).
+                 * @example blocks
+                 */
+                name: components["parameters"]["edge_name"];
+                /**
+                 * @description The edge's `_key`.
+                 * @example 500
+                 */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The edge as it was before deletion. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["edge_model"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    list_job_specifications: {
+        parameters: {
+            query?: {
+                /** @description How many matching documents to pass over. */
+                skip?: components["parameters"]["skip"];
+                /** @description Page size; values above 100,000 are capped at 100,000. */
+                limit?: components["parameters"]["limit"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of job specifications. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["list_job_specifications_response"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    get_job_specification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The `_key` of the workflow that owns the collection.
+                 * @example 17
+                 */
+                workflow: components["parameters"]["workflow"];
+                /**
+                 * @description The job's `_key`.
+                 * @example 95
+                 */
+                key: components["parameters"]["job_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job specification. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["job_specification_model"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    add_workflow_specification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The specification. Unknown fields are rejected with 400. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "etl",
+                 *       "user": "alice",
+                 *       "description": "Process a CSV file and write a report.",
+                 *       "files": [
+                 *         {
+                 *           "name": "run_script",
+                 *           "path": "run.sh"
+                 *         },
+                 *         {
+                 *           "name": "raw",
+                 *           "path": "data/in.csv"
+                 *         },
+                 *         {
+                 *           "name": "processed",
+                 *           "path": "data/out.csv"
+                 *         }
+                 *       ],
+                 *       "user_data": [
+                 *         {
+                 *           "name": "settings",
+                 *           "is_ephemeral": false,
+                 *           "data": {
+                 *             "columns": [
+                 *               "a",
+                 *               "b"
+                 *             ]
+                 *           }
+                 *         }
+                 *       ],
+                 *       "resource_requirements": [
+                 *         {
+                 *           "name": "small",
+                 *           "num_cpus": 1,
+                 *           "memory": "2g",
+                 *           "runtime": "P0DT30M"
+                 *         },
+                 *         {
+                 *           "name": "medium",
+                 *           "num_cpus": 8,
+                 *           "memory": "30g",
+                 *           "runtime": "P0DT4H"
+                 *         }
+                 *       ],
+                 *       "schedulers": {
+                 *         "slurm_schedulers": [
+                 *           {
+                 *             "name": "short",
+                 *             "account": "my_account",
+                 *             "nodes": 1,
+                 *             "walltime": "04:00:00"
+                 *           }
+                 *         ]
+                 *       },
+                 *       "jobs": [
+                 *         {
+                 *           "name": "work",
+                 *           "command": "bash run.sh -i data/in.csv -o data/out.csv",
+                 *           "resource_requirements": "medium",
+                 *           "input_files": [
+                 *             "run_script",
+                 *             "raw"
+                 *           ],
+                 *           "output_files": [
+                 *             "processed"
+                 *           ],
+                 *           "blocked_by": []
+                 *         },
+                 *         {
+                 *           "name": "report",
+                 *           "command": "bash report.sh -i data/out.csv",
+                 *           "resource_requirements": "small",
+                 *           "scheduler": "slurm_schedulers/short",
+                 *           "input_files": [
+                 *             "processed"
+                 *           ],
+                 *           "input_user_data": [
+                 *             "settings"
+                 *           ]
+                 *         }
+                 *       ],
+                 *       "config": {
+                 *         "prepare_jobs_sort_method": "gpus_runtime_memory"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["workflow_specification_model"];
+            };
+        };
+        responses: {
+            /** @description The new workflow. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["workflow_model"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+        };
+    };
+    get_workflow_specification_example: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The example. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["workflow_specification_model"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+        };
+    };
+    get_workflow_specification_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The template. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "name": "",
+                     *       "description": "",
+                     *       "user": "",
+                     *       "files": [],
+                     *       "jobs": [],
+                     *       "resource_requirements": [],
+                     *       "schedulers": {
+                     *         "aws_schedulers": [],
+                     *         "local_schedulers": [],
+                     *         "slurm_schedulers": []
+                     *       },
+                     *       "config": {
+                     *         "compute_node_resource_stats": {
+                     *           "cpu": true,
+                     *           "disk": false,
+                     *           "memory": true,
+                     *           "network": false,
+                     *           "process": false,
+                     *           "include_child_processes": true,
+                     *           "recurse_child_processes": false,
+                     *           "monitor_type": "aggregation",
+                     *           "make_plots": true,
+                     *           "interval": 10
+                     *         },
+                     *         "compute_node_expiration_buffer_seconds": 120,
+                     *         "compute_node_wait_for_new_jobs_seconds": 0,
+                     *         "compute_node_ignore_workflow_completion": false,
+                     *         "compute_node_wait_for_healthy_database_minutes": 20,
+                     *         "prepare_jobs_sort_method": "gpus_runtime_memory"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["workflow_specification_model"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+        };
+    };
+    get_workflow_specification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The specification. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["workflow_specification_model"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    plynx_get_token: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A fresh token pair. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlynxTokenResponse"];
+                };
+            };
+            401: components["responses"]["PlynxUnauthorized"];
+        };
+    };
+    plynx_search_graphs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "per_page": 10,
+                 *       "offset": 0,
+                 *       "search": "author:alice access log",
+                 *       "status": [
+                 *         "SUCCESS",
+                 *         "FAILED"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["PlynxSearchGraphsRequest"];
+            };
+        };
+        responses: {
+            /** @description One page of graphs and the number of all matches. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlynxSearchGraphsResponse"];
+                };
+            };
+            400: components["responses"]["PlynxBadRequest"];
+            401: components["responses"]["PlynxUnauthorized"];
+        };
+    };
+    plynx_post_graph: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "actions": [
+                 *         "REARRANGE",
+                 *         "SAVE"
+                 *       ],
+                 *       "graph": {
+                 *         "_id": "65f2c0de9a1b4c0012ab1001",
+                 *         "title": "Count log lines",
+                 *         "description": "Counts the lines of an uploaded access log.",
+                 *         "graph_running_status": "CREATED",
+                 *         "nodes": [
+                 *           {
+                 *             "_id": "65f2c0de9a1b4c0012ab3002",
+                 *             "title": "Count lines",
+                 *             "description": "Counts lines of every input file.",
+                 *             "base_node_name": "python",
+                 *             "parent_node": "65f2c0de9a1b4c0012ab2001",
+                 *             "node_running_status": "CREATED",
+                 *             "node_status": "READY",
+                 *             "inputs": [
+                 *               {
+                 *                 "name": "lines",
+                 *                 "file_types": [
+                 *                   "file"
+                 *                 ],
+                 *                 "values": [],
+                 *                 "min_count": 1,
+                 *                 "max_count": -1
+                 *               }
+                 *             ],
+                 *             "outputs": [
+                 *               {
+                 *                 "name": "total",
+                 *                 "file_type": "file",
+                 *                 "resource_id": null
+                 *               }
+                 *             ],
+                 *             "x": 0,
+                 *             "y": 0
+                 *           }
+                 *         ]
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["PlynxGraphActionRequest"];
+            };
+        };
+        responses: {
+            /** @description Every action ran (`SUCCESS`), or validation found problems (`VALIDATION_FAILED`, nothing saved). Extra fields depend on the actions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlynxGraphActionResponse"];
+                };
+            };
+            400: components["responses"]["PlynxBadRequest"];
+            401: components["responses"]["PlynxUnauthorized"];
+            403: components["responses"]["PlynxForbidden"];
+            409: components["responses"]["PlynxConflict"];
+        };
+    };
+    plynx_get_graph: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The graph's `_id`, or `new` for a default empty graph that is not stored. */
+                graph_id: components["parameters"]["PlynxGraphIdOrNew"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The graph. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlynxGraphResponse"];
+                };
+            };
+            401: components["responses"]["PlynxUnauthorized"];
+            404: components["responses"]["PlynxNotFound"];
+        };
+    };
+    plynx_approve_graph: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The graph's `_id` (24 hexadecimal digits). An id that is malformed or unknown gives a 404.
+                 * @example 65f2c0de9a1b4c0012ab1001
+                 */
+                graph_id: components["parameters"]["PlynxGraphId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Approved (`SUCCESS`), or `VALIDATION_FAILED` with the error tree and nothing changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlynxGraphActionResponse"];
+                };
+            };
+            401: components["responses"]["PlynxUnauthorized"];
+            403: components["responses"]["PlynxForbidden"];
+            404: components["responses"]["PlynxNotFound"];
+            409: components["responses"]["PlynxConflict"];
+        };
+    };
+    plynx_validate_graph: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The graph's `_id` (24 hexadecimal digits). An id that is malformed or unknown gives a 404.
+                 * @example 65f2c0de9a1b4c0012ab1001
+                 */
+                graph_id: components["parameters"]["PlynxGraphId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `SUCCESS` if the graph is valid, else `VALIDATION_FAILED` with the error tree. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlynxGraphActionResponse"];
+                };
+            };
+            401: components["responses"]["PlynxUnauthorized"];
+            404: components["responses"]["PlynxNotFound"];
+            409: components["responses"]["PlynxConflict"];
+        };
+    };
+    plynx_rearrange_graph: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The graph's `_id` (24 hexadecimal digits). An id that is malformed or unknown gives a 404.
+                 * @example 65f2c0de9a1b4c0012ab1001
+                 */
+                graph_id: components["parameters"]["PlynxGraphId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The graph with its new node positions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlynxGraphActionResponse"];
+                };
+            };
+            400: components["responses"]["PlynxBadRequest"];
+            401: components["responses"]["PlynxUnauthorized"];
+            404: components["responses"]["PlynxNotFound"];
+        };
+    };
+    plynx_upgrade_graph_nodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The graph's `_id` (24 hexadecimal digits). An id that is malformed or unknown gives a 404.
+                 * @example 65f2c0de9a1b4c0012ab1001
+                 */
+                graph_id: components["parameters"]["PlynxGraphId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The upgraded graph and how many nodes changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlynxGraphActionResponse"];
+                };
+            };
+            401: components["responses"]["PlynxUnauthorized"];
+            404: components["responses"]["PlynxNotFound"];
+        };
+    };
+    plynx_cancel_graph: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The graph's `_id` (24 hexadecimal digits). An id that is malformed or unknown gives a 404.
+                 * @example 65f2c0de9a1b4c0012ab1001
+                 */
+                graph_id: components["parameters"]["PlynxGraphId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cancellation was recorded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlynxGraphActionResponse"];
+                };
+            };
+            401: components["responses"]["PlynxUnauthorized"];
+            403: components["responses"]["PlynxForbidden"];
+            404: components["responses"]["PlynxNotFound"];
+            409: components["responses"]["PlynxConflict"];
+        };
+    };
+    plynx_generate_graph_code: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The graph's `_id` (24 hexadecimal digits). An id that is malformed or unknown gives a 404.
+                 * @example 65f2c0de9a1b4c0012ab1001
+                 */
+                graph_id: components["parameters"]["PlynxGraphId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The graph and the generated code. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlynxGraphActionResponse"];
+                };
+            };
+            400: components["responses"]["PlynxBadRequest"];
+            401: components["responses"]["PlynxUnauthorized"];
+            404: components["responses"]["PlynxNotFound"];
+        };
+    };
+    plynx_clone_graph: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The graph's `_id` (24 hexadecimal digits). An id that is malformed or unknown gives a 404.
+                 * @example 65f2c0de9a1b4c0012ab1001
+                 */
+                graph_id: components["parameters"]["PlynxGraphId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new graph. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlynxGraphActionResponse"];
+                };
+            };
+            401: components["responses"]["PlynxUnauthorized"];
+            404: components["responses"]["PlynxNotFound"];
+        };
+    };
+    plynx_update_graph: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The graph's `_id` (24 hexadecimal digits). An id that is malformed or unknown gives a 404.
+                 * @example 65f2c0de9a1b4c0012ab1001
+                 */
+                graph_id: components["parameters"]["PlynxGraphId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "title": "Count log lines (March)",
+                 *       "description": "Same counts for the March logs."
+                 *     }
+                 */
+                "application/json": components["schemas"]["PlynxGraphUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated graph. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlynxGraphUpdateResponse"];
+                };
+            };
+            400: components["responses"]["PlynxBadRequest"];
+            401: components["responses"]["PlynxUnauthorized"];
+            403: components["responses"]["PlynxForbidden"];
+            404: components["responses"]["PlynxNotFound"];
+            409: components["responses"]["PlynxConflict"];
+        };
+    };
+    plynx_list_graph_nodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The graph's `_id` (24 hexadecimal digits). An id that is malformed or unknown gives a 404.
+                 * @example 65f2c0de9a1b4c0012ab1001
+                 */
+                graph_id: components["parameters"]["PlynxGraphId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The graph's nodes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlynxGraphNodesResponse"];
+                };
+            };
+            401: components["responses"]["PlynxUnauthorized"];
+            403: components["responses"]["PlynxForbidden"];
+            404: components["responses"]["PlynxNotFound"];
+        };
+    };
+    plynx_insert_graph_node: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The graph's `_id` (24 hexadecimal digits). An id that is malformed or unknown gives a 404.
+                 * @example 65f2c0de9a1b4c0012ab1001
+                 */
+                graph_id: components["parameters"]["PlynxGraphId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "node_id": "65f2c0de9a1b4c0012ab2001",
+                 *       "x": 282,
+                 *       "y": 80
+                 *     }
+                 */
+                "application/json": components["schemas"]["PlynxInsertNodeRequest"];
+            };
+        };
+        responses: {
+            /** @description The node as inserted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlynxInsertNodeResponse"];
+                };
+            };
+            400: components["responses"]["PlynxBadRequest"];
+            401: components["responses"]["PlynxUnauthorized"];
+            403: components["responses"]["PlynxForbidden"];
+            404: components["responses"]["PlynxNotFound"];
+        };
+    };
+    plynx_remove_graph_node: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The graph's `_id` (24 hexadecimal digits). An id that is malformed or unknown gives a 404.
+                 * @example 65f2c0de9a1b4c0012ab1001
+                 */
+                graph_id: components["parameters"]["PlynxGraphId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "node_id": "65f2c0de9a1b4c0012ab3002"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PlynxRemoveNodeRequest"];
+            };
+        };
+        responses: {
+            /** @description The node is gone. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "success",
+                     *       "message": "Node removed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PlynxMessageResponse"];
+                };
+            };
+            400: components["responses"]["PlynxBadRequest"];
+            401: components["responses"]["PlynxUnauthorized"];
+            403: components["responses"]["PlynxForbidden"];
+            404: components["responses"]["PlynxNotFound"];
+        };
+    };
+    plynx_create_graph_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The graph's `_id` (24 hexadecimal digits). An id that is malformed or unknown gives a 404.
+                 * @example 65f2c0de9a1b4c0012ab1001
+                 */
+                graph_id: components["parameters"]["PlynxGraphId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "from": {
+                 *         "node_id": "65f2c0de9a1b4c0012ab3001",
+                 *         "resource": "out"
+                 *       },
+                 *       "to": {
+                 *         "node_id": "65f2c0de9a1b4c0012ab3002",
+                 *         "resource": "lines"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["PlynxLinkRequest"];
+            };
+        };
+        responses: {
+            /** @description The link exists now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlynxMessageResponse"];
+                };
+            };
+            400: components["responses"]["PlynxBadRequest"];
+            401: components["responses"]["PlynxUnauthorized"];
+            403: components["responses"]["PlynxForbidden"];
+            404: components["responses"]["PlynxNotFound"];
+        };
+    };
+    plynx_remove_graph_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The graph's `_id` (24 hexadecimal digits). An id that is malformed or unknown gives a 404.
+                 * @example 65f2c0de9a1b4c0012ab1001
+                 */
+                graph_id: components["parameters"]["PlynxGraphId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "from": {
+                 *         "node_id": "65f2c0de9a1b4c0012ab3001",
+                 *         "resource": "out"
+                 *       },
+                 *       "to": {
+                 *         "node_id": "65f2c0de9a1b4c0012ab3002",
+                 *         "resource": "lines"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["PlynxLinkRequest"];
+            };
+        };
+        responses: {
+            /** @description The link is gone. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlynxMessageResponse"];
+                };
+            };
+            400: components["responses"]["PlynxBadRequest"];
+            401: components["responses"]["PlynxUnauthorized"];
+            403: components["responses"]["PlynxForbidden"];
+            404: components["responses"]["PlynxNotFound"];
+        };
+    };
+    plynx_change_graph_parameter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The graph's `_id` (24 hexadecimal digits). An id that is malformed or unknown gives a 404.
+                 * @example 65f2c0de9a1b4c0012ab1001
+                 */
+                graph_id: components["parameters"]["PlynxGraphId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "node_id": "65f2c0de9a1b4c0012ab3002",
+                 *       "parameter_name": "skip_header",
+                 *       "parameter_value": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["PlynxChangeParameterRequest"];
+            };
+        };
+        responses: {
+            /** @description The parameter holds the new value. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "success",
+                     *       "message": "Parameter updated"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PlynxMessageResponse"];
+                };
+            };
+            400: components["responses"]["PlynxBadRequest"];
+            401: components["responses"]["PlynxUnauthorized"];
+            403: components["responses"]["PlynxForbidden"];
+            404: components["responses"]["PlynxNotFound"];
+        };
+    };
+    plynx_search_nodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "per_page": 20,
+                 *       "offset": 0,
+                 *       "search": "sort:starred count",
+                 *       "status": [
+                 *         "READY"
+                 *       ],
+                 *       "base_node_names": [
+                 *         "python",
+                 *         "bash_jinja2"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["PlynxSearchNodesRequest"];
+            };
+        };
+        responses: {
+            /** @description One page of nodes, the number of all matches and the known file types. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlynxSearchNodesResponse"];
+                };
+            };
+            400: components["responses"]["PlynxBadRequest"];
+            401: components["responses"]["PlynxUnauthorized"];
+        };
+    };
+    plynx_post_node: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "action": "PREVIEW_CMD",
+                 *       "node": {
+                 *         "_id": "65f2c0de9a1b4c0012ab2003",
+                 *         "title": "Gzip",
+                 *         "description": "Compresses a file.",
+                 *         "base_node_name": "bash_jinja2",
+                 *         "node_status": "CREATED",
+                 *         "inputs": [
+                 *           {
+                 *             "name": "raw",
+                 *             "file_types": [
+                 *               "file"
+                 *             ],
+                 *             "values": [],
+                 *             "min_count": 1,
+                 *             "max_count": 1
+                 *           }
+                 *         ],
+                 *         "outputs": [
+                 *           {
+                 *             "name": "packed",
+                 *             "file_type": "file",
+                 *             "resource_id": null
+                 *           }
+                 *         ],
+                 *         "parameters": [
+                 *           {
+                 *             "name": "cmd",
+                 *             "parameter_type": "code",
+                 *             "value": {
+                 *               "mode": "sh",
+                 *               "value": "gzip -c {{ input['raw'] }} > {{ output['packed'] }}\n"
+                 *             },
+                 *             "mutable_type": false,
+                 *             "removable": false,
+                 *             "publicable": false,
+                 *             "widget": null
+                 *           }
+                 *         ]
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["PlynxNodeActionRequest"];
+            };
+        };
+        responses: {
+            /** @description The action ran (`SUCCESS`, with `preview_text` for PREVIEW_CMD), or validation found problems (`VALIDATION_FAILED` with the error tree, nothing saved). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlynxNodeActionResponse"];
+                };
+            };
+            400: components["responses"]["PlynxBadRequest"];
+            401: components["responses"]["PlynxUnauthorized"];
+            403: components["responses"]["PlynxForbidden"];
+            409: components["responses"]["PlynxConflict"];
+        };
+    };
+    plynx_get_node: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The `_id` of an operation or file in the node library, or a base node name (`bash_jinja2`, `python`, `file`) for a blank template of that kind. */
+                node_id: components["parameters"]["PlynxNodeIdOrBase"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The node. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlynxNodeResponse"];
+                };
+            };
+            401: components["responses"]["PlynxUnauthorized"];
+            404: components["responses"]["PlynxNotFound"];
+        };
+    };
+    plynx_upload_file_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["PlynxUploadFile"];
+        responses: {
+            /** @description The stored resource and its File node. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlynxUploadFileResponse"];
+                };
+            };
+            400: components["responses"]["PlynxBadRequest"];
+            401: components["responses"]["PlynxUnauthorized"];
+            413: components["responses"]["PlynxTooLarge"];
+        };
+    };
+    plynx_upload_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["PlynxUploadFile"];
+        responses: {
+            /** @description The stored resource and its File node. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlynxUploadFileResponse"];
+                };
+            };
+            400: components["responses"]["PlynxBadRequest"];
+            401: components["responses"]["PlynxUnauthorized"];
+            413: components["responses"]["PlynxTooLarge"];
+        };
+    };
+    plynx_get_resource: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Answer an HTML preview instead of the raw bytes; needs `file_type`.
+                 * @example true
+                 */
+                preview?: components["parameters"]["PlynxPreview"];
+                /**
+                 * @description The file type to render the preview as (a key of `resources_dict`); required when `preview` is true.
+                 * @example csv
+                 */
+                file_type?: components["parameters"]["PlynxFileTypeQuery"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The resource's id, as found in an output's or input value's `resource_id`.
+                 * @example 3f6c2a1e-d9b4-11ee-9c1a-0242ac120002
+                 */
+                resource_id: components["parameters"]["PlynxResourceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["PlynxResourceContent"];
+            400: components["responses"]["PlynxBadRequest"];
+            401: components["responses"]["PlynxUnauthorized"];
+            404: components["responses"]["PlynxNotFound"];
+        };
+    };
+    plynx_get_resource_singular: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Answer an HTML preview instead of the raw bytes; needs `file_type`.
+                 * @example true
+                 */
+                preview?: components["parameters"]["PlynxPreview"];
+                /**
+                 * @description The file type to render the preview as (a key of `resources_dict`); required when `preview` is true.
+                 * @example csv
+                 */
+                file_type?: components["parameters"]["PlynxFileTypeQuery"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The resource's id, as found in an output's or input value's `resource_id`.
+                 * @example 3f6c2a1e-d9b4-11ee-9c1a-0242ac120002
+                 */
+                resource_id: components["parameters"]["PlynxResourceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["PlynxResourceContent"];
+            400: components["responses"]["PlynxBadRequest"];
+            401: components["responses"]["PlynxUnauthorized"];
+            404: components["responses"]["PlynxNotFound"];
+        };
+    };
+    plynx_get_master_state: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The latest snapshot, or null. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlynxMasterStateResponse"];
+                };
+            };
+            401: components["responses"]["PlynxUnauthorized"];
+        };
+    };
+    dioptra_get_experiment_resource: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Field mask header that Dioptra's generated docs advertise (Flask-RESTX syntax). Accepted for compatibility and ignored: responses always carry every field.
+                 * @example {name,queueId}
+                 */
+                "X-Fields"?: components["parameters"]["DioptraXFields"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description All current experiments; an empty array when there are none. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DioptraExperiment"][];
+                };
+            };
+            401: components["responses"]["DioptraUnauthorized"];
+        };
+    };
+    dioptra_post_experiment_resource: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Field mask header that Dioptra's generated docs advertise (Flask-RESTX syntax). Accepted for compatibility and ignored: responses always carry every field.
+                 * @example {name,queueId}
+                 */
+                "X-Fields"?: components["parameters"]["DioptraXFields"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Mnist Baseline"
+                 *     }
+                 */
+                "application/x-www-form-urlencoded": components["schemas"]["DioptraExperimentRegistrationForm"];
+                /**
+                 * @example {
+                 *       "name": "Mnist Baseline"
+                 *     }
+                 */
+                "multipart/form-data": components["schemas"]["DioptraExperimentRegistrationForm"];
+            };
+        };
+        responses: {
+            /** @description The registered experiment, under its slugified name. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DioptraExperiment"];
+                };
+            };
+            400: components["responses"]["DioptraBadRequest"];
+            401: components["responses"]["DioptraUnauthorized"];
+            409: components["responses"]["DioptraConflict"];
+        };
+    };
+    dioptra_get_experiment_id_resource: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Field mask header that Dioptra's generated docs advertise (Flask-RESTX syntax). Accepted for compatibility and ignored: responses always carry every field.
+                 * @example {name,queueId}
+                 */
+                "X-Fields"?: components["parameters"]["DioptraXFields"];
+            };
+            path: {
+                /**
+                 * @description Integer id of the experiment.
+                 * @example 3
+                 */
+                experimentId: components["parameters"]["DioptraExperimentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The experiment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DioptraExperiment"];
+                };
+            };
+            400: components["responses"]["DioptraBadRequest"];
+            401: components["responses"]["DioptraUnauthorized"];
+            404: components["responses"]["DioptraNotFound"];
+        };
+    };
+    dioptra_put_experiment_id_resource: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Field mask header that Dioptra's generated docs advertise (Flask-RESTX syntax). Accepted for compatibility and ignored: responses always carry every field.
+                 * @example {name,queueId}
+                 */
+                "X-Fields"?: components["parameters"]["DioptraXFields"];
+            };
+            path: {
+                /**
+                 * @description Integer id of the experiment.
+                 * @example 3
+                 */
+                experimentId: components["parameters"]["DioptraExperimentId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "mnist-baseline-v2"
+                 *     }
+                 */
+                "application/json": components["schemas"]["DioptraExperimentUpdate"];
+            };
+        };
+        responses: {
+            /** @description The renamed experiment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DioptraExperiment"];
+                };
+            };
+            400: components["responses"]["DioptraBadRequest"];
+            401: components["responses"]["DioptraUnauthorized"];
+            404: components["responses"]["DioptraNotFound"];
+            409: components["responses"]["DioptraConflict"];
+        };
+    };
+    dioptra_delete_experiment_id_resource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Integer id of the experiment.
+                 * @example 3
+                 */
+                experimentId: components["parameters"]["DioptraExperimentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `id` holds the deleted experiment's id, or nothing when there was no such experiment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DioptraIdStatusResponse"];
+                };
+            };
+            400: components["responses"]["DioptraBadRequest"];
+            401: components["responses"]["DioptraUnauthorized"];
+        };
+    };
+    dioptra_get_experiment_name_resource: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Field mask header that Dioptra's generated docs advertise (Flask-RESTX syntax). Accepted for compatibility and ignored: responses always carry every field.
+                 * @example {name,queueId}
+                 */
+                "X-Fields"?: components["parameters"]["DioptraXFields"];
+            };
+            path: {
+                /**
+                 * @description The experiment's name, matched exactly as stored.
+                 * @example mnist-baseline
+                 */
+                experimentName: components["parameters"]["DioptraExperimentName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The experiment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DioptraExperiment"];
+                };
+            };
+            401: components["responses"]["DioptraUnauthorized"];
+            404: components["responses"]["DioptraNotFound"];
+        };
+    };
+    dioptra_put_experiment_name_resource: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Field mask header that Dioptra's generated docs advertise (Flask-RESTX syntax). Accepted for compatibility and ignored: responses always carry every field.
+                 * @example {name,queueId}
+                 */
+                "X-Fields"?: components["parameters"]["DioptraXFields"];
+            };
+            path: {
+                /**
+                 * @description The experiment's name, matched exactly as stored.
+                 * @example mnist-baseline
+                 */
+                experimentName: components["parameters"]["DioptraExperimentName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "mnist-baseline-v2"
+                 *     }
+                 */
+                "application/json": components["schemas"]["DioptraExperimentUpdate"];
+            };
+        };
+        responses: {
+            /** @description The renamed experiment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DioptraExperiment"];
+                };
+            };
+            400: components["responses"]["DioptraBadRequest"];
+            401: components["responses"]["DioptraUnauthorized"];
+            404: components["responses"]["DioptraNotFound"];
+            409: components["responses"]["DioptraConflict"];
+        };
+    };
+    dioptra_delete_experiment_name_resource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The experiment's name, matched exactly as stored.
+                 * @example mnist-baseline
+                 */
+                experimentName: components["parameters"]["DioptraExperimentName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `id` holds the deleted experiment's id, or nothing when there was no such experiment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DioptraIdStatusResponse"];
+                };
+            };
+            401: components["responses"]["DioptraUnauthorized"];
+        };
+    };
+    dioptra_get_job_resource: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Field mask header that Dioptra's generated docs advertise (Flask-RESTX syntax). Accepted for compatibility and ignored: responses always carry every field.
+                 * @example {name,queueId}
+                 */
+                "X-Fields"?: components["parameters"]["DioptraXFields"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description All jobs; an empty array when there are none. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DioptraJob"][];
+                };
+            };
+            401: components["responses"]["DioptraUnauthorized"];
+        };
+    };
+    dioptra_post_job_resource: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Field mask header that Dioptra's generated docs advertise (Flask-RESTX syntax). Accepted for compatibility and ignored: responses always carry every field.
+                 * @example {name,queueId}
+                 */
+                "X-Fields"?: components["parameters"]["DioptraXFields"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "experiment_name": "mnist-baseline",
+                 *       "queue": "tensorflow_cpu",
+                 *       "timeout": "12h",
+                 *       "entry_point": "train",
+                 *       "entry_point_kwargs": "-P epochs=5 -P batch_size=64",
+                 *       "workflow": "(binary contents of workflows.tar.gz)"
+                 *     }
+                 */
+                "multipart/form-data": components["schemas"]["DioptraJobSubmissionForm"];
+            };
+        };
+        responses: {
+            /** @description The submitted job. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DioptraJob"];
+                };
+            };
+            400: components["responses"]["DioptraBadRequest"];
+            401: components["responses"]["DioptraUnauthorized"];
+            409: components["responses"]["DioptraConflict"];
+            413: components["responses"]["DioptraTooLarge"];
+        };
+    };
+    dioptra_get_job_id_resource: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Field mask header that Dioptra's generated docs advertise (Flask-RESTX syntax). Accepted for compatibility and ignored: responses always carry every field.
+                 * @example {name,queueId}
+                 */
+                "X-Fields"?: components["parameters"]["DioptraXFields"];
+            };
+            path: {
+                /**
+                 * @description The job's UUID, as returned in `jobId`.
+                 * @example 4fbc1a3e-6f0d-4b1c-9d55-2a9e0c7d8e31
+                 */
+                jobId: components["parameters"]["DioptraJobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DioptraJob"];
+                };
+            };
+            401: components["responses"]["DioptraUnauthorized"];
+            404: components["responses"]["DioptraNotFound"];
+        };
+    };
+    dioptra_get_queue_resource: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Field mask header that Dioptra's generated docs advertise (Flask-RESTX syntax). Accepted for compatibility and ignored: responses always carry every field.
+                 * @example {name,queueId}
+                 */
+                "X-Fields"?: components["parameters"]["DioptraXFields"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The unlocked, current queues; an empty array when there are none. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DioptraQueue"][];
+                };
+            };
+            401: components["responses"]["DioptraUnauthorized"];
+        };
+    };
+    dioptra_post_queue_resource: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Field mask header that Dioptra's generated docs advertise (Flask-RESTX syntax). Accepted for compatibility and ignored: responses always carry every field.
+                 * @example {name,queueId}
+                 */
+                "X-Fields"?: components["parameters"]["DioptraXFields"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "tensorflow_cpu"
+                 *     }
+                 */
+                "application/x-www-form-urlencoded": components["schemas"]["DioptraQueueRegistrationForm"];
+                /**
+                 * @example {
+                 *       "name": "tensorflow_cpu"
+                 *     }
+                 */
+                "multipart/form-data": components["schemas"]["DioptraQueueRegistrationForm"];
+            };
+        };
+        responses: {
+            /** @description The registered queue, under its slugified name. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DioptraQueue"];
+                };
+            };
+            400: components["responses"]["DioptraBadRequest"];
+            401: components["responses"]["DioptraUnauthorized"];
+            409: components["responses"]["DioptraConflict"];
+        };
+    };
+    dioptra_get_queue_id_resource: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Field mask header that Dioptra's generated docs advertise (Flask-RESTX syntax). Accepted for compatibility and ignored: responses always carry every field.
+                 * @example {name,queueId}
+                 */
+                "X-Fields"?: components["parameters"]["DioptraXFields"];
+            };
+            path: {
+                /**
+                 * @description Integer id of the queue.
+                 * @example 1
+                 */
+                queueId: components["parameters"]["DioptraQueueId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The queue. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DioptraQueue"];
+                };
+            };
+            400: components["responses"]["DioptraBadRequest"];
+            401: components["responses"]["DioptraUnauthorized"];
+            404: components["responses"]["DioptraNotFound"];
+        };
+    };
+    dioptra_put_queue_id_resource: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Field mask header that Dioptra's generated docs advertise (Flask-RESTX syntax). Accepted for compatibility and ignored: responses always carry every field.
+                 * @example {name,queueId}
+                 */
+                "X-Fields"?: components["parameters"]["DioptraXFields"];
+            };
+            path: {
+                /**
+                 * @description Integer id of the queue.
+                 * @example 1
+                 */
+                queueId: components["parameters"]["DioptraQueueId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "tensorflow_gpu"
+                 *     }
+                 */
+                "application/json": components["schemas"]["DioptraQueueNameUpdate"];
+            };
+        };
+        responses: {
+            /** @description The renamed queue. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DioptraQueue"];
+                };
+            };
+            400: components["responses"]["DioptraBadRequest"];
+            401: components["responses"]["DioptraUnauthorized"];
+            404: components["responses"]["DioptraNotFound"];
+            409: components["responses"]["DioptraConflict"];
+        };
+    };
+    dioptra_delete_queue_id_resource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Integer id of the queue.
+                 * @example 1
+                 */
+                queueId: components["parameters"]["DioptraQueueId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `id` holds the deleted queue's id, or nothing when there was no such queue. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DioptraIdStatusResponse"];
+                };
+            };
+            400: components["responses"]["DioptraBadRequest"];
+            401: components["responses"]["DioptraUnauthorized"];
+        };
+    };
+    dioptra_put_queue_id_lock_resource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Integer id of the queue.
+                 * @example 1
+                 */
+                queueId: components["parameters"]["DioptraQueueId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `id` holds the queue's id when this call locked it, or nothing when it was already locked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DioptraIdStatusResponse"];
+                };
+            };
+            400: components["responses"]["DioptraBadRequest"];
+            401: components["responses"]["DioptraUnauthorized"];
+            404: components["responses"]["DioptraNotFound"];
+        };
+    };
+    dioptra_delete_queue_id_lock_resource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Integer id of the queue.
+                 * @example 1
+                 */
+                queueId: components["parameters"]["DioptraQueueId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `id` holds the queue's id when this call unlocked it, or nothing when it was not locked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DioptraIdStatusResponse"];
+                };
+            };
+            400: components["responses"]["DioptraBadRequest"];
+            401: components["responses"]["DioptraUnauthorized"];
+            404: components["responses"]["DioptraNotFound"];
+        };
+    };
+    dioptra_get_queue_name_resource: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Field mask header that Dioptra's generated docs advertise (Flask-RESTX syntax). Accepted for compatibility and ignored: responses always carry every field.
+                 * @example {name,queueId}
+                 */
+                "X-Fields"?: components["parameters"]["DioptraXFields"];
+            };
+            path: {
+                /**
+                 * @description The queue's name, matched exactly as stored.
+                 * @example tensorflow_cpu
+                 */
+                queueName: components["parameters"]["DioptraQueueName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The queue. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DioptraQueue"];
+                };
+            };
+            401: components["responses"]["DioptraUnauthorized"];
+            404: components["responses"]["DioptraNotFound"];
+        };
+    };
+    dioptra_put_queue_name_resource: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Field mask header that Dioptra's generated docs advertise (Flask-RESTX syntax). Accepted for compatibility and ignored: responses always carry every field.
+                 * @example {name,queueId}
+                 */
+                "X-Fields"?: components["parameters"]["DioptraXFields"];
+            };
+            path: {
+                /**
+                 * @description The queue's name, matched exactly as stored.
+                 * @example tensorflow_cpu
+                 */
+                queueName: components["parameters"]["DioptraQueueName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "tensorflow_gpu"
+                 *     }
+                 */
+                "application/json": components["schemas"]["DioptraQueueNameUpdate"];
+            };
+        };
+        responses: {
+            /** @description The renamed queue. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DioptraQueue"];
+                };
+            };
+            400: components["responses"]["DioptraBadRequest"];
+            401: components["responses"]["DioptraUnauthorized"];
+            404: components["responses"]["DioptraNotFound"];
+            409: components["responses"]["DioptraConflict"];
+        };
+    };
+    dioptra_delete_queue_name_resource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The queue's name, matched exactly as stored.
+                 * @example tensorflow_cpu
+                 */
+                queueName: components["parameters"]["DioptraQueueName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `id` holds the deleted queue's id, or nothing when there was no such queue. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DioptraIdStatusResponse"];
+                };
+            };
+            401: components["responses"]["DioptraUnauthorized"];
+        };
+    };
+    dioptra_put_queue_name_lock_resource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The queue's name, matched exactly as stored.
+                 * @example tensorflow_cpu
+                 */
+                queueName: components["parameters"]["DioptraQueueName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `name` holds the queue's name when this call locked it, or nothing when it was already locked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DioptraNameStatusResponse"];
+                };
+            };
+            401: components["responses"]["DioptraUnauthorized"];
+            404: components["responses"]["DioptraNotFound"];
+        };
+    };
+    dioptra_delete_queue_name_lock_resource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The queue's name, matched exactly as stored.
+                 * @example tensorflow_cpu
+                 */
+                queueName: components["parameters"]["DioptraQueueName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `name` holds the queue's name when this call unlocked it, or nothing when it was not locked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DioptraNameStatusResponse"];
+                };
+            };
+            401: components["responses"]["DioptraUnauthorized"];
+            404: components["responses"]["DioptraNotFound"];
+        };
+    };
+    dioptra_get_task_plugin_resource: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Field mask header that Dioptra's generated docs advertise (Flask-RESTX syntax). Accepted for compatibility and ignored: responses always carry every field.
+                 * @example {name,queueId}
+                 */
+                "X-Fields"?: components["parameters"]["DioptraXFields"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description All task plugin packages. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DioptraTaskPlugin"][];
+                };
+            };
+            401: components["responses"]["DioptraUnauthorized"];
+        };
+    };
+    dioptra_post_task_plugin_resource: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Field mask header that Dioptra's generated docs advertise (Flask-RESTX syntax). Accepted for compatibility and ignored: responses always carry every field.
+                 * @example {name,queueId}
+                 */
+                "X-Fields"?: components["parameters"]["DioptraXFields"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "task_plugin_name": "noise_attacks",
+                 *       "collection": "dioptra_custom",
+                 *       "task_plugin_file": "(binary contents of noise_attacks.tar.gz)"
+                 *     }
+                 */
+                "multipart/form-data": components["schemas"]["DioptraTaskPluginUploadForm"];
+            };
+        };
+        responses: {
+            /** @description The stored package and the modules taken from the archive. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DioptraTaskPlugin"];
+                };
+            };
+            400: components["responses"]["DioptraBadRequest"];
+            401: components["responses"]["DioptraUnauthorized"];
+            409: components["responses"]["DioptraConflict"];
+            413: components["responses"]["DioptraTooLarge"];
+        };
+    };
+    dioptra_get_task_plugin_builtins_collection_resource: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Field mask header that Dioptra's generated docs advertise (Flask-RESTX syntax). Accepted for compatibility and ignored: responses always carry every field.
+                 * @example {name,queueId}
+                 */
+                "X-Fields"?: components["parameters"]["DioptraXFields"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The builtin packages. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DioptraTaskPlugin"][];
+                };
+            };
+            401: components["responses"]["DioptraUnauthorized"];
+        };
+    };
+    dioptra_get_task_plugin_builtin_collection_name_resource: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Field mask header that Dioptra's generated docs advertise (Flask-RESTX syntax). Accepted for compatibility and ignored: responses always carry every field.
+                 * @example {name,queueId}
+                 */
+                "X-Fields"?: components["parameters"]["DioptraXFields"];
+            };
+            path: {
+                /**
+                 * @description Name of a package in the `dioptra_builtins` collection.
+                 * @example attacks
+                 */
+                taskPluginName: components["parameters"]["DioptraBuiltinTaskPluginName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The package. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DioptraTaskPlugin"];
+                };
+            };
+            401: components["responses"]["DioptraUnauthorized"];
+            404: components["responses"]["DioptraNotFound"];
+        };
+    };
+    dioptra_get_task_plugin_custom_collection_resource: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Field mask header that Dioptra's generated docs advertise (Flask-RESTX syntax). Accepted for compatibility and ignored: responses always carry every field.
+                 * @example {name,queueId}
+                 */
+                "X-Fields"?: components["parameters"]["DioptraXFields"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The custom packages; an empty array when none were uploaded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DioptraTaskPlugin"][];
+                };
+            };
+            401: components["responses"]["DioptraUnauthorized"];
+        };
+    };
+    dioptra_get_task_plugin_custom_collection_name_resource: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Field mask header that Dioptra's generated docs advertise (Flask-RESTX syntax). Accepted for compatibility and ignored: responses always carry every field.
+                 * @example {name,queueId}
+                 */
+                "X-Fields"?: components["parameters"]["DioptraXFields"];
+            };
+            path: {
+                /**
+                 * @description Name of a package in the `dioptra_custom` collection.
+                 * @example noise_attacks
+                 */
+                taskPluginName: components["parameters"]["DioptraCustomTaskPluginName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The package. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DioptraTaskPlugin"];
+                };
+            };
+            401: components["responses"]["DioptraUnauthorized"];
+            404: components["responses"]["DioptraNotFound"];
+        };
+    };
+    dioptra_delete_task_plugin_custom_collection_name_resource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Name of a package in the `dioptra_custom` collection.
+                 * @example noise_attacks
+                 */
+                taskPluginName: components["parameters"]["DioptraCustomTaskPluginName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `taskPluginName` holds the deleted package's name, or nothing when there was no such package. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DioptraTaskPluginDeleteResponse"];
+                };
+            };
+            401: components["responses"]["DioptraUnauthorized"];
+        };
+    };
+    flow_list_pipelines: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's pipelines. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowPipelineListResponse"];
+                };
+            };
+            401: components["responses"]["FlowUnauthorized"];
+        };
+    };
+    flow_create_pipeline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "mortgage-underwriting"
+                 *     }
+                 */
+                "application/json": components["schemas"]["FlowCreatePipelineRequest"];
+            };
+        };
+        responses: {
+            /** @description The new pipeline, as the caller sees it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowPipelineResponse"];
+                };
+            };
+            400: components["responses"]["FlowBadRequest"];
+            401: components["responses"]["FlowUnauthorized"];
+            403: components["responses"]["FlowForbidden"];
+            409: components["responses"]["FlowConflict"];
+        };
+    };
+    flow_delete_pipeline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The pipeline's `id`.
+                 * @example 7d0f3a52-6e1b-4c8e-9f27-1a4b5c6d7e80
+                 */
+                pipeline_id: components["parameters"]["FlowPipelineId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pipeline is gone. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowDeletePipelineResponse"];
+                };
+            };
+            401: components["responses"]["FlowUnauthorized"];
+            403: components["responses"]["FlowForbidden"];
+            404: components["responses"]["FlowNotFound"];
+        };
+    };
+    flow_rename_pipeline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The pipeline's `id`.
+                 * @example 7d0f3a52-6e1b-4c8e-9f27-1a4b5c6d7e80
+                 */
+                pipeline_id: components["parameters"]["FlowPipelineId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "mortgage-underwriting-eu"
+                 *     }
+                 */
+                "application/json": components["schemas"]["FlowRenamePipelineRequest"];
+            };
+        };
+        responses: {
+            /** @description The renamed pipeline, as the caller sees it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowPipelineResponse"];
+                };
+            };
+            400: components["responses"]["FlowBadRequest"];
+            401: components["responses"]["FlowUnauthorized"];
+            403: components["responses"]["FlowForbidden"];
+            404: components["responses"]["FlowNotFound"];
+            409: components["responses"]["FlowConflict"];
+        };
+    };
+    flow_grant_pipeline_permissions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The pipeline's `id`.
+                 * @example 7d0f3a52-6e1b-4c8e-9f27-1a4b5c6d7e80
+                 */
+                pipeline_id: components["parameters"]["FlowPipelineId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "username": "maria",
+                 *       "permissions": [
+                 *         "flow_pipeline:read",
+                 *         "flow_pipeline:execute"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["FlowGrantRequest"];
+            };
+        };
+        responses: {
+            /** @description What the user holds on the pipeline after the grant. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowUserPermissionsResponse"];
+                };
+            };
+            400: components["responses"]["FlowBadRequest"];
+            401: components["responses"]["FlowUnauthorized"];
+            403: components["responses"]["FlowForbidden"];
+            404: components["responses"]["FlowNotFound"];
+        };
+    };
+    flow_revoke_pipeline_permissions: {
+        parameters: {
+            query?: {
+                /**
+                 * @description A permission to revoke; repeat the parameter for several. Leave out to revoke everything.
+                 * @example [
+                 *       "flow_pipeline:delete"
+                 *     ]
+                 */
+                permission?: components["schemas"]["FlowPermission"][];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The pipeline's `id`.
+                 * @example 7d0f3a52-6e1b-4c8e-9f27-1a4b5c6d7e80
+                 */
+                pipeline_id: components["parameters"]["FlowPipelineId"];
+                /**
+                 * @description The user whose permissions change.
+                 * @example maria
+                 */
+                username: components["parameters"]["FlowUsername"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What the user holds on the pipeline after the revocation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowUserPermissionsResponse"];
+                };
+            };
+            400: components["responses"]["FlowBadRequest"];
+            401: components["responses"]["FlowUnauthorized"];
+            403: components["responses"]["FlowForbidden"];
+            404: components["responses"]["FlowNotFound"];
+        };
+    };
+    flow_update_job_pipelines: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "job_id": "2b7e51c9-0c4f-4d43-9a55-6f1c3e2d8a10",
+                 *       "pipeline_ids": [
+                 *         "7d0f3a52-6e1b-4c8e-9f27-1a4b5c6d7e80"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["FlowUpdateJobPipelinesRequest"];
+            };
+        };
+        responses: {
+            /** @description The job's pipelines after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowUpdateJobPipelinesResponse"];
+                };
+            };
+            400: components["responses"]["FlowBadRequest"];
+            401: components["responses"]["FlowUnauthorized"];
+            403: components["responses"]["FlowForbidden"];
+            404: components["responses"]["FlowNotFound"];
         };
     };
 }

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
-import { listOperations, loadSpec } from '../spec.ts';
+import { listOperations, loadSpec, validatorDocument } from '../spec.ts';
 import { buildHandlers } from '../handlers.ts';
 import { authenticate } from './auth.ts';
 import { docsRouter } from './docs.ts';
@@ -45,14 +45,11 @@ export function createApp({ config, database, logger, validateResponses = false 
   app.use(express.urlencoded({ extended: true, limit: '1mb' }));
   app.use(authenticate(config.tokens));
   app.use(OpenApiValidator.middleware({
-    // eov mutates the document it is given, so hand it a copy.
-    apiSpec: structuredClone(spec.document) as never,
+    apiSpec: validatorDocument(spec.document) as never,
     validateRequests: { allowUnknownQueryParameters: false },
     validateResponses: validateResponses ? { removeAdditional: false } : false,
     validateSecurity: false,
     validateApiSpec: false,
-    // $ref'd parameters are coerced as arrays unless dereferenced first (express-openapi-validator #1119).
-    $refParser: { mode: 'dereference' },
     fileUploader: { limits: { fileSize: 256 * 1024 * 1024, files: 16 } },
     ignorePaths: /^\/(docs|openapi\.(yaml|json))(\/|$)/,
   }));
