@@ -33,8 +33,35 @@ export async function buildArtifacts(root) {
   const dir = path.relative(root, path.dirname(path.resolve(root, api['x-openapi-ts'].output)));
   return {
     [path.join(dir, 'schema.ts')]: HEADER + astToString(ast),
+    [path.join(dir, 'operation-index.ts')]: HEADER + operationIndex(document),
     [path.join(dir, 'openapi.json')]: `${JSON.stringify(document, null, 2)}\n`,
   };
+}
+
+/** operationId -> method and path, checked by the compiler against `operations` and `paths`. */
+function operationIndex(document) {
+  const rows = [];
+  for (const [p, item] of Object.entries(document.paths ?? {})) {
+    for (const method of ['get', 'put', 'post', 'delete', 'patch']) {
+      if (item[method]) rows.push(`  ${item[method].operationId}: { method: '${method.toUpperCase()}', path: '${p}' },`);
+    }
+  }
+  return `import type { operations, paths } from './schema.js';
+
+export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH';
+
+/** Where each operation lives: every operationId of the contract, and nothing else. */
+export const operationIndex = {
+${rows.join('\n')}
+} as const satisfies { [Id in keyof operations]: { method: HttpMethod; path: keyof paths } };
+
+export type OperationIndex = typeof operationIndex;
+
+/** True when the path and method an operationId maps to carry exactly that operation's types. */
+export type RoutesMatchOperations = {
+  [Id in keyof OperationIndex]: paths[OperationIndex[Id]['path']][Lowercase<OperationIndex[Id]['method']>] extends operations[Id] ? true : false;
+}[keyof OperationIndex];
+`;
 }
 
 function lint(root) {

@@ -3788,8 +3788,6 @@ export interface components {
             auto_tune_status: components["schemas"]["auto_tune_status"];
             /** @default false */
             has_detected_need_to_run_completion_script?: boolean;
-            /** @description Kept for compatibility; unused. */
-            scheduled_compute_node_ids?: string[];
             _key?: string;
             _id?: string;
             _rev?: string;
@@ -5810,8 +5808,6 @@ export interface components {
             key?: string;
             user?: string;
             description?: string;
-            /** @default false */
-            is_archived?: boolean;
             jobs?: components["schemas"]["job_specification_model"][];
             files?: components["schemas"]["file_model"][];
             user_data?: components["schemas"]["user_data_model"][];

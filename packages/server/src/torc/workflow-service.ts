@@ -68,7 +68,6 @@ function statusToWire(row: WorkflowStatusRow, oldRev?: number): WorkflowStatus {
     is_canceled: row.isCanceled,
     auto_tune_status: row.autoTuneStatus as WorkflowStatus['auto_tune_status'],
     has_detected_need_to_run_completion_script: row.hasDetectedNeedToRunCompletionScript,
-    scheduled_compute_node_ids: row.scheduledComputeNodeIds as string[],
   }) as WorkflowStatus;
 }
 
@@ -184,7 +183,6 @@ export class WorkflowService {
       isCanceled: body.is_canceled,
       autoTuneStatus: { enabled: body.auto_tune_status.enabled ?? false, job_keys: body.auto_tune_status.job_keys ?? [] },
       hasDetectedNeedToRunCompletionScript: body.has_detected_need_to_run_completion_script,
-      scheduledComputeNodeIds: body.scheduled_compute_node_ids,
     }));
     return statusToWire(settle(result, 'workflow status', String(current.id), body._rev), rev);
   }
