@@ -31,6 +31,7 @@ describe('the HTTP surface', () => {
       expect(asset).not.toMatch(/^(https?:)?\/\//);
       const r = await fetch(new URL(asset, `${t.url}/docs/`));
       expect(r.status, asset).toBe(200);
+      expect((await r.arrayBuffer()).byteLength, asset).toBeGreaterThan(0);
     }
     const init = await (await fetch(`${t.url}/docs/swagger-ui-init.js`)).text();
     expect(init).toContain('/openapi.json');

@@ -16,6 +16,8 @@ export interface RunningServer {
 
 export interface StartOptions extends Partial<Config> {
   validateResponses?: boolean;
+  /** How long close() waits for in-flight responses before cutting connections (default 10 s). */
+  drainTimeoutMs?: number;
 }
 
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
@@ -44,8 +46,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     close() {
       closing ??= new Promise<void>((resolve) => {
         const sweep = setInterval(() => server.closeIdleConnections(), 100).unref();
+        // A client that stops reading a response would hold close() open forever; give up on it.
+        const deadline = setTimeout(() => server.closeAllConnections(), options.drainTimeoutMs ?? 10_000).unref();
         server.close(() => {
           clearInterval(sweep);
+          clearTimeout(deadline);
           resolve();
         });
         server.closeIdleConnections();

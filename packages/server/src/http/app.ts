@@ -35,7 +35,7 @@ export function createApp({ config, database, logger, validateResponses = false 
       res.setHeader('x-request-id', id);
       return id;
     },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug'),
+    customLogLevel: (_req, res) => (res.statusCode >= 500 && res.statusCode !== 501 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug'),
     redact: ['req.headers.authorization', 'req.headers.cookie'],
   }));
 

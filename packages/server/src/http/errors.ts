@@ -34,7 +34,7 @@ interface HttpLikeError {
 
 /** Turns anything thrown into an AppError; `expected` is false for faults that deserve a stack trace. */
 export function toAppError(err: unknown): { error: AppError; expected: boolean } {
-  if (err instanceof AppError) return { error: err, expected: err.status < 500 };
+  if (err instanceof AppError) return { error: err, expected: err.status < 500 || err.code === 'NOT_IMPLEMENTED' };
   const e = (err ?? {}) as HttpLikeError;
   if (e.type === 'entity.parse.failed') return { error: new AppError('MALFORMED_JSON', `the body is not valid JSON: ${e.message}`), expected: true };
   if (e.type === 'entity.too.large') return { error: new AppError('PAYLOAD_TOO_LARGE'), expected: true };
