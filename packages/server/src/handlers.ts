@@ -1,13 +1,34 @@
 // Wires repositories into services and services into each family's handlers. The only composition root.
 import type { Database } from './db/client.ts';
 import type { HandlerMap } from './http/handler.ts';
+import { collectionHandlers } from './torc/collection-handlers.ts';
+import type { TorcDeps } from './torc/deps.ts';
+import { queryHandlers } from './torc/query-handlers.ts';
+import { specificationHandlers } from './torc/specification-handlers.ts';
+import { DocumentRepository } from './torc/document-repository.ts';
+import { DocumentService } from './torc/document-service.ts';
+import { EdgeService } from './torc/edge-service.ts';
 import { torcHandlers } from './torc/handlers.ts';
+import { JobService } from './torc/job-service.ts';
 import { WorkflowRepository } from './torc/workflow-repository.ts';
 import { WorkflowService } from './torc/workflow-service.ts';
 
 export function buildHandlers(database: Database): HandlerMap {
   const workflows = new WorkflowService(new WorkflowRepository(database.db));
+  const documentRepository = new DocumentRepository(database.db);
+  const torc: TorcDeps = {
+    db: database.db,
+    provider: database.provider,
+    workflows,
+    documentRepository,
+    documents: new DocumentService(documentRepository, workflows),
+    jobs: new JobService(documentRepository, workflows),
+    edges: new EdgeService(documentRepository, workflows),
+  };
   return {
-    ...torcHandlers({ workflows }),
+    ...collectionHandlers(torc.documents),
+    ...torcHandlers(torc),
+    ...queryHandlers(torc),
+    ...specificationHandlers(torc),
   };
 }

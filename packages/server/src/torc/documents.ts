@@ -53,3 +53,32 @@ export function compact<T extends Record<string, unknown>>(doc: T): T {
   for (const k of Object.keys(doc)) if (doc[k] === undefined || doc[k] === null) delete doc[k];
   return doc;
 }
+
+/** `_key`/`_id`/`_rev` of a document in a per-workflow collection (`files__17/42`). */
+export function docIdentity(collection: string, workflowId: number, id: number, rev: number) {
+  return { _key: String(id), _id: `${collection}__${workflowId}/${id}`, _rev: String(rev) };
+}
+
+/** Splits `files__17/42` into its collection, workflow and key; undefined when it is not of that form. */
+export function parseDocumentId(id: string): { collection: string; workflowId: number; id: number } | undefined {
+  const m = /^([a-z_]+?)__(\d{1,15})\/(\d{1,15})$/.exec(id);
+  return m ? { collection: m[1]!, workflowId: Number(m[2]), id: Number(m[3]) } : undefined;
+}
+
+/** The `sort_by` / exact-match filter part of a list query, checked against the collection's fields. */
+export function listQuery(query: Record<string, unknown>, fields: readonly string[]) {
+  const where: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(query)) {
+    if (value === undefined || ['skip', 'limit', 'sort_by', 'reverse_sort'].includes(name)) continue;
+    if (name === '_key') where.id = typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : -1;
+    else if (fields.includes(name)) where[name] = value;
+  }
+  const sortBy = query.sort_by as string | undefined;
+  if (sortBy !== undefined && sortBy !== '_key' && !fields.includes(sortBy)) {
+    throw new AppError('INVALID_ARGUMENT', `sort_by must be _key or one of ${fields.join(', ')}; got ${sortBy}`);
+  }
+  const direction = query.reverse_sort === true ? 'desc' : 'asc';
+  const orderBy: Record<string, 'asc' | 'desc'>[] = sortBy && sortBy !== '_key' ? [{ [sortBy]: direction }, { id: 'asc' }] : [{ id: direction }];
+  const skip = (query.skip as number | undefined) ?? 0;
+  return { where, orderBy, skip, take: clampLimit(query.limit as number | undefined) };
+}

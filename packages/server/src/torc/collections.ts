@@ -1,0 +1,104 @@
+// What Torc's per-workflow collections are: their wire names, the table behind each, their fields, and
+// which edges may connect them. The generic document service and repository are driven by these.
+
+/** How a field travels between the wire and its column. */
+export type FieldKind = 'string' | 'int' | 'float' | 'bool' | 'json';
+
+export interface CollectionSpec {
+  /** Torc's collection name, as in `_id` (`files__17/42`) and in the URL. */
+  name: string;
+  /** Prisma model delegate (`db[model]`). */
+  model: string;
+  /** Wire field name → kind. Column names equal wire names. */
+  fields: Record<string, FieldKind>;
+  /** Free-form documents keep unknown fields in an `extra` JSON column (events). */
+  openFields?: boolean;
+  /** Operation ids of the generic CRUD endpoints. */
+  ops: { list: string; add: string; deleteAll: string; get: string; modify: string; remove: string };
+}
+
+const crud = (plural: string, singular: string) => ({
+  list: `list_${plural}`, add: `add_${singular}`, deleteAll: `delete_${plural}`,
+  get: `get_${singular}`, modify: `modify_${singular}`, remove: `remove_${singular}`,
+});
+
+export const COLLECTIONS = {
+  files: { name: 'files', model: 'file', fields: { name: 'string', path: 'string', st_mtime: 'float' }, ops: crud('files', 'file') },
+  user_data: { name: 'user_data', model: 'userData', fields: { name: 'string', is_ephemeral: 'bool', data: 'json' }, ops: crud('user_data', 'user_data') },
+  resource_requirements: {
+    name: 'resource_requirements', model: 'resourceRequirements',
+    fields: { name: 'string', num_cpus: 'int', num_gpus: 'int', num_nodes: 'int', memory: 'string', runtime: 'string' },
+    ops: crud('resource_requirements', 'resource_requirements'),
+  },
+  results: {
+    name: 'results', model: 'result',
+    fields: { job_key: 'string', run_id: 'int', return_code: 'int', exec_time_minutes: 'float', completion_time: 'string', status: 'string' },
+    ops: crud('results', 'result'),
+  },
+  events: { name: 'events', model: 'event', fields: { category: 'string', type: 'string', message: 'string', timestamp: 'float' }, openFields: true, ops: crud('events', 'event') },
+  compute_nodes: {
+    name: 'compute_nodes', model: 'computeNode',
+    fields: { hostname: 'string', pid: 'int', start_time: 'string', duration_seconds: 'float', is_active: 'bool', resources: 'json', scheduler: 'json' },
+    ops: crud('compute_nodes', 'compute_node'),
+  },
+  compute_node_stats: { name: 'compute_node_stats', model: 'computeNodeStats', fields: { hostname: 'string', stats: 'json', timestamp: 'string' }, ops: crud('compute_node_stats', 'compute_node_stats') },
+  job_process_stats: {
+    name: 'job_process_stats', model: 'jobProcessStats',
+    fields: { job_key: 'string', run_id: 'int', avg_cpu_percent: 'float', max_cpu_percent: 'float', avg_rss: 'float', max_rss: 'float', num_samples: 'int', timestamp: 'string' },
+    ops: crud('job_process_stats', 'job_process_stats'),
+  },
+  aws_schedulers: { name: 'aws_schedulers', model: 'awsScheduler', fields: { name: 'string' }, ops: crud('aws_schedulers', 'aws_scheduler') },
+  local_schedulers: { name: 'local_schedulers', model: 'localScheduler', fields: { name: 'string', memory: 'string', num_cpus: 'int' }, ops: crud('local_schedulers', 'local_scheduler') },
+  slurm_schedulers: {
+    name: 'slurm_schedulers', model: 'slurmScheduler',
+    fields: { name: 'string', account: 'string', nodes: 'int', walltime: 'string', partition: 'string', qos: 'string', gres: 'string', mem: 'string', tmp: 'string', ntasks_per_node: 'int', extra: 'string' },
+    ops: crud('slurm_schedulers', 'slurm_scheduler'),
+  },
+  scheduled_compute_nodes: {
+    name: 'scheduled_compute_nodes', model: 'scheduledComputeNode',
+    fields: { scheduler_id: 'string', scheduler_config_id: 'string', status: 'string' },
+    ops: crud('scheduled_compute_nodes', 'scheduled_compute_node'),
+  },
+} satisfies Record<string, CollectionSpec>;
+
+export type DocumentCollection = keyof typeof COLLECTIONS;
+
+/** Every vertex collection an edge can touch, jobs included. */
+export type VertexCollection = DocumentCollection | 'jobs';
+
+export const SCHEDULER_COLLECTIONS = ['aws_schedulers', 'local_schedulers', 'slurm_schedulers'] as const;
+
+/** Torc's edge collections and the vertex collections each connects (_from → _to). */
+export const EDGES = {
+  blocks: { from: ['jobs'], to: ['jobs'] },
+  needs: { from: ['jobs'], to: ['files'] },
+  produces: { from: ['jobs'], to: ['files'] },
+  consumes: { from: ['jobs'], to: ['user_data'] },
+  stores: { from: ['jobs'], to: ['user_data'] },
+  requires: { from: ['jobs'], to: ['resource_requirements'] },
+  scheduled_bys: { from: ['jobs'], to: [...SCHEDULER_COLLECTIONS] },
+  returned: { from: ['jobs'], to: ['results'] },
+  executed: { from: ['compute_nodes'], to: ['jobs'] },
+  node_used: { from: ['compute_nodes'], to: ['compute_node_stats'] },
+  process_used: { from: ['jobs'], to: ['job_process_stats'] },
+} as const satisfies Record<string, { from: readonly VertexCollection[]; to: readonly VertexCollection[] }>;
+
+export type EdgeName = keyof typeof EDGES;
+
+export const isEdgeName = (name: string): name is EdgeName => Object.hasOwn(EDGES, name);
+
+/** Edges that may start or end at a vertex of `collection`: what deleting such a vertex must remove. */
+export function edgesTouching(collection: VertexCollection): { outgoing: EdgeName[]; incoming: EdgeName[] } {
+  const names = Object.keys(EDGES) as EdgeName[];
+  return {
+    outgoing: names.filter((n) => (EDGES[n].from as readonly string[]).includes(collection)),
+    incoming: names.filter((n) => (EDGES[n].to as readonly string[]).includes(collection)),
+  };
+}
+
+/** Collection names in the order GET collection_names lists them: documents, vertices, edges. */
+export const DOCUMENT_ONLY = ['events', 'scheduled_compute_nodes'] as const;
+export const VERTEX_COLLECTIONS: VertexCollection[] = [
+  'aws_schedulers', 'compute_node_stats', 'compute_nodes', 'files', 'job_process_stats', 'jobs',
+  'local_schedulers', 'resource_requirements', 'results', 'slurm_schedulers', 'user_data',
+];

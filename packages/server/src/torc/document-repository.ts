@@ -1,0 +1,180 @@
+// The only code that reads and writes Torc's per-workflow collections and edges. Collections are reached
+// through their Prisma delegate by name (see collections.ts), so one repository serves all of them.
+import type { Db } from '../db/client.ts';
+import { EDGES, edgesTouching, type EdgeName, type VertexCollection } from './collections.ts';
+
+export type Row = { id: number; rev: number; workflowId: number } & Record<string, unknown>;
+export type Versioned<T> = { ok: true; row: T } | { ok: false; current: T | null };
+type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+type Client = Db | Tx;
+
+export interface EdgeRow {
+  id: number;
+  rev: number;
+  workflowId: number;
+  name: string;
+  from_collection: string;
+  from_id: number;
+  to_collection: string;
+  to_id: number;
+  data: unknown;
+}
+
+export interface ListArgs {
+  where: Record<string, unknown>;
+  orderBy: Record<string, 'asc' | 'desc'>[];
+  skip: number;
+  take: number;
+}
+
+// Prisma's delegates share one shape; the model is chosen at run time, so it is typed loosely here.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Delegate = any;
+const delegate = (db: Client, model: string): Delegate => (db as unknown as Record<string, Delegate>)[model];
+
+export class DocumentRepository {
+  constructor(readonly db: Db) {}
+
+  transaction<T>(fn: (repo: TxDocuments) => Promise<T>): Promise<T> {
+    return this.db.$transaction((tx) => fn(new TxDocuments(tx)), { timeout: 120_000, maxWait: 30_000 });
+  }
+
+  /** Reads outside a transaction go through the same code. */
+  get reader(): TxDocuments {
+    return new TxDocuments(this.db);
+  }
+}
+
+/** Document and edge access on one client (the database, or a transaction). */
+export class TxDocuments {
+  constructor(private readonly db: Client) {}
+
+  async list(model: string, workflowId: number, args: ListArgs): Promise<{ rows: Row[]; total: number }> {
+    const where = { ...args.where, workflowId };
+    const [rows, total] = await Promise.all([
+      delegate(this.db, model).findMany({ where, orderBy: args.orderBy, skip: args.skip, take: args.take }),
+      delegate(this.db, model).count({ where }),
+    ]);
+    return { rows, total };
+  }
+
+  get(model: string, workflowId: number, id: number): Promise<Row | null> {
+    return delegate(this.db, model).findFirst({ where: { id, workflowId } });
+  }
+
+  findMany(model: string, workflowId: number, where: Record<string, unknown>, orderBy: Record<string, 'asc' | 'desc'> = { id: 'asc' }): Promise<Row[]> {
+    return delegate(this.db, model).findMany({ where: { ...where, workflowId }, orderBy });
+  }
+
+  /** Ids that exist in `model` for this workflow, among `ids`. */
+  async existing(model: string, workflowId: number, ids: number[]): Promise<Set<number>> {
+    if (ids.length === 0) return new Set();
+    const rows: { id: number }[] = await delegate(this.db, model).findMany({ where: { workflowId, id: { in: ids } }, select: { id: true } });
+    return new Set(rows.map((r) => r.id));
+  }
+
+  create(model: string, workflowId: number, data: Record<string, unknown>): Promise<Row> {
+    return delegate(this.db, model).create({ data: { ...data, workflowId } });
+  }
+
+  /** Inserts many rows with batched statements; returns them in input order. */
+  async createMany(model: string, workflowId: number, data: Record<string, unknown>[]): Promise<Row[]> {
+    if (data.length === 0) return [];
+    const rows: Row[] = await delegate(this.db, model).createManyAndReturn({ data: data.map((d) => ({ ...d, workflowId })) });
+    // Both SQLite and PostgreSQL return inserted rows in insertion order with ascending ids; sort to be sure.
+    return rows.sort((a, b) => a.id - b.id);
+  }
+
+  /** Updates the row only if it is still at `rev`; the revision moves on by one. */
+  async update(model: string, workflowId: number, id: number, rev: number, data: Record<string, unknown>): Promise<Versioned<Row>> {
+    const { count } = await delegate(this.db, model).updateMany({ where: { id, workflowId, rev }, data: { ...data, rev: { increment: 1 } } });
+    const row = await this.get(model, workflowId, id);
+    return count === 1 && row ? { ok: true, row } : { ok: false, current: row };
+  }
+
+  /** Unconditional update used by the server's own state changes. */
+  async touch(model: string, workflowId: number, id: number, data: Record<string, unknown>): Promise<Row> {
+    return delegate(this.db, model).update({ where: { id }, data: { ...data, rev: { increment: 1 } } });
+  }
+
+  /** Deletes one vertex and every edge that touches it. */
+  async delete(model: string, collection: VertexCollection, workflowId: number, id: number): Promise<Row | null> {
+    const row = await this.get(model, workflowId, id);
+    if (!row) return null;
+    await this.deleteEdgesOf(collection, [id]);
+    await delegate(this.db, model).delete({ where: { id } });
+    return row;
+  }
+
+  /** Deletes a whole collection of a workflow, and the edges that touch it. */
+  async deleteAll(model: string, collection: VertexCollection, workflowId: number): Promise<number> {
+    await this.db.edge.deleteMany({ where: { workflowId, OR: [{ from_collection: collection }, { to_collection: collection }] } });
+    const { count } = await delegate(this.db, model).deleteMany({ where: { workflowId } });
+    return count;
+  }
+
+  async deleteEdgesOf(collection: VertexCollection, ids: number[]): Promise<void> {
+    const { outgoing, incoming } = edgesTouching(collection);
+    const or = [
+      ...(outgoing.length ? [{ name: { in: outgoing }, from_collection: collection, from_id: { in: ids } }] : []),
+      ...(incoming.length ? [{ name: { in: incoming }, to_collection: collection, to_id: { in: ids } }] : []),
+    ];
+    if (or.length) await this.db.edge.deleteMany({ where: { OR: or } });
+  }
+
+  // ---- edges ----
+
+  createEdges(workflowId: number, edges: Omit<EdgeRow, 'id' | 'rev' | 'workflowId'>[]): Promise<number> {
+    if (edges.length === 0) return Promise.resolve(0);
+    return this.db.edge.createMany({ data: edges.map((e) => ({ ...e, data: (e.data ?? undefined) as never, workflowId })) }).then((r) => r.count);
+  }
+
+  createEdge(workflowId: number, edge: Omit<EdgeRow, 'id' | 'rev' | 'workflowId'>): Promise<EdgeRow> {
+    return this.db.edge.create({ data: { ...edge, data: (edge.data ?? undefined) as never, workflowId } }) as Promise<EdgeRow>;
+  }
+
+  async listEdges(workflowId: number, name: EdgeName, skip: number, take: number): Promise<{ rows: EdgeRow[]; total: number }> {
+    const where = { workflowId, name };
+    const [rows, total] = await Promise.all([
+      this.db.edge.findMany({ where, orderBy: { id: 'asc' }, skip, take }),
+      this.db.edge.count({ where }),
+    ]);
+    return { rows: rows as EdgeRow[], total };
+  }
+
+  getEdge(workflowId: number, name: EdgeName, id: number): Promise<EdgeRow | null> {
+    return this.db.edge.findFirst({ where: { id, workflowId, name } }) as Promise<EdgeRow | null>;
+  }
+
+  async deleteEdge(workflowId: number, name: EdgeName, id: number): Promise<EdgeRow | null> {
+    const row = await this.getEdge(workflowId, name, id);
+    if (row) await this.db.edge.delete({ where: { id } });
+    return row;
+  }
+
+  async deleteEdges(workflowId: number, name: EdgeName): Promise<number> {
+    return (await this.db.edge.deleteMany({ where: { workflowId, name } })).count;
+  }
+
+  /** Edges of `name` leaving any of `fromIds` (or entering any of `toIds`). */
+  edgesFrom(name: EdgeName, fromIds: number[]): Promise<EdgeRow[]> {
+    return this.db.edge.findMany({ where: { name, from_id: { in: fromIds }, from_collection: EDGES[name].from[0] }, orderBy: { id: 'asc' } }) as Promise<EdgeRow[]>;
+  }
+
+  edgesTo(name: EdgeName, toIds: number[], toCollection: VertexCollection): Promise<EdgeRow[]> {
+    return this.db.edge.findMany({ where: { name, to_id: { in: toIds }, to_collection: toCollection }, orderBy: { id: 'asc' } }) as Promise<EdgeRow[]>;
+  }
+
+  /** Every edge of `name` in the workflow (for whole-workflow reads such as specification export). */
+  allEdges(workflowId: number, names: EdgeName[]): Promise<EdgeRow[]> {
+    return this.db.edge.findMany({ where: { workflowId, name: { in: names } }, orderBy: { id: 'asc' } }) as Promise<EdgeRow[]>;
+  }
+
+  async deleteEdgesFrom(name: EdgeName, fromIds: number[]): Promise<void> {
+    await this.db.edge.deleteMany({ where: { name, from_id: { in: fromIds }, from_collection: EDGES[name].from[0] } });
+  }
+
+  async deleteEdgesTo(name: EdgeName, toIds: number[], toCollection: VertexCollection): Promise<void> {
+    await this.db.edge.deleteMany({ where: { name, to_id: { in: toIds }, to_collection: toCollection } });
+  }
+}

@@ -1,0 +1,88 @@
+// The edge collections under /workflows/{workflow}/edges/{name} (semantics.md §6): POST, list, get,
+// DELETE one and DELETE all; there is no PUT. An edge's ends must be documents of the collections that
+// edge connects, in the same workflow.
+import { AppError, notFound } from '../errors.ts';
+import { EDGES, isEdgeName, type EdgeName } from './collections.ts';
+import { compact, docIdentity, listQuery, page, parseDocumentId, parseKey, type Page } from './documents.ts';
+import type { DocumentRepository, EdgeRow } from './document-repository.ts';
+import { modelOf } from './job-service.ts';
+import type { Doc } from './document-service.ts';
+import type { WorkflowService } from './workflow-service.ts';
+
+export function edgeToWire(row: EdgeRow): Doc {
+  return compact({
+    ...docIdentity(row.name, row.workflowId, row.id, row.rev),
+    _from: `${row.from_collection}__${row.workflowId}/${row.from_id}`,
+    _to: `${row.to_collection}__${row.workflowId}/${row.to_id}`,
+    data: row.data as Doc | null,
+  });
+}
+
+function edgeName(name: string): EdgeName {
+  if (!isEdgeName(name)) throw new AppError('INVALID_ARGUMENT', `unknown edge collection ${name}; use one of ${Object.keys(EDGES).join(', ')}`);
+  return name;
+}
+
+export class EdgeService {
+  constructor(
+    private readonly repo: DocumentRepository,
+    private readonly workflows: WorkflowService,
+  ) {}
+
+  private async workflowId(key: string) {
+    return (await this.workflows.require(key)).id;
+  }
+
+  async list(workflowKey: string, name: string, query: Doc): Promise<Page<Doc>> {
+    const edge = edgeName(name);
+    const workflowId = await this.workflowId(workflowKey);
+    const q = listQuery(query, []);
+    const { rows, total } = await this.repo.reader.listEdges(workflowId, edge, q.skip, q.take);
+    return page(rows.map(edgeToWire), q.skip, total);
+  }
+
+  async get(workflowKey: string, name: string, key: string): Promise<Doc> {
+    const edge = edgeName(name);
+    const workflowId = await this.workflowId(workflowKey);
+    const row = await this.repo.reader.getEdge(workflowId, edge, parseKey(key, `${name} edge`));
+    if (!row) throw notFound(`${name} edge ${key} of workflow ${workflowKey}`);
+    return edgeToWire(row);
+  }
+
+  async create(workflowKey: string, name: string, body: { _from: string; _to: string; data?: unknown }): Promise<Doc> {
+    const edge = edgeName(name);
+    const workflowId = await this.workflowId(workflowKey);
+    const ends = ([['_from', body._from, EDGES[edge].from], ['_to', body._to, EDGES[edge].to]] as const).map(([field, id, allowed]) => {
+      const parsed = parseDocumentId(id);
+      if (!parsed || !(allowed as readonly string[]).includes(parsed.collection)) {
+        throw new AppError('INVALID_ARGUMENT', `${field} of a ${name} edge must be a ${allowed.join(' or ')} _id; got ${JSON.stringify(id)}`);
+      }
+      if (parsed.workflowId !== workflowId) throw new AppError('INVALID_ARGUMENT', `${field} ${id} belongs to another workflow`);
+      return parsed;
+    });
+    const [from, to] = ends as [NonNullable<ReturnType<typeof parseDocumentId>>, NonNullable<ReturnType<typeof parseDocumentId>>];
+    const row = await this.repo.transaction(async (tx) => {
+      for (const [field, end] of [['_from', from], ['_to', to]] as const) {
+        const found = await tx.existing(modelOf(end.collection as never), workflowId, [end.id]);
+        if (!found.size) throw new AppError('INVALID_ARGUMENT', `${field} ${end.collection}__${workflowId}/${end.id} does not exist`);
+      }
+      return tx.createEdge(workflowId, { name: edge, from_collection: from.collection, from_id: from.id, to_collection: to.collection, to_id: to.id, data: body.data ?? null });
+    });
+    return edgeToWire(row);
+  }
+
+  async remove(workflowKey: string, name: string, key: string): Promise<Doc> {
+    const edge = edgeName(name);
+    const workflowId = await this.workflowId(workflowKey);
+    const row = await this.repo.reader.deleteEdge(workflowId, edge, parseKey(key, `${name} edge`));
+    if (!row) throw notFound(`${name} edge ${key} of workflow ${workflowKey}`);
+    return edgeToWire(row);
+  }
+
+  async removeAll(workflowKey: string, name: string): Promise<{ message: string }> {
+    const edge = edgeName(name);
+    const workflowId = await this.workflowId(workflowKey);
+    const count = await this.repo.reader.deleteEdges(workflowId, edge);
+    return { message: `Deleted ${count} documents in ${name}__${workflowId}` };
+  }
+}
