@@ -12,7 +12,7 @@ import { buildHandlers } from '../handlers.ts';
 import { authenticate } from './auth.ts';
 import { docsRouter } from './docs.ts';
 import { errorMiddleware, notFoundMiddleware } from './errors.ts';
-import { mountOperations } from './handler.ts';
+import { dispatchOperations } from './handler.ts';
 
 export interface AppOptions {
   config: Config;
@@ -54,9 +54,7 @@ export function createApp({ config, database, logger, validateResponses = false 
     ignorePaths: /^\/(docs|openapi\.(yaml|json))(\/|$)/,
   }));
 
-  const router = express.Router();
-  mountOperations(router, listOperations(spec.document), buildHandlers(database));
-  app.use(router);
+  app.use(dispatchOperations(listOperations(spec.document), buildHandlers(database)));
   app.use(notFoundMiddleware());
   app.use(errorMiddleware());
   return app;

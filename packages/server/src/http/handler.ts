@@ -1,7 +1,7 @@
 // Handlers are looked up by operationId and typed from the generated `operations`, so a handler whose
 // parameters, body or reply disagree with openapi.yaml does not compile. Operations without a handler
 // answer 501 NOT_IMPLEMENTED in their family's error shape.
-import type { Request, Response, Router } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import type { operations } from '@pipeloom/sdk/generated';
 import { AppError } from '../errors.ts';
@@ -42,40 +42,33 @@ export type Handler<Id extends OperationId> = (ctx: HandlerContext<Id>) => Reply
 export type HandlerMap = { [Id in OperationId]?: Handler<Id> };
 
 /** What express-openapi-validator adds to a request it has matched. */
-type ValidatedRequest = Request & { openapi?: { pathParams?: Record<string, unknown> } };
+type ValidatedRequest = Request & { openapi?: { pathParams?: Record<string, unknown>; schema?: { operationId?: string } } };
 
-const expressPath = (path: string) => path.replace(/\{([^}]+)\}/g, ':$1');
-
-/** Literal segments must win over parameters (`/jobs/find_by_status/...` before `/jobs/{key}`). */
-function specificity(a: SpecOperation, b: SpecOperation): number {
-  const sa = a.path.split('/');
-  const sb = b.path.split('/');
-  for (let i = 0; i < Math.min(sa.length, sb.length); i++) {
-    const pa = sa[i]!.startsWith('{');
-    const pb = sb[i]!.startsWith('{');
-    if (pa !== pb) return pa ? 1 : -1;
-  }
-  return 0;
-}
-
-export function mountOperations(router: Router, operations: SpecOperation[], handlers: HandlerMap): void {
-  for (const op of [...operations].sort(specificity)) {
-    const handler = handlers[op.operationId as OperationId] as Handler<OperationId> | undefined;
-    router[op.method](expressPath(op.path), async (req: Request, res: Response) => {
-      if (!handler) throw new AppError('NOT_IMPLEMENTED', `operation ${op.operationId} is not implemented yet`);
-      const reply = await handler({
-        // express-openapi-validator has coerced these to the types the spec declares.
-        params: ((req as ValidatedRequest).openapi?.pathParams ?? req.params) as never,
-        query: req.query as never,
-        body: req.body as never,
-        identity: res.locals.identity as Identity,
-        log: req.log,
-        req,
-        res,
-      });
-      if (res.headersSent) return;
-      if (reply.body === undefined) res.status(reply.status as number).end();
-      else res.status(reply.status as number).json(reply.body);
+/**
+ * One middleware dispatches every operation: express-openapi-validator has already matched the request to
+ * its operation (literal segments before parameters), so a second routing pass through Express would only
+ * repeat that work on the hot path.
+ */
+export function dispatchOperations(operations: SpecOperation[], handlers: HandlerMap): RequestHandler {
+  const known = new Set(operations.map((o) => o.operationId));
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const validated = req as ValidatedRequest;
+    const operationId = validated.openapi?.schema?.operationId;
+    if (!operationId || !known.has(operationId)) return next();
+    const handler = handlers[operationId as OperationId] as Handler<OperationId> | undefined;
+    if (!handler) throw new AppError('NOT_IMPLEMENTED', `operation ${operationId} is not implemented yet`);
+    const reply = await handler({
+      // express-openapi-validator has coerced these to the types the spec declares.
+      params: (validated.openapi?.pathParams ?? req.params) as never,
+      query: req.query as never,
+      body: req.body as never,
+      identity: res.locals.identity as Identity,
+      log: req.log,
+      req,
+      res,
     });
-  }
+    if (res.headersSent) return;
+    if (reply.body === undefined) res.status(reply.status as number).end();
+    else res.status(reply.status as number).json(reply.body);
+  };
 }
