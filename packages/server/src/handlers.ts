@@ -15,7 +15,7 @@ import { WorkflowService } from './torc/workflow-service.ts';
 
 export function buildHandlers(database: Database): HandlerMap {
   const workflows = new WorkflowService(new WorkflowRepository(database.db));
-  const documentRepository = new DocumentRepository(database.db);
+  const documentRepository = new DocumentRepository(database.db, database.provider);
   const torc: TorcDeps = {
     db: database.db,
     provider: database.provider,

@@ -1,0 +1,59 @@
+// Batched multi-row INSERT ... RETURNING through Prisma's raw queries. Prisma's createMany costs about
+// 130 µs a row here (10,000 jobs: ~1.4 s); one statement per few hundred rows costs ~4 µs a row, which is
+// what bulk_jobs and whole-workflow specifications need.
+import type { Provider } from './migrate.ts';
+
+interface RawClient {
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
+}
+
+// SQLite allows 32,766 parameters per statement and PostgreSQL 65,535; stay well below both.
+const MAX_PARAMS = 30_000;
+const MAX_ROWS = 1_000;
+
+function bind(provider: Provider, value: unknown): { value: unknown; json: boolean } {
+  if (value === undefined || value === null) return { value: null, json: false };
+  if (typeof value === 'boolean') return { value: provider === 'sqlite' ? (value ? 1 : 0) : value, json: false };
+  if (typeof value === 'object' && !(value instanceof Date)) return { value: JSON.stringify(value), json: true };
+  return { value, json: false };
+}
+
+/**
+ * Inserts `rows` (objects whose keys are column names; a missing key takes the column default) into
+ * `table` and returns the stored rows, in input order. Rows are grouped by the columns they set.
+ */
+export async function insertReturning<T = Record<string, unknown>>(client: RawClient, provider: Provider, table: string, rows: Record<string, unknown>[]): Promise<T[]> {
+  const out: T[] = [];
+  let i = 0;
+  while (i < rows.length) {
+    // One statement covers consecutive rows that set the same columns.
+    const columns = Object.keys(rows[i]!).filter((c) => rows[i]![c] !== undefined);
+    const signature = columns.join(',');
+    const perStatement = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMS / Math.max(1, columns.length))));
+    const batch: Record<string, unknown>[] = [];
+    while (i < rows.length && batch.length < perStatement) {
+      const row = rows[i]!;
+      if (Object.keys(row).filter((c) => row[c] !== undefined).join(',') !== signature) break;
+      batch.push(row);
+      i++;
+    }
+    const params: unknown[] = [];
+    const tuples = batch.map((row) => {
+      const slots = columns.map((c) => {
+        const b = bind(provider, row[c]);
+        params.push(b.value);
+        const slot = provider === 'sqlite' ? '?' : `$${params.length}`;
+        return b.json && provider === 'postgresql' ? `${slot}::jsonb` : slot;
+      });
+      return `(${slots.join(', ')})`;
+    });
+    const columnList = columns.map((c) => `"${c}"`).join(', ');
+    const sql = columns.length
+      ? `INSERT INTO "${table}" (${columnList}) VALUES ${tuples.join(', ')} RETURNING *`
+      : `INSERT INTO "${table}" DEFAULT VALUES RETURNING *`;
+    const returned = await client.$queryRawUnsafe<Array<T & { id: number }>>(sql, ...params);
+    // Ids come from one sequence in statement order; sort so the result follows the input order.
+    out.push(...returned.sort((a, b) => a.id - b.id));
+  }
+  return out;
+}
