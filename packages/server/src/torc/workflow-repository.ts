@@ -81,11 +81,7 @@ export class WorkflowRepository {
   }
 
   async update(id: number, rev: number, fields: Partial<WorkflowFields>): Promise<Versioned<WorkflowRow>> {
-    return this.db.$transaction(async (tx) => {
-      const { count } = await tx.workflow.updateMany({ where: { id, rev }, data: { ...fields, rev: { increment: 1 } } });
-      const row = await tx.workflow.findUnique({ where: { id } });
-      return count === 1 && row ? { ok: true as const, row } : { ok: false as const, current: row };
-    });
+    return this.conditionalUpdate('workflow', { id }, rev, fields);
   }
 
   /** Deletes the workflow and (by cascade) everything it owns; returns what was deleted. */
@@ -102,11 +98,7 @@ export class WorkflowRepository {
   }
 
   async updateConfig(workflowId: number, rev: number, fields: WorkflowConfigFields): Promise<Versioned<WorkflowConfigRow>> {
-    return this.db.$transaction(async (tx) => {
-      const { count } = await tx.workflowConfig.updateMany({ where: { workflowId, rev }, data: { ...(fields as object), rev: { increment: 1 } } });
-      const row = await tx.workflowConfig.findUnique({ where: { workflowId } });
-      return count === 1 && row ? { ok: true as const, row } : { ok: false as const, current: row };
-    });
+    return this.conditionalUpdate('workflowConfig', { workflowId }, rev, fields);
   }
 
   async getStatus(workflowId: number): Promise<WorkflowStatusRow | null> {
@@ -114,9 +106,16 @@ export class WorkflowRepository {
   }
 
   async updateStatus(workflowId: number, rev: number, fields: WorkflowStatusFields): Promise<Versioned<WorkflowStatusRow>> {
+    return this.conditionalUpdate('workflowStatus', { workflowId }, rev, fields);
+  }
+
+  /** Writes `fields` only if the row is still at `rev` (and moves `rev` on); reports the row either way. */
+  private conditionalUpdate<T>(model: 'workflow' | 'workflowConfig' | 'workflowStatus', where: { id: number } | { workflowId: number }, rev: number, fields: object): Promise<Versioned<T>> {
     return this.db.$transaction(async (tx) => {
-      const { count } = await tx.workflowStatus.updateMany({ where: { workflowId, rev }, data: { ...(fields as object), rev: { increment: 1 } } });
-      const row = await tx.workflowStatus.findUnique({ where: { workflowId } });
+      // The three delegates share this shape; the model is a parameter, so it is typed loosely here.
+      const delegate = (tx as unknown as Record<string, { updateMany(a: object): Promise<{ count: number }>; findUnique(a: object): Promise<T | null> }>)[model]!;
+      const { count } = await delegate.updateMany({ where: { ...where, rev }, data: { ...fields, rev: { increment: 1 } } });
+      const row = await delegate.findUnique({ where });
       return count === 1 && row ? { ok: true as const, row } : { ok: false as const, current: row };
     });
   }
