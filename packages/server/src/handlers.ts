@@ -10,6 +10,8 @@ import { DocumentService } from './torc/document-service.ts';
 import { EdgeService } from './torc/edge-service.ts';
 import { torcHandlers } from './torc/handlers.ts';
 import { JobService } from './torc/job-service.ts';
+import { lifecycleHandlers } from './torc/lifecycle-handlers.ts';
+import { LifecycleService } from './torc/lifecycle-service.ts';
 import { WorkflowRepository } from './torc/workflow-repository.ts';
 import { WorkflowService } from './torc/workflow-service.ts';
 
@@ -30,5 +32,6 @@ export function buildHandlers(database: Database): HandlerMap {
     ...torcHandlers(torc),
     ...queryHandlers(torc),
     ...specificationHandlers(torc),
+    ...lifecycleHandlers(new LifecycleService(database.db, database.provider, workflows)),
   };
 }

@@ -1,0 +1,185 @@
+// The only code that reads Torc's cross-collection views (semantics.md §6): job keys, finds by status or
+// edge, a job's user data, resource requirements and process stats, results by run, downstream walks.
+// Edges are polymorphic (one Edge table), so a view follows edges first and then fetches the documents
+// by id; every id list is cut into chunks so no statement carries more than ID_CHUNK parameters.
+import type { Db } from '../db/client.ts';
+import type { EdgeName, VertexCollection } from './collections.ts';
+import type { EdgeRow, Row } from './document-repository.ts';
+
+type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+type Client = Db | Tx;
+
+/**
+ * Largest `IN (...)` list we hand Prisma at once. Prisma splits an unordered `in` further when the database
+ * takes fewer bind values (it assumes 999 for SQLite), so queries with an `in` here never carry an orderBy.
+ */
+export const ID_CHUNK = 10_000;
+
+export function chunks<T>(items: readonly T[], size = ID_CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** One page of rows and the count of all matches. */
+export interface JobRows {
+  rows: Row[];
+  total: number;
+}
+
+export class QueryRepository {
+  constructor(private readonly db: Db) {}
+
+  transaction<T>(fn: (repo: TxQueries) => Promise<T>): Promise<T> {
+    return this.db.$transaction((tx) => fn(new TxQueries(tx)), { timeout: 60_000, maxWait: 30_000 });
+  }
+
+  get reader(): TxQueries {
+    return new TxQueries(this.db);
+  }
+}
+
+/** The queries on one client (the database, or a transaction). */
+export class TxQueries {
+  constructor(private readonly db: Client) {}
+
+  /** The run the workflow is in, or undefined when it has no status (it does not exist). */
+  async currentRunId(workflowId: number): Promise<number | undefined> {
+    const status = await this.db.workflowStatus.findUnique({ where: { workflowId }, select: { runId: true } });
+    return status?.runId;
+  }
+
+  async jobExists(workflowId: number, id: number): Promise<boolean> {
+    return (await this.db.job.count({ where: { workflowId, id } })) > 0;
+  }
+
+  async fileExists(workflowId: number, id: number): Promise<boolean> {
+    return (await this.db.file.count({ where: { workflowId, id } })) > 0;
+  }
+
+  getResourceRequirements(workflowId: number, id: number): Promise<Row | null> {
+    return this.db.resourceRequirements.findFirst({ where: { workflowId, id } }) as Promise<Row | null>;
+  }
+
+  /** Every job id of the workflow, in storage order. */
+  async jobIds(workflowId: number): Promise<number[]> {
+    const rows = await this.db.job.findMany({ where: { workflowId }, select: { id: true }, orderBy: { id: 'asc' } });
+    return rows.map((r) => r.id);
+  }
+
+  async jobsByStatus(workflowId: number, status: string, skip: number, take: number): Promise<JobRows> {
+    const where = { workflowId, status };
+    const [rows, total] = await Promise.all([
+      this.db.job.findMany({ where, orderBy: { id: 'asc' }, skip, take }),
+      this.db.job.count({ where }),
+    ]);
+    return { rows: rows as Row[], total };
+  }
+
+  /** Distinct ids at the far end of `name` edges leaving `fromId`, in edge order. */
+  async targetsOf(workflowId: number, name: EdgeName, fromCollection: VertexCollection, fromId: number): Promise<number[]> {
+    const edges = await this.db.edge.findMany({
+      where: { workflowId, name, from_collection: fromCollection, from_id: fromId },
+      select: { to_id: true },
+      orderBy: { id: 'asc' },
+    });
+    return distinct(edges.map((e) => e.to_id));
+  }
+
+  /** Distinct ids at the near end of `name` edges entering `toId`, in edge order. */
+  async sourcesOf(workflowId: number, name: EdgeName, toCollection: VertexCollection, toId: number): Promise<number[]> {
+    const edges = await this.db.edge.findMany({
+      where: { workflowId, name, to_collection: toCollection, to_id: toId },
+      select: { from_id: true },
+      orderBy: { id: 'asc' },
+    });
+    return distinct(edges.map((e) => e.from_id));
+  }
+
+  /**
+   * Ids of every job reachable from `jobId` through `blocks` edges, breadth first, each once, the start job
+   * excluded (even on a cycle). One query per level and chunk of the frontier, never one per job.
+   */
+  async downstreamJobIds(workflowId: number, jobId: number): Promise<number[]> {
+    const seen = new Set<number>([jobId]);
+    const order: number[] = [];
+    let frontier = [jobId];
+    while (frontier.length) {
+      const next: number[] = [];
+      for (const part of chunks(frontier)) {
+        // No orderBy: Prisma cannot split an ordered query under SQLite's 999-parameter limit (P2029), but
+        // it splits an unordered one; edge order is restored here.
+        const edges = await this.db.edge.findMany({
+          where: { workflowId, name: 'blocks', from_collection: 'jobs', from_id: { in: part } },
+          select: { id: true, from_id: true, to_id: true },
+        });
+        edges.sort((a, b) => a.id - b.id);
+        // Keep BFS order within the level: children of earlier frontier jobs first.
+        const byParent = new Map<number, number[]>();
+        for (const e of edges) {
+          const list = byParent.get(e.from_id);
+          if (list) list.push(e.to_id);
+          else byParent.set(e.from_id, [e.to_id]);
+        }
+        for (const parent of part) {
+          for (const child of byParent.get(parent) ?? []) {
+            if (seen.has(child)) continue;
+            seen.add(child);
+            order.push(child);
+            next.push(child);
+          }
+        }
+      }
+      frontier = next;
+    }
+    return order;
+  }
+
+  /** Documents of `model` with these ids, in the order of `ids` (missing ones dropped). */
+  async byIds(model: 'job' | 'file' | 'userData' | 'jobProcessStats', workflowId: number, ids: readonly number[]): Promise<Row[]> {
+    const found = new Map<number, Row>();
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const delegate = (this.db as unknown as Record<string, any>)[model];
+    for (const part of chunks(ids)) {
+      const rows: Row[] = await delegate.findMany({ where: { workflowId, id: { in: part } } });
+      for (const r of rows) found.set(r.id, r);
+    }
+    return ids.flatMap((id) => found.get(id) ?? []);
+  }
+
+  /** Process stats recorded for the job (by `job_key`) or linked to it by `process_used` edges. */
+  async processStatsOf(workflowId: number, jobId: number): Promise<Row[]> {
+    const linked = await this.targetsOf(workflowId, 'process_used', 'jobs', jobId);
+    const [byKey, byEdge] = await Promise.all([
+      this.db.jobProcessStats.findMany({ where: { workflowId, job_key: String(jobId) } }) as Promise<Row[]>,
+      this.byIds('jobProcessStats', workflowId, linked),
+    ]);
+    const all = new Map<number, Row>();
+    for (const r of [...byKey, ...byEdge]) all.set(r.id, r);
+    return [...all.values()].sort((a, b) => (a.run_id as number) - (b.run_id as number) || a.id - b.id);
+  }
+
+  /** The job's latest result for `runId`, if any. */
+  latestResult(workflowId: number, jobId: number, runId: number): Promise<Row | null> {
+    return this.db.result.findFirst({
+      where: { workflowId, job_key: String(jobId), run_id: runId },
+      orderBy: { id: 'desc' },
+    }) as Promise<Row | null>;
+  }
+
+  createUserData(workflowId: number, data: Record<string, unknown>): Promise<Row> {
+    return this.db.userData.create({ data: { ...data, workflowId } as never }) as Promise<Row>;
+  }
+
+  createEdge(workflowId: number, edge: Omit<EdgeRow, 'id' | 'rev' | 'workflowId' | 'data'>): Promise<EdgeRow> {
+    return this.db.edge.create({ data: { ...edge, workflowId } }) as Promise<EdgeRow>;
+  }
+
+  async deleteEdgesFrom(workflowId: number, name: EdgeName, fromCollection: VertexCollection, fromId: number): Promise<void> {
+    await this.db.edge.deleteMany({ where: { workflowId, name, from_collection: fromCollection, from_id: fromId } });
+  }
+}
+
+function distinct(ids: number[]): number[] {
+  return [...new Set(ids)];
+}
