@@ -1,7 +1,9 @@
 // Wires repositories into services and services into each family's handlers. The only composition root.
 import type { Database } from './db/client.ts';
 import type { HandlerMap } from './http/handler.ts';
+import { changeHandlers } from './torc/change-handlers.ts';
 import { collectionHandlers } from './torc/collection-handlers.ts';
+import { graphHandlers } from './torc/graph-handlers.ts';
 import type { TorcDeps } from './torc/deps.ts';
 import { queryHandlers } from './torc/query-handlers.ts';
 import { specificationHandlers } from './torc/specification-handlers.ts';
@@ -33,5 +35,7 @@ export function buildHandlers(database: Database): HandlerMap {
     ...queryHandlers(torc),
     ...specificationHandlers(torc),
     ...lifecycleHandlers(new LifecycleService(database.db, database.provider, workflows)),
+    ...graphHandlers(torc),
+    ...changeHandlers(torc),
   };
 }
