@@ -2345,7 +2345,7 @@ export interface paths {
         put?: never;
         /**
          * Create a whole workflow from one specification.
-         * @description Creates the workflow with its config and status, then its files, schedulers, resource requirements, user data and jobs in list order, turning name references into edges. Every referenced name must exist in the specification (400 otherwise), and `blocked_by` may only name jobs listed earlier. A taken `key` is a 400 as well.
+         * @description Creates the workflow with its config and status, then its files, schedulers, resource requirements, user data and jobs in list order, turning name references into edges, all in one transaction: on any error nothing is created. Every referenced name must exist in the specification, names must be unique within each list, and `blocked_by` may name any job of the specification as long as the dependencies form no cycle (400 otherwise, naming the offending names). `key` (of the workflow or of a job) is a 400: keys are assigned by the server. Without `user`, the caller owns the workflow.
          */
         post: operations["add_workflow_specification"];
         delete?: never;
@@ -5621,7 +5621,7 @@ export interface components {
         job_specification_model: {
             /** @description Unique within the specification. */
             name?: string;
-            /** @description Optional `_key` for the job; best left to the server. */
+            /** @description Not accepted (400): the server assigns job keys. Kept for compatibility. */
             key?: string;
             /** @description Command line to run, without a shell. */
             command: string;
@@ -5632,8 +5632,9 @@ export interface components {
             supports_termination?: boolean;
             /** @description Name of a resource requirements entry (`default` when the job has none). */
             resource_requirements?: string;
-            /** @description Scheduler as `<collection>/<name>`, e.g. `slurm_schedulers/short`; read back as its `_id` or empty. */
+            /** @description Scheduler as `<collection>/<name>`, e.g. `slurm_schedulers/short`; read back the same way, absent when none. */
             scheduler?: string;
+            /** @description Compute nodes to schedule when the job becomes ready. In a specification `scheduler_id` is written as `<collection>/<name>` like `scheduler`; the stored job holds that scheduler's `_id`. */
             schedule_compute_nodes?: components["schemas"]["compute_node_schedule_params"] | null;
             /** @description Names of files the job reads. */
             input_files?: string[];
@@ -5643,7 +5644,7 @@ export interface components {
             input_user_data?: string[];
             /** @description Names of user data the job stores. */
             output_user_data?: string[];
-            /** @description Names of jobs listed EARLIER in the specification that must finish first. */
+            /** @description Names of jobs of the specification (listed anywhere in it) that must finish first. */
             blocked_by?: string[];
         };
         /**
@@ -5804,7 +5805,7 @@ export interface components {
          */
         workflow_specification_model: {
             name?: string;
-            /** @description Optional `_key` for the new workflow; it must not be taken. Best left to the server. */
+            /** @description Not accepted (400) - the server assigns workflow keys. Kept for compatibility. */
             key?: string;
             user?: string;
             description?: string;

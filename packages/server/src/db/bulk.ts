@@ -5,6 +5,7 @@ import type { Provider } from './migrate.ts';
 
 interface RawClient {
   $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
+  $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
 }
 
 // SQLite allows 32,766 parameters per statement and PostgreSQL 65,535; stay well below both.
@@ -18,11 +19,28 @@ function bind(provider: Provider, value: unknown): { value: unknown; json: boole
   return { value, json: false };
 }
 
+/** What an insert reads back: whole rows, only their ids, or nothing (cheapest). */
+export type Returning = '*' | 'id' | 'none';
+
 /**
  * Inserts `rows` (objects whose keys are column names; a missing key takes the column default) into
  * `table` and returns the stored rows, in input order. Rows are grouped by the columns they set.
  */
 export async function insertReturning<T = Record<string, unknown>>(client: RawClient, provider: Provider, table: string, rows: Record<string, unknown>[]): Promise<T[]> {
+  return insertRows<T>(client, provider, table, rows, '*');
+}
+
+/** Inserts `rows` without reading anything back. */
+export async function insertOnly(client: RawClient, provider: Provider, table: string, rows: Record<string, unknown>[]): Promise<void> {
+  await insertRows(client, provider, table, rows, 'none');
+}
+
+/** Inserts `rows` and returns their new ids, in input order. */
+export async function insertIds(client: RawClient, provider: Provider, table: string, rows: Record<string, unknown>[]): Promise<number[]> {
+  return (await insertRows<{ id: number }>(client, provider, table, rows, 'id')).map((r) => Number(r.id));
+}
+
+async function insertRows<T>(client: RawClient, provider: Provider, table: string, rows: Record<string, unknown>[], returning: Returning): Promise<T[]> {
   const out: T[] = [];
   let i = 0;
   while (i < rows.length) {
@@ -48,12 +66,14 @@ export async function insertReturning<T = Record<string, unknown>>(client: RawCl
       return `(${slots.join(', ')})`;
     });
     const columnList = columns.map((c) => `"${c}"`).join(', ');
-    const sql = columns.length
-      ? `INSERT INTO "${table}" (${columnList}) VALUES ${tuples.join(', ')} RETURNING *`
-      : `INSERT INTO "${table}" DEFAULT VALUES RETURNING *`;
-    const returned = await client.$queryRawUnsafe<Array<T & { id: number }>>(sql, ...params);
+    const head = columns.length ? `INSERT INTO "${table}" (${columnList}) VALUES ${tuples.join(', ')}` : `INSERT INTO "${table}" DEFAULT VALUES`;
+    if (returning === 'none') {
+      await client.$executeRawUnsafe(head, ...params);
+      continue;
+    }
+    const returned = await client.$queryRawUnsafe<Array<T & { id: number }>>(`${head} RETURNING ${returning === 'id' ? '"id"' : '*'}`, ...params);
     // Ids come from one sequence in statement order; sort so the result follows the input order.
-    out.push(...returned.sort((a, b) => a.id - b.id));
+    out.push(...returned.sort((a, b) => Number(a.id) - Number(b.id)));
   }
   return out;
 }
