@@ -575,7 +575,7 @@ export interface paths {
         put?: never;
         /**
          * Join a collection with its neighbours through incoming edges.
-         * @description Pages through the base collection (filtered by the body) and, for every incoming edge of each document, returns a row with both documents and the edge. The base document is `to`. `skip` and `limit` page the base collection, not the rows.
+         * @description Pages through the base collection (filtered by the body) and, for every incoming edge of each document, returns a row with both documents and the edge. The base document is `to`. `skip` and `limit` page the rows (ordered by base `_key`, then edge `_key`); `total_count` counts all rows.
          */
         post: operations["join_collections_by_inbound_edge"];
         delete?: never;
@@ -611,7 +611,7 @@ export interface paths {
         put?: never;
         /**
          * Join a collection with its neighbours through outgoing edges.
-         * @description Pages through the base collection (filtered by the body) and, for every outgoing edge of each document, returns a row with both documents and the edge. The base document is `from`. `skip` and `limit` page the base collection, not the rows.
+         * @description Pages through the base collection (filtered by the body) and, for every outgoing edge of each document, returns a row with both documents and the edge. The base document is `from`. `skip` and `limit` page the rows (ordered by base `_key`, then edge `_key`); `total_count` counts all rows.
          */
         post: operations["join_collections_by_outbound_edge"];
         delete?: never;
@@ -4247,13 +4247,13 @@ export interface components {
          */
         join_by_inbound_edge_collection_edge_response: {
             items: components["schemas"]["join_row"][];
-            /** @description Documents passed over before this page. */
+            /** @description Joined rows passed over before this page. */
             skip: number;
             /** @description The largest page size the server hands out (100,000). */
             max_limit: number;
             /** @description Number of items in this page. */
             count: number;
-            /** @description Number of matching documents in all pages. */
+            /** @description Number of joined rows in all pages. */
             total_count: number;
             /** @description Whether another page follows. */
             has_more: boolean;
@@ -4294,13 +4294,13 @@ export interface components {
          */
         join_by_outbound_edge_collection_edge_response: {
             items: components["schemas"]["join_row"][];
-            /** @description Documents passed over before this page. */
+            /** @description Joined rows passed over before this page. */
             skip: number;
             /** @description The largest page size the server hands out (100,000). */
             max_limit: number;
             /** @description Number of items in this page. */
             count: number;
-            /** @description Number of matching documents in all pages. */
+            /** @description Number of joined rows in all pages. */
             total_count: number;
             /** @description Whether another page follows. */
             has_more: boolean;
