@@ -12,6 +12,21 @@ interface RawClient {
 const MAX_PARAMS = 30_000;
 const MAX_ROWS = 1_000;
 
+/**
+ * Values that cannot change a statement's meaning are written into the SQL text instead of being bound:
+ * finite numbers, booleans, null, and strings with no quote, backslash or control character, which stay
+ * inside their single quotes in both databases. Binding 300,000 parameters through Prisma costs more than
+ * executing the inserts; everything else is still bound.
+ */
+function literal(provider: Provider, value: unknown): string | undefined {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
+  if (typeof value === 'boolean') return provider === 'sqlite' ? (value ? '1' : '0') : value ? 'TRUE' : 'FALSE';
+  // eslint-disable-next-line no-control-regex
+  if (typeof value === 'string' && value.length <= 256 && !/['\\\u0000-\u001f\u007f]/.test(value)) return `'${value}'`;
+  return undefined;
+}
+
 function bind(provider: Provider, value: unknown): { value: unknown; json: boolean } {
   if (value === undefined || value === null) return { value: null, json: false };
   if (typeof value === 'boolean') return { value: provider === 'sqlite' ? (value ? 1 : 0) : value, json: false };
@@ -58,6 +73,8 @@ async function insertRows<T>(client: RawClient, provider: Provider, table: strin
     const params: unknown[] = [];
     const tuples = batch.map((row) => {
       const slots = columns.map((c) => {
+        const inline = literal(provider, row[c]);
+        if (inline !== undefined) return inline;
         const b = bind(provider, row[c]);
         params.push(b.value);
         const slot = provider === 'sqlite' ? '?' : `$${params.length}`;
