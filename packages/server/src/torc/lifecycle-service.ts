@@ -125,10 +125,10 @@ export class LifecycleService {
          WHERE "workflowId" = ?`,
         wf.id,
       );
-      // Anything downstream of an uninitialized job must run again too.
+      // Anything downstream of an uninitialized job must run again too (disabled jobs stay disabled).
       await sql.execute(
         `UPDATE "Job" SET status = 'uninitialized', rev = rev + 1
-         WHERE "workflowId" = ? AND status <> 'uninitialized' AND id IN (
+         WHERE "workflowId" = ? AND status NOT IN ('uninitialized', 'disabled') AND id IN (
            WITH RECURSIVE d(id) AS (
              SELECT e.to_id FROM "Edge" e JOIN "Job" j ON j.id = e.from_id WHERE e.name = 'blocks' AND j."workflowId" = ? AND j.status = 'uninitialized'
              UNION SELECT e.to_id FROM "Edge" e JOIN d ON e.from_id = d.id WHERE e.name = 'blocks'
