@@ -14,9 +14,6 @@ const GIB = 1024 ** 3;
 /** Statuses a job reset by changed inputs may leave: everything but uninitialized and disabled. */
 const RESETTABLE = ['blocked', 'ready', 'scheduled', 'submitted_pending', 'submitted', 'done', 'canceled', 'terminated'] as const;
 
-/** How many inputs hashes are computed at once (PostgreSQL answers them in parallel). */
-const HASH_CONCURRENCY = 16;
-
 const isEmptyData = (data: unknown) =>
   data === null || data === undefined || (typeof data === 'object' && Object.keys(data as object).length === 0);
 
@@ -58,7 +55,7 @@ export class ChangeService {
    * emptying ephemeral user data (whose producers and consumers must then rerun). A dry run takes the same
    * path without writing, so it lists exactly the jobs a real run would reset.
    *
-   * The hashes are recomputed (LifecycleService.inputsHash, one query per done job) before the write
+   * The hashes are recomputed (LifecycleService.inputsHashes, a few set-based queries) before the write
    * transaction, so a restart of a large workflow does not hold the write lock while it hashes. Emptying
    * ephemeral data bumps its `_rev`, which is one of the hashed inputs of every job that stores or consumes
    * it, so those jobs are changed by definition and are added without hashing them again.
@@ -66,12 +63,8 @@ export class ChangeService {
   async processChangedJobInputs(key: string, dryRun = false): Promise<{ reinitialized_jobs: string[] }> {
     const wf = await this.workflow(key, { writable: true, action: 'restart it' });
     const done = await this.repo.reader.doneJobs(wf.id);
-    const changed = new Set<number>();
-    for (let i = 0; i < done.length; i += HASH_CONCURRENCY) {
-      await Promise.all(done.slice(i, i + HASH_CONCURRENCY).map(async (job) => {
-        if ((await this.lifecycle.inputsHash(job)) !== Number(job.internal_hash)) changed.add(job.id);
-      }));
-    }
+    const hashes = await this.lifecycle.inputsHashes(done);
+    const changed = new Set(done.filter((job) => hashes.get(job.id) !== Number(job.internal_hash)).map((job) => job.id));
     const run = async (sql: ChangeSql) => {
       const emptied = dryRun ? await sql.ephemeralUserDataToClear(wf.id) : await sql.clearEphemeralUserData(wf.id);
       for (const id of await sql.doneJobsUsingUserData(wf.id, emptied)) changed.add(id);

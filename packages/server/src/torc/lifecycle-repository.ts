@@ -85,6 +85,15 @@ export class LifecycleSql {
       `SELECT from_id, to_id FROM "Edge" WHERE name = 'blocks' AND from_id IN (${LifecycleSql.list(part)})`, ...part));
   }
 
+  /** The files and user data each job needs, consumes or stores, with their current revisions. */
+  jobInputs(ids: number[]): Promise<{ from_id: number; name: string; to_id: number; rev: number }[]> {
+    return chunked(ids, (part) => this.query<{ from_id: number; name: string; to_id: number; rev: number }>(
+      `SELECT e.from_id, e.name, e.to_id, COALESCE(f.rev, u.rev) AS rev FROM "Edge" e
+       LEFT JOIN "File" f ON e.to_collection = 'files' AND f.id = e.to_id
+       LEFT JOIN "UserData" u ON e.to_collection = 'user_data' AND u.id = e.to_id
+       WHERE e.from_id IN (${LifecycleSql.list(part)}) AND e.name IN ('needs', 'consumes', 'stores')`, ...part));
+  }
+
   /** For each job, how many of its blockers are not complete. */
   async openBlockerCounts(ids: number[]): Promise<Map<number, number>> {
     const rows = await chunked(ids, (part) => this.query<{ id: number; open: number | bigint }>(

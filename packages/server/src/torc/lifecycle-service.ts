@@ -397,16 +397,28 @@ export class LifecycleService {
 
   /** Hash of what a job's outcome depends on: its command and the revisions of its inputs (semantics.md §5). */
   async inputsHash(job: Row): Promise<number> {
-    const inputs = await this.sql.query<{ name: string; to_id: number; rev: number }>(
-      `SELECT e.name, e.to_id, COALESCE(f.rev, u.rev) AS rev FROM "Edge" e
-       LEFT JOIN "File" f ON e.to_collection = 'files' AND f.id = e.to_id
-       LEFT JOIN "UserData" u ON e.to_collection = 'user_data' AND u.id = e.to_id
-       WHERE e.from_id = ? AND e.name IN ('needs', 'consumes', 'stores') ORDER BY e.name, e.to_id`, job.id);
-    const of = (name: string) => inputs.filter((i) => i.name === name).map((i) => ({ key: String(i.to_id), rev: String(i.rev) }));
-    return stringHash(JSON.stringify({
-      command: job.command, invocation_script: job.invocation_script ?? null,
-      consumes: of('consumes'), stores: of('stores'), needs: of('needs'),
-    }));
+    return (await this.inputsHashes([job])).get(job.id)!;
+  }
+
+  /** inputsHash for many jobs with one query per 10,000 jobs. */
+  async inputsHashes(jobs: Row[]): Promise<Map<number, number>> {
+    const inputs = await this.sql.jobInputs(jobs.map((j) => j.id));
+    const byJob = new Map<number, { name: string; to_id: number; rev: number }[]>();
+    for (const input of inputs) {
+      const list = byJob.get(Number(input.from_id)) ?? [];
+      list.push(input);
+      byJob.set(Number(input.from_id), list);
+    }
+    const hashes = new Map<number, number>();
+    for (const job of jobs) {
+      const mine = (byJob.get(job.id) ?? []).sort((a, b) => a.name.localeCompare(b.name) || Number(a.to_id) - Number(b.to_id));
+      const of = (name: string) => mine.filter((i) => i.name === name).map((i) => ({ key: String(i.to_id), rev: String(i.rev) }));
+      hashes.set(job.id, stringHash(JSON.stringify({
+        command: job.command, invocation_script: job.invocation_script ?? null,
+        consumes: of('consumes'), stores: of('stores'), needs: of('needs'),
+      })));
+    }
+    return hashes;
   }
 
   private async edge(sql: LifecycleSql, workflowId: number, name: string, fromCollection: string, fromId: number, toCollection: string, toId: number, data: unknown) {
