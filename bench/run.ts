@@ -1,5 +1,5 @@
 // `npm run bench`: throughput figures, each beside a baseline or anchor measured or cited in the same run.
-// Usage: npm run bench [-- --seconds 10] [-- --only get,torc-data]
+// Usage: npm run bench [-- --seconds 10] [-- --only get,torc-data,torc-lifecycle] [-- --scale 0.1]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,8 +8,9 @@ import { createPipeloomClient, unwrap } from '@pipeloom/sdk';
 import { migrateDatabase } from '../packages/server/src/db/migrate.ts';
 import { fmt, requestsPerSecond, startChild, type Child } from './lib.ts';
 import { benchTorcData } from './torc-data.ts';
+import { benchTorcLifecycle } from './torc-lifecycle.ts';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, only: { type: 'string' } } });
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, only: { type: 'string' }, scale: { type: 'string', default: '1' } } });
 const seconds = Number(values.seconds);
 const wanted = (name: string) => !values.only || values.only.split(',').includes(name);
 const root = path.resolve(import.meta.dirname, '..');
@@ -46,3 +47,4 @@ async function benchGetByKey(server: Child, databaseUrl: string): Promise<void> 
 console.log(`Pipeloom bench on ${os.cpus().length} cores, Node ${process.version}, SQLite\n`);
 if (wanted('get')) await withServer(benchGetByKey);
 if (wanted('torc-data')) await withServer((server) => benchTorcData(server.url));
+if (wanted('torc-lifecycle')) await withServer((server) => benchTorcLifecycle(server.url, { cycleSeconds: seconds, scale: Number(values.scale) }));

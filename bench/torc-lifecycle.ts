@@ -1,0 +1,85 @@
+// Torc part 2 targets (issue 5): initialize a big graph, all-to-all dependencies, claim latency, and job
+// cycles per second from several client processes. Each figure is printed with its goal and anchor.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { createPipeloomClient, unwrap, type PipeloomClient } from '@pipeloom/sdk';
+import { fmt } from './lib.ts';
+
+const root = path.resolve(import.meta.dirname, '..');
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const start = performance.now();
+  const value = await fn();
+  return [value, (performance.now() - start) / 1000];
+}
+
+async function atRunOne(client: PipeloomClient, key: string) {
+  const status = await unwrap(client.GET('/torc-service/workflows/{key}/status', { params: { path: { key } } }));
+  await unwrap(client.PUT('/torc-service/workflows/{key}/status', { params: { path: { key } }, body: { _key: status._key, _rev: status._rev, run_id: 1, is_canceled: false, auto_tune_status: { enabled: false, job_keys: [] } } }));
+  return (await unwrap(client.POST('/torc-service/workflows/{workflow}/compute_nodes', { params: { path: { workflow: key } }, body: { hostname: 'bench', pid: 1, start_time: new Date().toISOString(), resources: { num_cpus: 64, memory_gb: 256 } } })))._key!;
+}
+
+const create = (client: PipeloomClient, spec: unknown) => unwrap(client.POST('/torc-service/workflow_specifications', { body: spec as never }));
+const initialize = (client: PipeloomClient, key: string) => unwrap(client.POST('/torc-service/workflows/{key}/initialize_jobs', { params: { path: { key } }, body: {} }));
+
+export async function benchTorcLifecycle(baseUrl: string, options: { cycleSeconds: number; scale: number }): Promise<void> {
+  const client = createPipeloomClient({ baseUrl });
+  const n = Math.round(100_000 * options.scale);
+
+  // 1. initialize_jobs on n jobs with 2n blocks edges (job i is blocked by i-1 and i-2).
+  const chain = {
+    user: 'bench', name: 'init',
+    jobs: Array.from({ length: n }, (_, i) => ({ name: `j${i}`, command: 'true', blocked_by: [i - 1, i - 2].filter((k) => k >= 0).map((k) => `j${k}`) })),
+  };
+  const wf = await create(client, chain);
+  const [, initSeconds] = await timed(() => initialize(client, wf._key!));
+  console.log(`initialize_jobs on ${fmt(n)} jobs with ${fmt(2 * n - 3)} edges`);
+  console.log(`  pipeloom: ${fmt(initSeconds, 2)} s   goal <= 2 s`);
+
+  // 2. m x m all-to-all dependencies, created and initialized.
+  const m = Math.round(1000 * Math.sqrt(options.scale));
+  const all = {
+    user: 'bench', name: 'all-to-all',
+    jobs: [
+      ...Array.from({ length: m }, (_, i) => ({ name: `a${i}`, command: 'true' })),
+      ...Array.from({ length: m }, (_, i) => ({ name: `b${i}`, command: 'true', blocked_by: Array.from({ length: m }, (_, k) => `a${k}`) })),
+    ],
+  };
+  const [allSeconds] = await timed(async () => {
+    const w = await create(client, all);
+    await initialize(client, w._key!);
+  }).then(([, s]) => [s]);
+  console.log(`${fmt(m)} x ${fmt(m)} all-to-all dependencies (${fmt(m * m)} blocks edges) created and initialized`);
+  console.log(`  pipeloom: ${fmt(allSeconds!, 2)} s   goal <= 5 s   anchor: Torc-Rust ~45 s`);
+
+  // 3. Claim latency with n ready jobs.
+  const ready = await create(client, { user: 'bench', name: 'ready', jobs: Array.from({ length: n }, (_, i) => ({ name: `r${i}`, command: 'true' })) });
+  await atRunOne(client, ready._key!);
+  await initialize(client, ready._key!);
+  const latencies: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const [, s] = await timed(() => unwrap(client.POST('/torc-service/workflows/{key}/prepare_jobs_for_submission', { params: { path: { key: ready._key! }, query: { limit: 10 } }, body: { num_cpus: 10, memory_gb: 64 } })));
+    latencies.push(s * 1000);
+  }
+  latencies.sort((a, b) => a - b);
+  console.log(`prepare_jobs_for_submission latency with ${fmt(n)} ready jobs (200 claims of 10)`);
+  console.log(`  pipeloom: p50 ${fmt(latencies[99]!, 1)} ms, p99 ${fmt(latencies[197]!, 1)} ms`);
+
+  // 4. Job cycles per second: 4 client processes claim (batches of 20), start and complete.
+  const cyc = await create(client, {
+    user: 'bench', name: 'cycles',
+    // 1,000 chains side by side: plenty of ready work, and every completion releases a child.
+    jobs: Array.from({ length: n }, (_, i) => ({ name: `c${i}`, command: 'true', blocked_by: i < 1000 ? [] : [`c${i - 1000}`] })),
+  });
+  const node = await atRunOne(client, cyc._key!);
+  await initialize(client, cyc._key!);
+  const [counts, cycleSeconds] = await timed(() => Promise.all(Array.from({ length: 4 }, () => new Promise<number>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--conditions=pipeloom-source', '--import', 'tsx', path.join(root, 'bench/cycler.ts'), baseUrl, cyc._key!, node, String(options.cycleSeconds)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => { out += c.toString(); });
+    child.once('close', (code) => (code === 0 ? resolve((JSON.parse(out) as { cycles: number }).cycles) : reject(new Error(`cycler exited ${code}`))));
+  }))));
+  const cycles = counts.reduce((a, b) => a + b, 0);
+  console.log(`job cycles (claim in batches of 20, start, complete; children released synchronously), 4 client processes, ${fmt(n)}-job workflow`);
+  console.log(`  pipeloom: ${fmt(cycles / cycleSeconds)} cycles/s (${fmt(cycles)} in ${fmt(cycleSeconds, 1)} s)   goal >= 5,000/s   anchors: Torc-Rust 2,000+/s, Torc on ArangoDB ~33/s`);
+}
