@@ -4,6 +4,7 @@ import { insertReturning } from '../db/bulk.ts';
 import type { Db } from '../db/client.ts';
 import type { Provider } from '../db/migrate.ts';
 import { EDGES, edgesTouching, type EdgeName, type VertexCollection } from './collections.ts';
+import { INT_MAX, type SortOrder } from './documents.ts';
 
 export type Row = { id: number; rev: number; workflowId: number } & Record<string, unknown>;
 export type Versioned<T> = { ok: true; row: T } | { ok: false; current: T | null };
@@ -24,7 +25,7 @@ export interface EdgeRow {
 
 export interface ListArgs {
   where: Record<string, unknown>;
-  orderBy: Record<string, 'asc' | 'desc'>[];
+  orderBy: Record<string, SortOrder>[];
   skip: number;
   take: number;
 }
@@ -78,7 +79,9 @@ export class TxDocuments {
 
   /** Ids that exist in `model` for this workflow, among `ids`. */
   async existing(model: string, workflowId: number, ids: number[]): Promise<Set<number>> {
-    if (ids.length === 0) return new Set();
+    // Keys beyond the integer columns' range cannot exist (and PostgreSQL refuses to compare with them).
+    ids = ids.filter((id) => id <= INT_MAX);
+    if (ids.length === 0 || workflowId > INT_MAX) return new Set();
     const rows: { id: number }[] = await delegate(this.db, model).findMany({ where: { workflowId, id: { in: ids } }, select: { id: true } });
     return new Set(rows.map((r) => r.id));
   }

@@ -2,7 +2,7 @@
 // POST, DELETE all, GET/PUT/DELETE one; PUT needs the current `_rev`; deleting a vertex deletes its edges.
 import { AppError, notFound } from '../errors.ts';
 import { COLLECTIONS, type CollectionSpec, type DocumentCollection } from './collections.ts';
-import { compact, conflict, docIdentity, listQuery, page, parseKey, requireRevision, type Page } from './documents.ts';
+import { compact, conflict, docIdentity, fitsInt, INT_MAX, INT_MIN, listQuery, page, parseKey, requireRevision, type Page } from './documents.ts';
 import type { DocumentRepository, Row, TxDocuments } from './document-repository.ts';
 import type { WorkflowService } from './workflow-service.ts';
 
@@ -32,6 +32,16 @@ export function fromWire(spec: CollectionSpec, body: Doc): Doc {
   return data;
 }
 
+/** Integer columns are 32-bit on PostgreSQL; a value that does not fit is the caller's mistake on every database. */
+export function checkIntegers(data: Doc, intFields: readonly string[], what: string): void {
+  for (const f of intFields) {
+    if (!fitsInt(data[f])) throw new AppError('INVALID_ARGUMENT', `${what}.${f} must be between ${INT_MIN} and ${INT_MAX}; got ${String(data[f])}`);
+  }
+}
+
+const intFieldsOf = (spec: CollectionSpec) => Object.keys(spec.fields).filter((f) => spec.fields[f] === 'int');
+const specOf = (collection: DocumentCollection): CollectionSpec => COLLECTIONS[collection];
+
 export class DocumentService {
   constructor(
     private readonly repo: DocumentRepository,
@@ -44,9 +54,9 @@ export class DocumentService {
   }
 
   async list(collection: DocumentCollection, workflowKey: string, query: Doc): Promise<Page<Doc>> {
-    const spec = COLLECTIONS[collection];
+    const spec = specOf(collection);
     const workflowId = await this.workflowId(workflowKey);
-    const q = listQuery(query, Object.keys(spec.fields));
+    const q = listQuery(query, Object.keys(spec.fields), { nullable: spec.nullable, ints: intFieldsOf(spec) });
     const { rows, total } = await this.repo.reader.list(spec.model, workflowId, q);
     return page(rows.map((r) => toWire(spec, r)), q.skip, total);
   }
@@ -63,23 +73,36 @@ export class DocumentService {
     const spec = COLLECTIONS[collection];
     const workflowId = await this.workflowId(workflowKey);
     rejectIdentity(body, collection);
-    return toWire(spec, await this.repo.reader.create(spec.model, workflowId, this.prepare(collection, fromWire(spec, body))));
+    const data = fromWire(spec, body);
+    checkIntegers(data, intFieldsOf(spec), collection);
+    return toWire(spec, await this.repo.reader.create(spec.model, workflowId, this.prepare(collection, data)));
   }
 
   /** Creates documents inside an existing transaction (workflow specifications). */
   async createManyIn(tx: TxDocuments, collection: DocumentCollection, workflowId: number, bodies: Doc[]): Promise<Row[]> {
     const spec = COLLECTIONS[collection];
-    return tx.createMany(spec.model, workflowId, bodies.map((b) => this.prepare(collection, fromWire(spec, b))));
+    const data = bodies.map((b) => fromWire(spec, b));
+    data.forEach((d) => checkIntegers(d, intFieldsOf(spec), collection));
+    return tx.createMany(spec.model, workflowId, data.map((d) => this.prepare(collection, d)));
   }
 
   async update(collection: DocumentCollection, workflowKey: string, key: string, body: Doc): Promise<Doc> {
-    const spec = COLLECTIONS[collection];
+    const spec = specOf(collection);
     const workflowId = await this.workflowId(workflowKey);
     const rev = requireRevision(body as { _key?: string; _rev?: string }, key, `${collection} document`);
+    const id = parseKey(key, collection);
     const data = fromWire(spec, body);
+    checkIntegers(data, intFieldsOf(spec), collection);
     // Events keep the time the server first stored them.
     if (collection === 'events') delete data.timestamp;
-    const result = await this.repo.reader.update(spec.model, workflowId, parseKey(key, collection), rev, data);
+    // Fields that are sent replace the stored ones and the others stay (Torc's update), free-form ones included.
+    const result = spec.openFields && data.extra
+      ? await this.repo.transaction(async (tx) => {
+        const current = await tx.get(spec.model, workflowId, id);
+        if (current?.rev === rev && current.extra && typeof current.extra === 'object') data.extra = { ...current.extra, ...(data.extra as Doc) };
+        return tx.update(spec.model, workflowId, id, rev, data);
+      })
+      : await this.repo.reader.update(spec.model, workflowId, id, rev, data);
     if (!result.ok) {
       if (!result.current) throw notFound(`${collection} document ${key} of workflow ${workflowKey}`);
       throw conflict(`${collection} document`, key, body._rev as string, result.current.rev);

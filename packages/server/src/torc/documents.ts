@@ -4,25 +4,38 @@ import { AppError } from '../errors.ts';
 
 export const MAX_LIMIT = 100_000;
 
+/** The range of an integer column (32-bit on PostgreSQL); values outside it can be neither stored nor matched. */
+export const INT_MIN = -(2 ** 31);
+export const INT_MAX = 2 ** 31 - 1;
+export const fitsInt = (v: unknown) => typeof v !== 'number' || (v >= INT_MIN && v <= INT_MAX);
+
+/** A decimal key or revision we could have issued (ids and revisions are 32-bit integer columns), else undefined. */
+export function parseId(text: unknown): number | undefined {
+  if (typeof text !== 'string' || !/^\d{1,10}$/.test(text)) return undefined;
+  const n = Number(text);
+  return n <= INT_MAX ? n : undefined;
+}
+
 export function identity(collection: string, id: number, rev: number) {
   return { _key: String(id), _id: `${collection}/${id}`, _rev: String(rev) };
 }
 
 /** Parses a `_key` from a path or body; anything that is not one of our keys cannot exist. */
 export function parseKey(key: string | undefined, what: string): number {
-  const n = key !== undefined && /^\d{1,15}$/.test(key) ? Number(key) : NaN;
-  if (!Number.isSafeInteger(n)) throw new AppError('DOCUMENT_NOT_FOUND', `${what} ${key} was not found`);
+  const n = parseId(key);
+  if (n === undefined) throw new AppError('DOCUMENT_NOT_FOUND', `${what} ${key} was not found`);
   return n;
 }
 
 /** A `_rev` we never issued is simply stale. */
 export function parseRev(rev: string | undefined): number {
-  return rev !== undefined && /^\d{1,15}$/.test(rev) ? Number(rev) : -1;
+  return parseId(rev) ?? -1;
 }
 
 /** PUT bodies must name the document they update and the revision they read (Torc's rule). */
 export function requireRevision(body: { _key?: string; _rev?: string }, key: string, what: string): number {
-  if (body._key !== undefined && body._key !== key) {
+  if (body._key === undefined) throw new AppError('REVISION_REQUIRED', `updating ${what} ${key} needs its _key in the body`);
+  if (body._key !== key) {
     throw new AppError('REVISION_REQUIRED', `the body's _key ${body._key} does not match the ${what} key ${key}`);
   }
   if (body._rev === undefined) throw new AppError('REVISION_REQUIRED', `updating ${what} ${key} needs the _rev you read`);
@@ -65,20 +78,36 @@ export function parseDocumentId(id: string): { collection: string; workflowId: n
   return m ? { collection: m[1]!, workflowId: Number(m[2]), id: Number(m[3]) } : undefined;
 }
 
+export type SortOrder = 'asc' | 'desc' | { sort: 'asc' | 'desc'; nulls: 'first' | 'last' };
+
+export interface ListFields {
+  /** Fields that may be absent (NULL): sorted as the smallest values, as ArangoDB does, on every database. */
+  nullable?: readonly string[];
+  /** Integer columns: a filter value out of their range matches nothing. */
+  ints?: readonly string[];
+}
+
 /** The `sort_by` / exact-match filter part of a list query, checked against the collection's fields. */
-export function listQuery(query: Record<string, unknown>, fields: readonly string[]) {
-  const where: Record<string, unknown> = {};
+export function listQuery(query: Record<string, unknown>, fields: readonly string[], kinds: ListFields = {}) {
+  let where: Record<string, unknown> = {};
+  let impossible = false;
   for (const [name, value] of Object.entries(query)) {
     if (value === undefined || ['skip', 'limit', 'sort_by', 'reverse_sort'].includes(name)) continue;
-    if (name === '_key') where.id = typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : -1;
-    else if (fields.includes(name)) where[name] = value;
+    if (name === '_key') where.id = parseId(value) ?? -1;
+    else if (fields.includes(name)) {
+      if (kinds.ints?.includes(name) && !fitsInt(value)) impossible = true;
+      where[name] = value;
+    }
   }
+  if (impossible) where = { id: -1 };
   const sortBy = query.sort_by as string | undefined;
   if (sortBy !== undefined && sortBy !== '_key' && !fields.includes(sortBy)) {
     throw new AppError('INVALID_ARGUMENT', `sort_by must be _key or one of ${fields.join(', ')}; got ${sortBy}`);
   }
   const direction = query.reverse_sort === true ? 'desc' : 'asc';
-  const orderBy: Record<string, 'asc' | 'desc'>[] = sortBy && sortBy !== '_key' ? [{ [sortBy]: direction }, { id: 'asc' }] : [{ id: direction }];
+  // SQLite puts NULLs first and PostgreSQL last; name the order so both agree (absent is smallest).
+  const order: SortOrder = kinds.nullable?.includes(sortBy ?? '') ? { sort: direction, nulls: direction === 'asc' ? 'first' : 'last' } : direction;
+  const orderBy: Record<string, SortOrder>[] = sortBy && sortBy !== '_key' ? [{ [sortBy]: order }, { id: 'asc' }] : [{ id: direction }];
   const skip = (query.skip as number | undefined) ?? 0;
   return { where, orderBy, skip, take: clampLimit(query.limit as number | undefined) };
 }

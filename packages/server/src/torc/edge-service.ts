@@ -6,7 +6,7 @@ import { EDGES, isEdgeName, type EdgeName } from './collections.ts';
 import { compact, docIdentity, listQuery, page, parseDocumentId, parseKey, type Page } from './documents.ts';
 import type { DocumentRepository, EdgeRow } from './document-repository.ts';
 import { modelOf } from './job-service.ts';
-import type { Doc } from './document-service.ts';
+import { rejectIdentity, type Doc } from './document-service.ts';
 import type { WorkflowService } from './workflow-service.ts';
 
 export function edgeToWire(row: EdgeRow): Doc {
@@ -49,9 +49,10 @@ export class EdgeService {
     return edgeToWire(row);
   }
 
-  async create(workflowKey: string, name: string, body: { _from: string; _to: string; data?: unknown }): Promise<Doc> {
+  async create(workflowKey: string, name: string, body: { _from: string; _to: string; data?: unknown } & Doc): Promise<Doc> {
     const edge = edgeName(name);
     const workflowId = await this.workflowId(workflowKey);
+    rejectIdentity(body, `${name} edge`);
     const ends = ([['_from', body._from, EDGES[edge].from], ['_to', body._to, EDGES[edge].to]] as const).map(([field, id, allowed]) => {
       const parsed = parseDocumentId(id);
       if (!parsed || !(allowed as readonly string[]).includes(parsed.collection)) {

@@ -4,11 +4,13 @@ import { AppError, notFound } from '../errors.ts';
 import { SCHEDULER_COLLECTIONS, type EdgeName, type VertexCollection } from './collections.ts';
 import { compact, conflict, docIdentity, listQuery, page, parseDocumentId, parseKey, requireRevision, type Page } from './documents.ts';
 import type { DocumentRepository, EdgeRow, Row, TxDocuments } from './document-repository.ts';
-import { rejectIdentity, type Doc } from './document-service.ts';
+import { checkIntegers, rejectIdentity, type Doc } from './document-service.ts';
 import type { WorkflowService } from './workflow-service.ts';
 
 const JOB_FIELDS = ['name', 'command', 'invocation_script', 'status', 'cancel_on_blocking_job_failure', 'supports_termination', 'schedule_compute_nodes'] as const;
 const INTERNAL_FIELDS = ['memory_bytes', 'num_cpus', 'num_gpus', 'num_nodes', 'runtime_seconds', 'scheduler_config_id', 'hash'] as const;
+/** The internal fields kept in 32-bit integer columns. */
+const INTERNAL_INT_FIELDS = ['num_cpus', 'num_gpus', 'num_nodes'];
 
 /** A relation field of a job body: where it points, and the edge it becomes. */
 interface Relation {
@@ -50,7 +52,10 @@ function jobColumns(body: Doc): Doc {
   const data: Doc = {};
   for (const f of JOB_FIELDS) if (body[f] !== undefined) data[f] = body[f];
   const internal = body.internal as Doc | undefined;
-  if (internal) for (const f of INTERNAL_FIELDS) if (internal[f] !== undefined) data[`internal_${f}`] = internal[f];
+  if (internal) {
+    checkIntegers(internal, INTERNAL_INT_FIELDS, 'job.internal');
+    for (const f of INTERNAL_FIELDS) if (internal[f] !== undefined) data[`internal_${f}`] = internal[f];
+  }
   return data;
 }
 
@@ -68,7 +73,7 @@ export class JobService {
 
   async list(workflowKey: string, query: Doc): Promise<Page<Doc>> {
     const workflowId = await this.workflowId(workflowKey);
-    const q = listQuery(query, [...JOB_FIELDS]);
+    const q = listQuery(query, [...JOB_FIELDS], { nullable: ['name', 'invocation_script'] });
     const { rows, total } = await this.repo.reader.list('job', workflowId, q);
     return page(rows.map((r) => jobToWire(r)), q.skip, total);
   }
