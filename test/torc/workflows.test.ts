@@ -146,6 +146,22 @@ describe.each(PROVIDERS)('Torc workflows on %s', (provider) => {
     expect(desc.items!.map((w) => w.name)).toEqual(['d', 'c']);
   });
 
+  it('When a _key filter is beyond any key, then the page is empty (not an error)', async () => {
+    const r = await unwrap(t.client.GET('/torc-service/workflows', { params: { query: { _key: '99999999999' } } }));
+    expect(r).toMatchObject({ count: 0, total_count: 0, has_more: false });
+  });
+
+  it('When sorting by name, then workflows without one come first on every database', async () => {
+    const user = `nulls-${crypto.randomUUID()}`;
+    await create({ user, name: 'b' });
+    await create({ user });
+    await create({ user, name: 'a' });
+    const asc = await unwrap(t.client.GET('/torc-service/workflows', { params: { query: { user, sort_by: 'name' } } }));
+    expect(asc.items!.map((w) => w.name ?? null)).toEqual([null, 'a', 'b']);
+    const desc = await unwrap(t.client.GET('/torc-service/workflows', { params: { query: { user, sort_by: 'name', reverse_sort: true } } }));
+    expect(desc.items!.map((w) => w.name ?? null)).toEqual(['b', 'a', null]);
+  });
+
   it('When a list filter has the wrong type, then it answers 400', async () => {
     const r = await t.client.GET('/torc-service/workflows', { params: { query: { is_archived: 'maybe' as never } } });
     expect(r.response.status).toBe(400);

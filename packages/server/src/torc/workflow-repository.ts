@@ -57,9 +57,9 @@ export type Versioned<T> = { ok: true; row: T } | { ok: false; current: T | null
 export class WorkflowRepository {
   constructor(private readonly db: Db) {}
 
-  async list(filter: WorkflowFilter, sort: { field: WorkflowSortField; reverse: boolean }, skip: number, take: number) {
+  async list(filter: WorkflowFilter, orderBy: object[], skip: number, take: number) {
     const [rows, total] = await Promise.all([
-      this.db.workflow.findMany({ where: filter, orderBy: [{ [sort.field]: sort.reverse ? 'desc' : 'asc' }, { id: 'asc' }], skip, take }),
+      this.db.workflow.findMany({ where: filter, orderBy: orderBy as never, skip, take }),
       this.db.workflow.count({ where: filter }),
     ]);
     return { rows: rows as WorkflowRow[], total };

@@ -1,7 +1,7 @@
 // Torc's rules for workflows, their config and their status (semantics.md §1, §6, §7).
 import type { components } from '@pipeloom/sdk/generated';
 import { AppError, notFound } from '../errors.ts';
-import { clampLimit, compact, conflict, identity, page, parseKey, requireRevision, type Page } from './documents.ts';
+import { compact, conflict, identity, listQuery, page, parseKey, requireRevision, type Page } from './documents.ts';
 import type {
   Versioned, WorkflowConfigRow, WorkflowFilter, WorkflowRepository, WorkflowRow, WorkflowSortField, WorkflowStatusRow,
 } from './workflow-repository.ts';
@@ -82,16 +82,13 @@ export class WorkflowService {
   constructor(private readonly repo: WorkflowRepository) {}
 
   async list(q: WorkflowListQuery): Promise<Page<Workflow>> {
-    const filter: WorkflowFilter = compact({
-      id: q._key !== undefined ? (/^\d{1,15}$/.test(q._key) ? Number(q._key) : -1) : undefined,
-      name: q.name,
-      user: q.user,
-      description: q.description,
-      isArchived: q.is_archived,
-    });
-    const skip = q.skip ?? 0;
-    const sort = { field: q.sort_by ? SORT_FIELDS[q.sort_by] : ('id' as const), reverse: q.reverse_sort ?? false };
-    const { rows, total } = await this.repo.list(filter, sort, skip, clampLimit(q.limit));
+    // One list query for every collection: the workflow fields map onto its columns.
+    const { where, orderBy, skip, take } = listQuery(
+      { ...q, sort_by: q.sort_by && q.sort_by !== '_key' ? SORT_FIELDS[q.sort_by] : q.sort_by, is_archived: undefined, isArchived: q.is_archived },
+      ['name', 'user', 'description', 'timestamp', 'isArchived'],
+      { nullable: ['name', 'description'] },
+    );
+    const { rows, total } = await this.repo.list(where as WorkflowFilter, orderBy, skip, take);
     return page(rows.map((r) => workflowToWire(r)), skip, total);
   }
 
