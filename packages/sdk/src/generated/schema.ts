@@ -881,7 +881,7 @@ export interface paths {
         get: operations["get_job"];
         /**
          * Update a job.
-         * @description Send the document as read, with your changes: `_key` must equal the path key and `_rev` must be the current revision, otherwise 400 (missing or mismatched) or 409 (stale, nothing changed). Top-level fields sent replace the stored ones, nested objects are replaced whole, and schema defaults fill fields left out. Relation fields change no edge here; use the edge endpoints for that. To reset a complete job use manage_status_change.
+         * @description Send the document as read, with your changes: `_key` must equal the path key and `_rev` must be the current revision, otherwise 400 (missing or mismatched) or 409 (stale, nothing changed). Top-level fields sent replace the stored ones, nested objects are replaced whole, and schema defaults fill fields left out. A relation field that is sent (`blocked_by`, `input_files`, ...) replaces that relation's edges; one left out is kept. To reset a complete job use manage_status_change.
          */
         put: operations["modify_job"];
         post?: never;
@@ -1156,7 +1156,7 @@ export interface paths {
         };
         /**
          * List the process statistics of a job.
-         * @description Follows the `process_used` edges of the job; one entry per run, ordered by `run_id`. A plain array, not a page.
+         * @description The job's process statistics, matched by `job_key` and through `process_used` edges, each once, ordered by `run_id`. A plain array, not a page.
          */
         get: operations["get_process_stats_for_job"];
         put?: never;
@@ -3829,7 +3829,7 @@ export interface components {
          *     }
          */
         list_missing_user_data_response: {
-            /** @description `_key`s; a key may appear more than once. */
+            /** @description `_key`s, each once. */
             user_data: string[];
         };
         /**
@@ -3841,7 +3841,7 @@ export interface components {
          *     }
          */
         list_required_existing_files_response: {
-            /** @description `_id`s; an id may appear more than once. */
+            /** @description `_id`s, each once. */
             files: string[];
         };
         /**
@@ -4024,7 +4024,7 @@ export interface components {
             /** @description `_id` of the scheduler the job must run under. */
             scheduler?: string;
             internal?: components["schemas"]["jobs_internal"];
-            /** @description Key of the document in its collection; set by the server unless sent. */
+            /** @description Key of the document in its collection; set by the server. */
             _key?: string;
             /** @description `jobs__<workflow key>/<_key>`. */
             _id?: string;
@@ -4171,7 +4171,7 @@ export interface components {
             data?: {
                 [key: string]: unknown;
             };
-            /** @description Key of the document in its collection; set by the server unless sent. */
+            /** @description Key of the document in its collection; set by the server. */
             _key?: string;
             /** @description `<edge>__<workflow key>/<_key>`. */
             _id?: string;
@@ -4349,7 +4349,7 @@ export interface components {
             message?: string;
             /** @description Milliseconds since the epoch (UTC) at which the server stored the event. */
             timestamp?: number;
-            /** @description Key of the document in its collection; set by the server unless sent. */
+            /** @description Key of the document in its collection; set by the server. */
             _key?: string;
             /** @description `events__<workflow key>/<_key>`. */
             _id?: string;
@@ -4663,7 +4663,7 @@ export interface components {
             completion_time: string;
             /** @description Status the job was completed with (`done`, `canceled` or `terminated`). */
             status: string;
-            /** @description Key of the document in its collection; set by the server unless sent. */
+            /** @description Key of the document in its collection; set by the server. */
             _key?: string;
             /** @description `results__<workflow key>/<_key>`. */
             _id?: string;
@@ -4705,7 +4705,7 @@ export interface components {
              * @default P0DT1M
              */
             runtime?: string;
-            /** @description Key of the document in its collection; set by the server unless sent. */
+            /** @description Key of the document in its collection; set by the server. */
             _key?: string;
             /** @description `resource_requirements__<workflow key>/<_key>`. */
             _id?: string;
@@ -4744,7 +4744,7 @@ export interface components {
             num_samples: number;
             /** @description When the statistics were recorded (ISO 8601). */
             timestamp: string;
-            /** @description Key of the document in its collection; set by the server unless sent. */
+            /** @description Key of the document in its collection; set by the server. */
             _key?: string;
             /** @description `job_process_stats__<workflow key>/<_key>`. */
             _id?: string;
@@ -4778,7 +4778,7 @@ export interface components {
             data?: {
                 [key: string]: unknown;
             };
-            /** @description Key of the document in its collection; set by the server unless sent. */
+            /** @description Key of the document in its collection; set by the server. */
             _key?: string;
             /** @description `user_data__<workflow key>/<_key>`. */
             _id?: string;
@@ -4875,7 +4875,7 @@ export interface components {
             path: string;
             /** @description Modification time in seconds since the epoch, as the client read it; null when the file is gone. */
             st_mtime?: number | null;
-            /** @description Key of the document in its collection; set by the server unless sent. */
+            /** @description Key of the document in its collection; set by the server. */
             _key?: string;
             /** @description `files__<workflow key>/<_key>`. */
             _id?: string;
@@ -5103,7 +5103,7 @@ export interface components {
             scheduler?: {
                 [key: string]: unknown;
             };
-            /** @description Key of the document in its collection; set by the server unless sent. */
+            /** @description Key of the document in its collection; set by the server. */
             _key?: string;
             /** @description `compute_nodes__<workflow key>/<_key>`. */
             _id?: string;
@@ -5219,7 +5219,7 @@ export interface components {
             stats?: components["schemas"]["compute_node_stats"][];
             /** @description When the statistics were recorded (ISO 8601). */
             timestamp: string;
-            /** @description Key of the document in its collection; set by the server unless sent. */
+            /** @description Key of the document in its collection; set by the server. */
             _key?: string;
             /** @description `compute_node_stats__<workflow key>/<_key>`. */
             _id?: string;
@@ -5324,7 +5324,7 @@ export interface components {
          */
         aws_scheduler_model: {
             name?: string;
-            /** @description Key of the document in its collection; set by the server unless sent. */
+            /** @description Key of the document in its collection; set by the server. */
             _key?: string;
             /** @description `aws_schedulers__<workflow key>/<_key>`. */
             _id?: string;
@@ -5382,7 +5382,7 @@ export interface components {
             memory?: string;
             /** @description CPUs the workers may use. */
             num_cpus?: number;
-            /** @description Key of the document in its collection; set by the server unless sent. */
+            /** @description Key of the document in its collection; set by the server. */
             _key?: string;
             /** @description `local_schedulers__<workflow key>/<_key>`. */
             _id?: string;
@@ -5462,7 +5462,7 @@ export interface components {
             ntasks_per_node?: number;
             /** @description Further options appended to the `sbatch` command line. */
             extra?: string;
-            /** @description Key of the document in its collection; set by the server unless sent. */
+            /** @description Key of the document in its collection; set by the server. */
             _key?: string;
             /** @description `slurm_schedulers__<workflow key>/<_key>`. */
             _id?: string;
@@ -5528,7 +5528,7 @@ export interface components {
              * @enum {string}
              */
             status: "uninitialized" | "pending" | "active" | "complete";
-            /** @description Key of the document in its collection; set by the server unless sent. */
+            /** @description Key of the document in its collection; set by the server. */
             _key?: string;
             /** @description `scheduled_compute_nodes__<workflow key>/<_key>`. */
             _id?: string;
@@ -9586,7 +9586,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description The new job. Unknown fields are rejected with 400; `_key`, `_id` and `_rev` are accepted. */
+        /** @description The new job. Unknown fields are rejected with 400; `_key`, `_id` and `_rev` are set by the server, and sending them is a 400. */
         requestBody: {
             content: {
                 /**
@@ -10147,7 +10147,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description The new user data. Unknown fields are rejected with 400; `_key`, `_id` and `_rev` are accepted. */
+        /** @description The new user data. Unknown fields are rejected with 400; `_key`, `_id` and `_rev` are set by the server, and sending them is a 400. */
         requestBody: {
             content: {
                 /**
@@ -10300,7 +10300,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description The new file. Unknown fields are rejected with 400; `_key`, `_id` and `_rev` are accepted. */
+        /** @description The new file. Unknown fields are rejected with 400; `_key`, `_id` and `_rev` are set by the server, and sending them is a 400. */
         requestBody: {
             content: {
                 /**
@@ -10571,7 +10571,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description The new user data document. Unknown fields are rejected with 400; `_key`, `_id` and `_rev` are accepted. */
+        /** @description The new user data document. Unknown fields are rejected with 400; `_key`, `_id` and `_rev` are set by the server, and sending them is a 400. */
         requestBody: {
             content: {
                 /**
@@ -11059,7 +11059,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description The new result. Unknown fields are rejected with 400; `_key`, `_id` and `_rev` are accepted. */
+        /** @description The new result. Unknown fields are rejected with 400; `_key`, `_id` and `_rev` are set by the server, and sending them is a 400. */
         requestBody: {
             content: {
                 /**
@@ -11329,7 +11329,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description The new event. Unknown fields are rejected with 400; `_key`, `_id` and `_rev` are accepted. */
+        /** @description The new event. Unknown fields are rejected with 400; `_key`, `_id` and `_rev` are set by the server, and sending them is a 400. */
         requestBody: {
             content: {
                 /**
@@ -11565,7 +11565,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description The new compute node. Unknown fields are rejected with 400; `_key`, `_id` and `_rev` are accepted. */
+        /** @description The new compute node. Unknown fields are rejected with 400; `_key`, `_id` and `_rev` are set by the server, and sending them is a 400. */
         requestBody: {
             content: {
                 /**
@@ -13025,7 +13025,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description The new scheduled compute node. Unknown fields are rejected with 400; `_key`, `_id` and `_rev` are accepted. */
+        /** @description The new scheduled compute node. Unknown fields are rejected with 400; `_key`, `_id` and `_rev` are set by the server, and sending them is a 400. */
         requestBody: {
             content: {
                 /**
@@ -13257,7 +13257,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description The edge. Unknown fields are rejected with 400; `_key`, `_id` and `_rev` are accepted. */
+        /** @description The edge. Unknown fields are rejected with 400; `_key`, `_id` and `_rev` are set by the server, and sending them is a 400. */
         requestBody: {
             content: {
                 /**
