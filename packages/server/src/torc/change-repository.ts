@@ -5,13 +5,12 @@
 import type { Db } from '../db/client.ts';
 import type { Provider } from '../db/migrate.ts';
 import type { Row } from './document-repository.ts';
+import { chunks, type DbTx, type SqlClient } from '../db/raw-sql.ts';
 import { LifecycleSql } from './lifecycle-repository.ts';
 
-type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
-type Client = Db | Tx;
+type Tx = DbTx;
+type Client = SqlClient;
 
-// Id lists are bound as parameters; both databases cap how many one statement may have.
-const CHUNK = 10_000;
 
 export interface AutoTuneStatus {
   enabled: boolean;
@@ -94,8 +93,7 @@ export class ChangeSql extends LifecycleSql {
   /** Done jobs that store or consume any of the given user data. */
   async doneJobsUsingUserData(workflowId: number, userDataIds: number[]): Promise<number[]> {
     const out = new Set<number>();
-    for (let i = 0; i < userDataIds.length; i += CHUNK) {
-      const part = userDataIds.slice(i, i + CHUNK);
+    for (const part of chunks(userDataIds)) {
       const rows = await this.query<{ id: number }>(
         `SELECT DISTINCT j.id FROM "Edge" e JOIN "Job" j ON j.id = e.from_id
          WHERE e.name IN ('consumes', 'stores') AND e.to_collection = 'user_data' AND e.to_id IN (${LifecycleSql.list(part)})

@@ -2,14 +2,15 @@
 // through their Prisma delegate by name (see collections.ts), so one repository serves all of them.
 import { insertReturning } from '../db/bulk.ts';
 import type { Db } from '../db/client.ts';
+import { tableOf, type DbTx, type SqlClient } from '../db/raw-sql.ts';
 import type { Provider } from '../db/migrate.ts';
 import { EDGES, edgesTouching, type EdgeName, type VertexCollection } from './collections.ts';
 import { INT_MAX, type SortOrder } from './documents.ts';
 
 export type Row = { id: number; rev: number; workflowId: number } & Record<string, unknown>;
 export type Versioned<T> = { ok: true; row: T } | { ok: false; current: T | null };
-type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
-type Client = Db | Tx;
+type Tx = DbTx;
+type Client = SqlClient;
 
 export interface EdgeRow {
   id: number;
@@ -34,8 +35,6 @@ export interface ListArgs {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Delegate = any;
 const delegate = (db: Client, model: string): Delegate => (db as unknown as Record<string, Delegate>)[model];
-/** Prisma names each table after its model: delegate `userData` is table "UserData". */
-const tableOf = (model: string) => model[0]!.toUpperCase() + model.slice(1);
 
 export class DocumentRepository {
   constructor(

@@ -7,13 +7,10 @@ import type { Provider } from '../db/migrate.ts';
 import type { EdgeName, VertexCollection } from './collections.ts';
 import type { EdgeRow, Row } from './document-repository.ts';
 import { modelOf } from './job-service.ts';
-import { chunks } from './query-repository.ts';
+import { chunks, RawSql, tableOf } from '../db/raw-sql.ts';
 
-/** Prisma names each table after its model: delegate `userData` is table "UserData". */
-const tableOf = (collection: VertexCollection) => {
-  const model = modelOf(collection);
-  return `"${model[0]!.toUpperCase()}${model.slice(1)}"`;
-};
+/** The quoted table of a vertex collection. */
+const tableOfCollection = (collection: VertexCollection) => `"${tableOf(modelOf(collection))}"`;
 
 // Prisma's delegates share one shape; the model is chosen at run time, so it is typed loosely here.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -56,18 +53,8 @@ export class GraphRepository {
     readonly provider: Provider,
   ) {}
 
-  private text(sql: string): string {
-    if (this.provider === 'sqlite') return sql;
-    let n = 0;
-    return sql.replace(/\?/g, () => `$${++n}`);
-  }
-
-  private bind(values: unknown[]): unknown[] {
-    return this.provider === 'sqlite' ? values.map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v)) : values;
-  }
-
   private query<T>(sql: string, ...values: unknown[]): Promise<T[]> {
-    return this.db.$queryRawUnsafe<T[]>(this.text(sql), ...this.bind(values));
+    return new RawSql(this.db, this.provider).query<T>(sql, ...values);
   }
 
   private delegate(collection: VertexCollection): Delegate {
@@ -95,14 +82,14 @@ export class GraphRepository {
 
   /** Every vertex of `collection` in the workflow, by key. */
   async vertices(collection: VertexCollection, workflowId: number): Promise<Vertex[]> {
-    return this.query<Vertex>(`SELECT id, name FROM ${tableOf(collection)} WHERE "workflowId" = ? ORDER BY id`, workflowId);
+    return this.query<Vertex>(`SELECT id, name FROM ${tableOfCollection(collection)} WHERE "workflowId" = ? ORDER BY id`, workflowId);
   }
 
   /** The vertices of `collection` at the `end` of the workflow's edges of `names`, by key. */
   async verticesAtEdges(collection: VertexCollection, workflowId: number, names: readonly EdgeName[], end: 'from' | 'to'): Promise<Vertex[]> {
     const list = names.map(() => '?').join(', ');
     return this.query<Vertex>(
-      `SELECT v.id, v.name FROM ${tableOf(collection)} v WHERE v."workflowId" = ? AND v.id IN (
+      `SELECT v.id, v.name FROM ${tableOfCollection(collection)} v WHERE v."workflowId" = ? AND v.id IN (
          SELECT e.${end}_id FROM "Edge" e WHERE e."workflowId" = ? AND e.name IN (${list}) AND e.${end}_collection = ?
        ) ORDER BY v.id`,
       workflowId, workflowId, ...names, collection,
@@ -124,7 +111,7 @@ export class GraphRepository {
     const [near, far] = args.outbound ? ['from', 'to'] : ['to', 'from'];
     const conditions = args.where.map((m) => (m.value === null ? `b."${m.column}" IS NULL` : `b."${m.column}" = ?`));
     const values = args.where.flatMap((m) => (m.value === null ? [] : [m.value]));
-    const from = `FROM ${tableOf(args.collection)} b
+    const from = `FROM ${tableOfCollection(args.collection)} b
       JOIN "Edge" e ON e.name = ? AND e.${near}_collection = ? AND e.${near}_id = b.id AND e."workflowId" = b."workflowId"
       WHERE b."workflowId" = ?${conditions.map((c) => ` AND ${c}`).join('')}`;
     const bound = [args.edge, args.collection, args.workflowId, ...values];

@@ -1,62 +1,22 @@
 // Raw SQL for Torc's job lifecycle (semantics.md §2-§5). These statements run on the hot path and touch
 // many rows at once, so they are set-based SQL through Prisma's raw API, written once for SQLite and
 // PostgreSQL (`?` placeholders are renumbered for PostgreSQL).
-import type { Db } from '../db/client.ts';
-import type { Provider } from '../db/migrate.ts';
+import { chunked, RawSql } from '../db/raw-sql.ts';
 import type { Row } from './document-repository.ts';
 
-type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
-type Client = Db | Tx;
-
 export const COMPLETE_STATUSES = ['done', 'canceled', 'terminated'] as const;
-
-// Id lists are bound as parameters; both databases cap how many one statement may have.
-const CHUNK = 10_000;
-async function chunked<T>(ids: number[], fn: (part: number[]) => Promise<T[]>): Promise<T[]> {
-  const out: T[] = [];
-  for (let i = 0; i < ids.length; i += CHUNK) out.push(...(await fn(ids.slice(i, i + CHUNK))));
-  return out;
-}
 const IN_COMPLETE = `('done', 'canceled', 'terminated')`;
 
-export class LifecycleSql {
-  constructor(
-    private readonly db: Client,
-    readonly provider: Provider,
-  ) {}
-
-  private text(sql: string): string {
-    if (this.provider === 'sqlite') return sql;
-    let n = 0;
-    return sql.replace(/\?/g, () => `$${++n}`);
-  }
-
-  private bind(values: unknown[]): unknown[] {
-    return this.provider === 'sqlite' ? values.map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v)) : values;
-  }
-
-  query<T = Row>(sql: string, ...values: unknown[]): Promise<T[]> {
-    return this.db.$queryRawUnsafe<T[]>(this.text(sql), ...this.bind(values));
-  }
-
-  execute(sql: string, ...values: unknown[]): Promise<number> {
-    return this.db.$executeRawUnsafe(this.text(sql), ...this.bind(values));
-  }
-
-  /** `?, ?, ?` for a list, and the list itself, for `IN (...)`. */
-  static list(values: readonly unknown[]): string {
-    return values.map(() => '?').join(', ');
-  }
-
-  /** SQL that is true when the value is true in either database. */
-  get TRUE(): string {
-    return this.provider === 'sqlite' ? '1' : 'TRUE';
+export class LifecycleSql extends RawSql {
+  /** Rows are job-like unless a query says otherwise. */
+  override query<T = Row>(sql: string, ...values: unknown[]): Promise<T[]> {
+    return super.query<T>(sql, ...values);
   }
 
   // ---- jobs ----
 
   jobsByIds(workflowId: number, ids: number[]): Promise<Row[]> {
-    return chunked(ids, (part) => this.query(`SELECT * FROM "Job" WHERE "workflowId" = ? AND id IN (${LifecycleSql.list(part)})`, workflowId, ...part));
+    return chunked(ids, (part) => this.query(`SELECT * FROM "Job" WHERE "workflowId" = ? AND id IN (${RawSql.list(part)})`, workflowId, ...part));
   }
 
   async job(workflowId: number, id: number): Promise<Row | undefined> {
@@ -65,9 +25,9 @@ export class LifecycleSql {
 
   /** Sets `status` on the given jobs (a new `_rev` each) and returns the updated rows. */
   setStatus(workflowId: number, ids: number[], status: string, onlyFrom?: readonly string[]): Promise<Row[]> {
-    const guard = onlyFrom ? ` AND status IN (${LifecycleSql.list(onlyFrom)})` : '';
+    const guard = onlyFrom ? ` AND status IN (${RawSql.list(onlyFrom)})` : '';
     return chunked(ids, (part) => this.query(
-      `UPDATE "Job" SET status = ?, rev = rev + 1 WHERE "workflowId" = ? AND id IN (${LifecycleSql.list(part)})${guard} RETURNING *`,
+      `UPDATE "Job" SET status = ?, rev = rev + 1 WHERE "workflowId" = ? AND id IN (${RawSql.list(part)})${guard} RETURNING *`,
       status, workflowId, ...part, ...(onlyFrom ?? []),
     ));
   }
@@ -75,14 +35,14 @@ export class LifecycleSql {
   /** Children through `blocks` edges, with their status. */
   children(ids: number[]): Promise<Row[]> {
     return chunked(ids, (part) => this.query(
-      `SELECT DISTINCT j.* FROM "Edge" e JOIN "Job" j ON j.id = e.to_id WHERE e.name = 'blocks' AND e.from_id IN (${LifecycleSql.list(part)})`,
+      `SELECT DISTINCT j.* FROM "Edge" e JOIN "Job" j ON j.id = e.to_id WHERE e.name = 'blocks' AND e.from_id IN (${RawSql.list(part)})`,
       ...part,
     ));
   }
 
   blockEdgesFrom(ids: number[]): Promise<{ from_id: number; to_id: number }[]> {
     return chunked(ids, (part) => this.query<{ from_id: number; to_id: number }>(
-      `SELECT from_id, to_id FROM "Edge" WHERE name = 'blocks' AND from_id IN (${LifecycleSql.list(part)})`, ...part));
+      `SELECT from_id, to_id FROM "Edge" WHERE name = 'blocks' AND from_id IN (${RawSql.list(part)})`, ...part));
   }
 
   /** The files and user data each job needs, consumes or stores, with their current revisions. */
@@ -91,14 +51,14 @@ export class LifecycleSql {
       `SELECT e.from_id, e.name, e.to_id, COALESCE(f.rev, u.rev) AS rev FROM "Edge" e
        LEFT JOIN "File" f ON e.to_collection = 'files' AND f.id = e.to_id
        LEFT JOIN "UserData" u ON e.to_collection = 'user_data' AND u.id = e.to_id
-       WHERE e.from_id IN (${LifecycleSql.list(part)}) AND e.name IN ('needs', 'consumes', 'stores')`, ...part));
+       WHERE e.from_id IN (${RawSql.list(part)}) AND e.name IN ('needs', 'consumes', 'stores')`, ...part));
   }
 
   /** For each job, how many of its blockers are not complete. */
   async openBlockerCounts(ids: number[]): Promise<Map<number, number>> {
     const rows = await chunked(ids, (part) => this.query<{ id: number; open: number | bigint }>(
       `SELECT e.to_id AS id, SUM(CASE WHEN b.status IN ${IN_COMPLETE} THEN 0 ELSE 1 END) AS open
-       FROM "Edge" e JOIN "Job" b ON b.id = e.from_id WHERE e.name = 'blocks' AND e.to_id IN (${LifecycleSql.list(part)}) GROUP BY e.to_id`,
+       FROM "Edge" e JOIN "Job" b ON b.id = e.from_id WHERE e.name = 'blocks' AND e.to_id IN (${RawSql.list(part)}) GROUP BY e.to_id`,
       ...part,
     ));
     return new Map(rows.map((r) => [Number(r.id), Number(r.open)]));
@@ -108,7 +68,7 @@ export class LifecycleSql {
   async descendants(workflowId: number, ids: number[]): Promise<number[]> {
     const rows = await chunked(ids, (part) => this.query<{ id: number }>(
       `WITH RECURSIVE d(id) AS (
-         SELECT e.to_id FROM "Edge" e WHERE e.name = 'blocks' AND e.from_id IN (${LifecycleSql.list(part)})
+         SELECT e.to_id FROM "Edge" e WHERE e.name = 'blocks' AND e.from_id IN (${RawSql.list(part)})
          UNION
          SELECT e.to_id FROM "Edge" e JOIN d ON e.from_id = d.id WHERE e.name = 'blocks'
        ) SELECT d.id FROM d JOIN "Job" j ON j.id = d.id WHERE j."workflowId" = ?`,

@@ -3,23 +3,15 @@
 // Edges are polymorphic (one Edge table), so a view follows edges first and then fetches the documents
 // by id; every id list is cut into chunks so no statement carries more than ID_CHUNK parameters.
 import type { Db } from '../db/client.ts';
+import { chunks, type DbTx, type SqlClient } from '../db/raw-sql.ts';
 import type { EdgeName, VertexCollection } from './collections.ts';
 import type { EdgeRow, Row } from './document-repository.ts';
 
-type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
-type Client = Db | Tx;
+type Tx = DbTx;
+type Client = SqlClient;
 
-/**
- * Largest `IN (...)` list we hand Prisma at once. Prisma splits an unordered `in` further when the database
- * takes fewer bind values (it assumes 999 for SQLite), so queries with an `in` here never carry an orderBy.
- */
-export const ID_CHUNK = 10_000;
-
-export function chunks<T>(items: readonly T[], size = ID_CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
+// Prisma splits an unordered `in` further when the database takes fewer bind values (it assumes 999 for
+// SQLite), so queries with an `in` here never carry an orderBy.
 
 /** One page of rows and the count of all matches. */
 export interface JobRows {

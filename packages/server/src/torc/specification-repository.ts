@@ -3,13 +3,14 @@
 // whole or a page of its jobs with their edges. The only code behind specification-service.ts that uses Prisma.
 import { insertIds, insertOnly } from '../db/bulk.ts';
 import type { Db } from '../db/client.ts';
+import { tableOf, type DbTx, type SqlClient } from '../db/raw-sql.ts';
 import type { Provider } from '../db/migrate.ts';
 import type { EdgeName } from './collections.ts';
 import type { EdgeRow, Row } from './document-repository.ts';
 import type { WorkflowConfigFields, WorkflowConfigRow, WorkflowFields, WorkflowRow, WorkflowStatusRow } from './workflow-repository.ts';
 
-type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
-type Client = Db | Tx;
+type Tx = DbTx;
+type Client = SqlClient;
 
 /** Longest `IN (...)` list we send; Prisma caps bind variables per query (999 on SQLite). */
 const IN_LIMIT = 500;
@@ -84,8 +85,6 @@ export class SpecificationRepository {
   }
 }
 
-/** Prisma names each table after its model: delegate `userData` is table "UserData". */
-const tableOf = (model: string) => model[0]!.toUpperCase() + model.slice(1);
 
 /**
  * Writes inside the specification's transaction. Inserts are multi-row statements that return only ids (or
