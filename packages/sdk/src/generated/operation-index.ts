@@ -24,6 +24,8 @@ export const operationIndex = {
   get_ready_job_requirements: { method: 'GET', path: '/torc-service/workflows/{key}/ready_job_requirements' },
   prepare_jobs_for_submission: { method: 'POST', path: '/torc-service/workflows/{key}/prepare_jobs_for_submission' },
   prepare_next_jobs_for_submission: { method: 'POST', path: '/torc-service/workflows/{key}/prepare_next_jobs_for_submission' },
+  claim_and_start_jobs: { method: 'POST', path: '/torc-service/workflows/{key}/claim_jobs' },
+  complete_jobs: { method: 'POST', path: '/torc-service/workflows/{key}/complete_jobs' },
   prepare_jobs_for_scheduling: { method: 'POST', path: '/torc-service/workflows/{key}/prepare_jobs_for_scheduling' },
   auto_tune_resource_requirements: { method: 'POST', path: '/torc-service/workflows/{key}/auto_tune_resource_requirements' },
   process_auto_tune_resource_requirements_results: { method: 'POST', path: '/torc-service/workflows/{key}/process_auto_tune_resource_requirements_results' },

@@ -366,6 +366,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/torc-service/workflows/{key}/claim_jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Claim ready jobs and start them in one call (Pipeloom extension).
+         * @description Pipeloom extension for high-throughput workers. Hands out ready jobs exactly as prepare_jobs_for_submission does (or as prepare_next_jobs_for_submission when `resources` is left out) and starts them at once, as start_job would: each job becomes `submitted`, gets an `executed` edge from the compute node and a start event. Two callers never receive the same job. A canceled workflow hands out nothing.
+         */
+        post: operations["claim_and_start_jobs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{key}/complete_jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete many jobs in one call (Pipeloom extension).
+         * @description Pipeloom extension for high-throughput workers: what complete_job does, for up to 1,000 jobs in one transaction. Every check (the workflow's run, each job's `_rev`, the compute node) runs before anything is written; if one fails, the call answers 400, 404 or 409 and nothing is written. Children are released (or canceled) at once, as with complete_job.
+         */
+        post: operations["complete_jobs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/torc-service/workflows/{key}/prepare_jobs_for_scheduling": {
         parameters: {
             query?: never;
@@ -4095,6 +4147,132 @@ export interface components {
             jobs: components["schemas"]["job_model"][];
         };
         /**
+         * @description What a worker asks claim_jobs for (Pipeloom extension).
+         * @example {
+         *       "compute_node_key": "7",
+         *       "run_id": 1,
+         *       "limit": 50,
+         *       "resources": {
+         *         "num_cpus": 8,
+         *         "memory_gb": 32
+         *       }
+         *     }
+         */
+        claim_jobs_request: {
+            /** @description The caller's compute node (`_key` or `_id`). */
+            compute_node_key: string;
+            /** @description The workflow's current run. */
+            run_id: number;
+            /**
+             * @description Most jobs to hand out.
+             * @default 100
+             */
+            limit?: number;
+            /**
+             * @default gpus_runtime_memory
+             * @enum {string}
+             */
+            sort_method?: "gpus_runtime_memory" | "gpus_memory_runtime" | "none";
+            resources?: components["schemas"]["compute_nodes_resources"];
+        };
+        /**
+         * @description The outcome of one run of a job. A non-zero `return_code` marks the job as failed for that run. Unknown fields are rejected with 400.
+         * @example {
+         *       "_key": "201",
+         *       "_id": "results__17/201",
+         *       "_rev": "1",
+         *       "job_key": "95",
+         *       "run_id": 1,
+         *       "return_code": 0,
+         *       "exec_time_minutes": 2.5,
+         *       "completion_time": "2026-11-22T14:12:30.000Z",
+         *       "status": "done"
+         *     }
+         */
+        result_model: {
+            /** @description `_key` of the job that ran. */
+            job_key: string;
+            /** @description Run of the workflow the result belongs to. */
+            run_id: number;
+            /** @description Exit code of the process; 0 means success. */
+            return_code: number;
+            /** @description Wall time of the process in minutes. */
+            exec_time_minutes: number;
+            /** @description When the job finished (ISO 8601). */
+            completion_time: string;
+            /** @description Status the job was completed with (`done`, `canceled` or `terminated`). */
+            status: string;
+            /** @description Key of the document in its collection; set by the server. */
+            _key?: string;
+            /** @description `results__<workflow key>/<_key>`. */
+            _id?: string;
+            /** @description Revision; changes on every write. Updates must send the current one. */
+            _rev?: string;
+            /** @description The revision an update replaced (update responses only). */
+            readonly _oldRev?: string;
+        };
+        /**
+         * @description One job's completion in complete_jobs (Pipeloom extension).
+         * @example {
+         *       "job_key": "95",
+         *       "rev": "3",
+         *       "status": "done",
+         *       "result": {
+         *         "job_key": "95",
+         *         "run_id": 1,
+         *         "return_code": 0,
+         *         "exec_time_minutes": 0.5,
+         *         "completion_time": "2026-11-22T14:00:00Z",
+         *         "status": "done"
+         *       }
+         *     }
+         */
+        job_completion: {
+            job_key: string;
+            /** @description The job's current `_rev`. */
+            rev: string;
+            /** @enum {string} */
+            status: "done" | "canceled" | "terminated";
+            result: components["schemas"]["result_model"];
+        };
+        /**
+         * @description Many completions from one compute node (Pipeloom extension).
+         * @example {
+         *       "compute_node_key": "7",
+         *       "run_id": 1,
+         *       "completions": [
+         *         {
+         *           "job_key": "95",
+         *           "rev": "3",
+         *           "status": "done",
+         *           "result": {
+         *             "job_key": "95",
+         *             "run_id": 1,
+         *             "return_code": 0,
+         *             "exec_time_minutes": 0.5,
+         *             "completion_time": "2026-11-22T14:00:00Z",
+         *             "status": "done"
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
+        complete_jobs_request: {
+            /** @description The caller's compute node (`_key` or `_id`). */
+            compute_node_key: string;
+            run_id: number;
+            completions: components["schemas"]["job_completion"][];
+        };
+        /**
+         * @description The jobs complete_jobs completed, in request order.
+         * @example {
+         *       "jobs": []
+         *     }
+         */
+        complete_jobs_response: {
+            jobs: components["schemas"]["job_model"][];
+        };
+        /**
          * @description One scheduling request per job that just became `scheduled`; empty for a canceled workflow.
          * @example {
          *       "schedulers": [
@@ -4635,42 +4813,6 @@ export interface components {
             total_count: number;
             /** @description Whether another page follows. */
             has_more: boolean;
-        };
-        /**
-         * @description The outcome of one run of a job. A non-zero `return_code` marks the job as failed for that run. Unknown fields are rejected with 400.
-         * @example {
-         *       "_key": "201",
-         *       "_id": "results__17/201",
-         *       "_rev": "1",
-         *       "job_key": "95",
-         *       "run_id": 1,
-         *       "return_code": 0,
-         *       "exec_time_minutes": 2.5,
-         *       "completion_time": "2026-11-22T14:12:30.000Z",
-         *       "status": "done"
-         *     }
-         */
-        result_model: {
-            /** @description `_key` of the job that ran. */
-            job_key: string;
-            /** @description Run of the workflow the result belongs to. */
-            run_id: number;
-            /** @description Exit code of the process; 0 means success. */
-            return_code: number;
-            /** @description Wall time of the process in minutes. */
-            exec_time_minutes: number;
-            /** @description When the job finished (ISO 8601). */
-            completion_time: string;
-            /** @description Status the job was completed with (`done`, `canceled` or `terminated`). */
-            status: string;
-            /** @description Key of the document in its collection; set by the server. */
-            _key?: string;
-            /** @description `results__<workflow key>/<_key>`. */
-            _id?: string;
-            /** @description Revision; changes on every write. Updates must send the current one. */
-            _rev?: string;
-            /** @description The revision an update replaced (update responses only). */
-            readonly _oldRev?: string;
         };
         /**
          * @description What one job needs from a worker. Jobs point at a set through the `requires` edge; jobs without one get the defaults. Unknown fields are rejected with 400.
@@ -8881,6 +9023,105 @@ export interface operations {
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
             404: components["responses"]["TorcNotFound"];
+        };
+    };
+    claim_and_start_jobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "compute_node_key": "7",
+                 *       "run_id": 1,
+                 *       "limit": 50,
+                 *       "resources": {
+                 *         "num_cpus": 8,
+                 *         "memory_gb": 32
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["claim_jobs_request"];
+            };
+        };
+        responses: {
+            /** @description The jobs now running on the caller's compute node (status `submitted`), and why none when empty. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["prepare_jobs_for_submission_response"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    complete_jobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "compute_node_key": "7",
+                 *       "run_id": 1,
+                 *       "completions": [
+                 *         {
+                 *           "job_key": "95",
+                 *           "rev": "3",
+                 *           "status": "done",
+                 *           "result": {
+                 *             "job_key": "95",
+                 *             "run_id": 1,
+                 *             "return_code": 0,
+                 *             "exec_time_minutes": 0.5,
+                 *             "completion_time": "2026-11-22T14:00:00Z",
+                 *             "status": "done"
+                 *           }
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["complete_jobs_request"];
+            };
+        };
+        responses: {
+            /** @description The completed jobs, in request order, with their new `_rev`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["complete_jobs_response"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+            409: components["responses"]["TorcConflict"];
         };
     };
     prepare_jobs_for_scheduling: {

@@ -1,6 +1,7 @@
 // Raw SQL through Prisma, written once for SQLite and PostgreSQL: `?` placeholders (renumbered `$n` for
 // PostgreSQL), booleans bound as 1/0 on SQLite, and id lists cut into chunks because both databases cap the
 // parameters of one statement. Repositories use this where Prisma's model API has no set-based equivalent.
+import { insertIds, insertOnly } from './bulk.ts';
 import type { Db } from './client.ts';
 import type { Provider } from './migrate.ts';
 
@@ -50,6 +51,16 @@ export class RawSql {
 
   execute(sql: string, ...values: unknown[]): Promise<number> {
     return this.db.$executeRawUnsafe(this.text(sql), ...this.bind(values));
+  }
+
+  /** Batched insert of `rows` into `table`, reading nothing back. */
+  insert(table: string, rows: Record<string, unknown>[]): Promise<void> {
+    return insertOnly(this.db, this.provider, table, rows);
+  }
+
+  /** Batched insert of `rows` into `table`; their new ids in input order. */
+  insertIds(table: string, rows: Record<string, unknown>[]): Promise<number[]> {
+    return insertIds(this.db, this.provider, table, rows);
   }
 
   /** `?, ?, ?` for an `IN (...)` list of these values. */

@@ -20,5 +20,7 @@ export function lifecycleHandlers(lifecycle: LifecycleService): HandlerMap {
     cancel_workflow: async ({ params }) => reply(await lifecycle.cancel(params.key)),
     reset_workflow_status: async ({ params }) => reply(await lifecycle.resetStatus(params.key)),
     reset_job_status: async ({ params, query }) => reply(await lifecycle.resetJobStatus(params.key, query.failed_only)),
+    claim_and_start_jobs: async ({ params, body }) => reply(await lifecycle.claimAndStartJobs(params.key, body as Parameters<LifecycleService['claimAndStartJobs']>[1])),
+    complete_jobs: async ({ params, body }) => reply(await lifecycle.completeJobs(params.key, body as Parameters<LifecycleService['completeJobs']>[1])),
   };
 }

@@ -7,12 +7,14 @@ import { AppError, notFound } from '../errors.ts';
 import type { Row } from './document-repository.ts';
 import { conflict, parseKey, parseRev } from './documents.ts';
 import { jobToWire } from './job-service.ts';
+import { RawSql } from '../db/raw-sql.ts';
 import { COMPLETE_STATUSES, LifecycleSql } from './lifecycle-repository.ts';
 import { DEFAULT_RESOURCES, durationSeconds, isoDuration, memoryBytes } from './resources.ts';
 import type { Doc } from './document-service.ts';
 import type { WorkflowService } from './workflow-service.ts';
 
 const GIB = 1024 ** 3;
+const CANCELED = 'The workflow was canceled.';
 const isComplete = (status: unknown) => (COMPLETE_STATUSES as readonly unknown[]).includes(status);
 
 export interface WorkerResources {
@@ -179,25 +181,66 @@ export class LifecycleService {
 
   async prepareJobsForSubmission(key: string, resources: WorkerResources, sortMethod: SortMethod = 'gpus_runtime_memory', limit = 100_000): Promise<{ jobs: Doc[]; reason: string }> {
     const wf = await this.workflow(key);
+    if ((await this.runId(wf.id)).isCanceled) return { jobs: [], reason: CANCELED };
+    const { rows, reason } = await this.claim(wf.id, { resources, sortMethod, limit, to: 'submitted_pending' });
+    return { jobs: rows.map((r) => jobToWire(r)), reason };
+  }
+
+  async prepareNextJobsForSubmission(key: string, limit = 1): Promise<{ jobs: Doc[] }> {
+    const wf = await this.workflow(key);
+    if ((await this.runId(wf.id)).isCanceled) return { jobs: [] };
+    const { rows } = await this.claim(wf.id, { limit, to: 'submitted_pending' });
+    return { jobs: rows.map((r) => jobToWire(r)) };
+  }
+
+  /** Pipeloom extension: claim and start in one call (what a busy worker does next anyway). */
+  async claimAndStartJobs(key: string, body: { compute_node_key: string; run_id: number; limit?: number; sort_method?: SortMethod; resources?: WorkerResources }): Promise<{ jobs: Doc[]; reason: string }> {
+    const wf = await this.workflow(key);
     const status = await this.runId(wf.id);
-    if (status.isCanceled) return { jobs: [], reason: 'The workflow was canceled.' };
-    const free = {
-      cpus: resources.num_cpus,
-      gpus: resources.num_gpus ?? 0,
-      nodes: resources.num_nodes ?? 1,
-      bytes: resources.memory_gb * GIB,
+    if (body.run_id !== status.runId) throw new AppError('INVALID_ARGUMENT', `run_id ${body.run_id} is not the workflow's current run ${status.runId}`);
+    const node = await this.computeNode(wf.id, body.compute_node_key);
+    if (status.isCanceled) return { jobs: [], reason: CANCELED };
+    const { rows, reason } = await this.claim(wf.id, {
+      resources: body.resources, sortMethod: body.sort_method, limit: body.limit ?? 100, to: 'submitted',
+      then: async (sql, started) => {
+        await sql.insert('Edge', started.map((j) => ({ workflowId: wf.id, name: 'executed', from_collection: 'compute_nodes', from_id: node.id, to_collection: 'jobs', to_id: j.id, data: { run_id: body.run_id } })));
+        await sql.insert('Event', started.map((j) => this.eventRow(wf.id, { category: 'job', type: 'start', job_key: String(j.id), job_name: j.name, node_name: node.hostname, message: `Started job ${j.name ?? j.id}` })));
+      },
+    });
+    return { jobs: rows.map((r) => jobToWire(r)), reason };
+  }
+
+  /**
+   * Hands out ready jobs: greedy packing into the worker's free resources when given, else the first `limit`.
+   * The status guard in the UPDATE makes a claim safe without locks (a job another caller took is not
+   * updated); on PostgreSQL the candidates are also locked FOR UPDATE SKIP LOCKED so claimers do not collide.
+   */
+  private async claim(workflowId: number, o: { resources?: WorkerResources; sortMethod?: SortMethod; limit: number; to: 'submitted_pending' | 'submitted'; then?: (sql: LifecycleSql, rows: Row[]) => Promise<void> }): Promise<{ rows: Row[]; reason: string }> {
+    const lock = this.provider === 'postgresql' ? ' FOR UPDATE SKIP LOCKED' : '';
+    const write = async (sql: LifecycleSql, rows: Row[]) => {
+      rows.sort((a, b) => a.id - b.id);
+      if (o.then && rows.length) await o.then(sql, rows);
+      return rows;
     };
-    const seconds = resources.time_limit ? durationSeconds(resources.time_limit, 'time_limit') : undefined;
-    const scheduler = resources.scheduler_config_id ?? '';
+    if (!o.resources) {
+      // One statement selects and claims, so it is atomic on both databases.
+      const run = async (sql: LifecycleSql) => write(sql, await sql.query(
+        `UPDATE "Job" SET status = ?, rev = rev + 1
+         WHERE id IN (SELECT id FROM "Job" WHERE "workflowId" = ? AND status IN ('ready', 'scheduled') ORDER BY id LIMIT ?${lock})
+           AND status IN ('ready', 'scheduled') RETURNING *`, o.to, workflowId, o.limit));
+      return { rows: o.then ? await this.tx(run) : await run(this.sql), reason: '' };
+    }
+    const r = o.resources;
+    const free = { cpus: r.num_cpus, gpus: r.num_gpus ?? 0, nodes: r.num_nodes ?? 1, bytes: r.memory_gb * GIB };
+    const seconds = r.time_limit ? durationSeconds(r.time_limit, 'time_limit') : undefined;
+    const scheduler = r.scheduler_config_id ?? '';
     const filter = `"workflowId" = ? AND status IN ('ready', 'scheduled') AND internal_memory_bytes <= ? AND internal_num_cpus <= ?
       AND internal_num_gpus <= ? AND internal_num_nodes <= ?${seconds === undefined ? '' : ' AND internal_runtime_seconds <= ?'}
       AND (internal_scheduler_config_id = '' OR internal_scheduler_config_id = ?)`;
-    const args = [wf.id, free.bytes, free.cpus, free.gpus, free.nodes, ...(seconds === undefined ? [] : [seconds]), scheduler];
-    const claim = async (sql: LifecycleSql) => {
-      // PostgreSQL: rows another claimer is packing are skipped, not waited for.
-      const lock = this.provider === 'postgresql' ? ' FOR UPDATE SKIP LOCKED' : '';
+    const args = [workflowId, free.bytes, free.cpus, free.gpus, free.nodes, ...(seconds === undefined ? [] : [seconds]), scheduler];
+    const pack = async (sql: LifecycleSql) => {
       const candidates = await sql.query<{ id: number; internal_num_cpus: number; internal_num_gpus: number; internal_memory_bytes: number }>(
-        `SELECT id, internal_num_cpus, internal_num_gpus, internal_memory_bytes FROM "Job" WHERE ${filter} ORDER BY ${ORDER[sortMethod]} LIMIT ?${lock}`, ...args, limit);
+        `SELECT id, internal_num_cpus, internal_num_gpus, internal_memory_bytes FROM "Job" WHERE ${filter} ORDER BY ${ORDER[o.sortMethod ?? 'gpus_runtime_memory']} LIMIT ?${lock}`, ...args, o.limit);
       const take: number[] = [];
       let { cpus, gpus, bytes } = free;
       for (const c of candidates) {
@@ -209,28 +252,27 @@ export class LifecycleService {
           bytes -= c.internal_memory_bytes;
         }
       }
-      // The status guard makes the claim safe even without locks: a job another caller took is not updated.
-      return { matched: candidates.length, rows: await sql.setStatus(wf.id, take, 'submitted_pending', ['ready', 'scheduled']) };
+      return { matched: candidates.length, take };
     };
-    const { matched, rows } = this.provider === 'postgresql' ? await this.tx(claim) : await claim(this.sql);
-    const jobs = rows.sort((a, b) => a.id - b.id).map((r) => jobToWire(r));
-    const reason = jobs.length ? '' : matched
+    const claimIn = async (sql: LifecycleSql, take: number[]) => write(sql, await sql.setStatus(workflowId, take, o.to, ['ready', 'scheduled']));
+    let matched: number;
+    let rows: Row[];
+    if (this.provider === 'postgresql') {
+      ({ matched, rows } = await this.tx(async (sql) => {
+        const p = await pack(sql);
+        return { matched: p.matched, rows: await claimIn(sql, p.take) };
+      }));
+    } else {
+      // SQLite: read outside the write transaction, so the transaction starts with a write and never has to
+      // upgrade a read lock (which another process could make fail at once).
+      const p = await pack(this.sql);
+      matched = p.matched;
+      rows = o.then ? await this.tx((sql) => claimIn(sql, p.take)) : await claimIn(this.sql, p.take);
+    }
+    const reason = rows.length ? '' : matched
       ? 'Ready jobs fit the filters, but none fit the free resources once packed.'
-      : `No ready job needs at most ${free.cpus} CPUs, ${free.gpus} GPUs, ${resources.memory_gb} GiB of memory and ${free.nodes} nodes${seconds === undefined ? '' : `, runs within ${resources.time_limit}`}, and is ${scheduler ? `unpinned or pinned to ${scheduler}` : 'not pinned to a scheduler'}.`;
-    return { jobs, reason };
-  }
-
-  async prepareNextJobsForSubmission(key: string, limit = 1): Promise<{ jobs: Doc[] }> {
-    const wf = await this.workflow(key);
-    const status = await this.runId(wf.id);
-    if (status.isCanceled) return { jobs: [] };
-    const lock = this.provider === 'postgresql' ? ' FOR UPDATE SKIP LOCKED' : '';
-    // One statement: select and claim together, so two callers never get the same job.
-    const rows = await this.sql.query(
-      `UPDATE "Job" SET status = 'submitted_pending', rev = rev + 1
-       WHERE id IN (SELECT id FROM "Job" WHERE "workflowId" = ? AND status IN ('ready', 'scheduled') ORDER BY id LIMIT ?${lock})
-         AND status IN ('ready', 'scheduled') RETURNING *`, wf.id, limit);
-    return { jobs: rows.sort((a, b) => a.id - b.id).map((r) => jobToWire(r)) };
+      : `No ready job needs at most ${free.cpus} CPUs, ${free.gpus} GPUs, ${r.memory_gb} GiB of memory and ${free.nodes} nodes${seconds === undefined ? '' : `, runs within ${r.time_limit}`}, and is ${scheduler ? `unpinned or pinned to ${scheduler}` : 'not pinned to a scheduler'}.`;
+    return { rows, reason };
   }
 
   async prepareJobsForScheduling(key: string): Promise<{ schedulers: unknown[] }> {
@@ -315,6 +357,61 @@ export class LifecycleService {
       return updated;
     });
     return jobToWire(row);
+  }
+
+  /** Pipeloom extension: complete_job for many jobs, all checked first and written in one transaction. */
+  async completeJobs(key: string, body: { compute_node_key: string; run_id: number; completions: { job_key: string; rev: string; status: 'done' | 'canceled' | 'terminated'; result: ResultBody }[] }): Promise<{ jobs: Doc[] }> {
+    const wf = await this.workflow(key);
+    const status = await this.runId(wf.id);
+    if (body.run_id !== status.runId) throw new AppError('INVALID_ARGUMENT', `run_id ${body.run_id} is not the workflow's current run ${status.runId}`);
+    const node = await this.computeNode(wf.id, body.compute_node_key);
+    const ids = body.completions.map((c) => parseKey(c.job_key, 'job'));
+    if (new Set(ids).size !== ids.length) throw new AppError('INVALID_ARGUMENT', 'each job may be completed once per call');
+    for (const c of body.completions) {
+      if (c.result.job_key !== c.job_key) throw new AppError('INVALID_ARGUMENT', `the result for job ${c.job_key} names job ${c.result.job_key}`);
+      if (c.result.run_id !== body.run_id) throw new AppError('INVALID_ARGUMENT', `the result for job ${c.job_key} is for run ${c.result.run_id}, not ${body.run_id}`);
+    }
+    const jobs = new Map((await this.sql.jobsByIds(wf.id, ids)).map((j) => [j.id, j]));
+    body.completions.forEach((c, i) => {
+      const job = jobs.get(ids[i]!);
+      if (!job) throw notFound(`job ${c.job_key} of workflow ${key}`);
+      if (parseRev(c.rev) !== job.rev) throw conflict('job', c.job_key, c.rev, job.rev);
+    });
+    const hashes = await this.inputsHashes([...jobs.values()]);
+    const rows = await this.tx(async (sql) => {
+      // One UPDATE for the batch; its rev guard turns any concurrent change into a 409 and a rollback.
+      // Typed placeholders: PostgreSQL cannot infer the type of a bare parameter inside CASE.
+      const cases = (type: string, value: (i: number) => unknown) => ({
+        sql: `CASE id ${ids.map(() => `WHEN CAST(? AS INTEGER) THEN CAST(? AS ${type})`).join(' ')} END`,
+        args: ids.flatMap((id, i) => [id, value(i)]),
+      });
+      const newStatus = cases('TEXT', (i) => body.completions[i]!.status);
+      const hash = cases('DOUBLE PRECISION', (i) => hashes.get(ids[i]!));
+      const rev = cases('INTEGER', (i) => jobs.get(ids[i]!)!.rev);
+      const updated = await sql.query(
+        `UPDATE "Job" SET status = ${newStatus.sql}, internal_hash = ${hash.sql}, rev = rev + 1
+         WHERE "workflowId" = ? AND id IN (${RawSql.list(ids)}) AND rev = ${rev.sql} RETURNING *`,
+        ...newStatus.args, ...hash.args, wf.id, ...ids, ...rev.args);
+      if (updated.length !== ids.length) {
+        const moved = ids.find((id) => !updated.some((u) => u.id === id))!;
+        throw conflict('job', moved, body.completions[ids.indexOf(moved)]!.rev, jobs.get(moved)!.rev + 1);
+      }
+      const resultIds = await sql.insertIds('Result', body.completions.map((c, i) => ({
+        workflowId: wf.id, job_key: String(ids[i]), run_id: body.run_id, return_code: c.result.return_code,
+        exec_time_minutes: c.result.exec_time_minutes, completion_time: c.result.completion_time, status: c.status,
+      })));
+      await sql.insert('Edge', ids.map((id, i) => ({ workflowId: wf.id, name: 'returned', from_collection: 'jobs', from_id: id, to_collection: 'results', to_id: resultIds[i] })));
+      const released = body.completions.map((c, i) => ({ id: ids[i]!, failed: c.status !== 'done' || c.result.return_code !== 0 }))
+        .filter((r) => !isComplete(jobs.get(r.id)!.status));
+      await this.releaseDownstream(sql, wf.id, released);
+      await sql.insert('Event', body.completions.map((c, i) => this.eventRow(wf.id, {
+        category: 'job', type: 'complete', job_key: c.job_key, job_name: jobs.get(ids[i]!)!.name, node_name: node.hostname,
+        message: `Completed job ${jobs.get(ids[i]!)!.name ?? c.job_key} with status ${c.status} and return code ${c.result.return_code}`,
+      })));
+      return updated;
+    });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return { jobs: ids.map((id) => jobToWire(byId.get(id)!)) };
   }
 
   /**
@@ -429,10 +526,13 @@ export class LifecycleService {
   }
 
   private async event(sql: LifecycleSql, workflowId: number, event: Record<string, unknown>) {
-    const { category, type, message, ...extra } = event;
-    const json = this.provider === 'sqlite' ? '?' : '?::jsonb';
-    await sql.execute(
-      `INSERT INTO "Event" ("workflowId", category, type, message, timestamp, extra) VALUES (?, ?, ?, ?, ?, ${json})`,
-      workflowId, category, type, message, Date.now(), JSON.stringify(extra));
+    await sql.insert('Event', [this.eventRow(workflowId, event)]);
   }
+
+  /** An event as a row: the known fields are columns, the rest goes to `extra`. */
+  private eventRow(workflowId: number, event: Record<string, unknown>): Record<string, unknown> {
+    const { category, type, message, ...extra } = event;
+    return { workflowId, category, type, message, timestamp: Date.now(), extra };
+  }
+
 }
