@@ -86,6 +86,50 @@ describe.each(PROVIDERS)('Torc lifecycle on %s', (provider) => {
       expect((await claim(w.key, { num_cpus: 1, memory_gb: 8 }, { sort_method: 'none' })).jobs.map((j) => j.name)).toEqual(['short']);
     });
 
+    it('When sorting by gpus_runtime_memory or gpus_memory_runtime, then GPUs come first, then the longer or the bigger job', async () => {
+      const w = await workflow();
+      const long = await rr(w.key, { name: 'long', memory: '1g', runtime: 'P0DT60M' });
+      const big = await rr(w.key, { name: 'big', memory: '8g', runtime: 'P0DT10M' });
+      const gpu = await rr(w.key, { name: 'gpu', num_gpus: 1, memory: '1g', runtime: 'P0DT1M' });
+      await jobs(w.key, [
+        { name: 'big', command: 'true', resource_requirements: big._id },
+        { name: 'long', command: 'true', resource_requirements: long._id },
+        { name: 'gpu', command: 'true', resource_requirements: gpu._id },
+      ]);
+      await initialize(w.key);
+      const order = async (sort_method: 'gpus_runtime_memory' | 'gpus_memory_runtime') => {
+        const names = (await claim(w.key, { num_cpus: 1, memory_gb: 64, num_gpus: 1 }, { sort_method })).jobs.map((j) => j.name);
+        await unwrap(t.client.POST('/torc-service/workflows/{key}/reset_job_status', { params: { path: { key: w.key } }, body: {} }));
+        await initialize(w.key);
+        return names;
+      };
+      // One CPU: the first job in the sort order is the only one that fits.
+      expect(await order('gpus_runtime_memory')).toEqual(['gpu']);
+      // Without the GPU job (reset_job_status re-enables disabled jobs, so disable it before each claim).
+      const disableGpu = async () => {
+        const [job] = (await unwrap(t.client.GET('/torc-service/workflows/{workflow}/jobs', { params: { path: { workflow: w.key }, query: { name: 'gpu' } } }))).items!;
+        await unwrap(t.client.PUT('/torc-service/workflows/{workflow}/jobs/{key}', { params: { path: { workflow: w.key, key: job!._key! } }, body: { ...job!, status: 'disabled' } }));
+      };
+      await disableGpu();
+      expect(await order('gpus_runtime_memory')).toEqual(['long']);
+      await disableGpu();
+      expect(await order('gpus_memory_runtime')).toEqual(['big']);
+    });
+
+    it('When a job is disabled, then it is never handed out, initialize leaves it alone, and the workflow completes without it', async () => {
+      const w = await workflow();
+      const [a] = await jobs(w.key, [{ name: 'a', command: 'true' }, { name: 'off', command: 'true', status: 'disabled' }]);
+      await jobs(w.key, [{ name: 'after-off', command: 'true', blocked_by: [a!._id!], status: 'disabled' }]);
+      await initialize(w.key);
+      expect(await statuses(w.key)).toEqual({ a: 'ready', off: 'disabled', 'after-off': 'disabled' });
+      expect((await claim(w.key, { num_cpus: 8, memory_gb: 8 })).jobs.map((j) => j.name)).toEqual(['a']);
+      await unwrap(t.client.POST('/torc-service/workflows/{key}/reset_job_status', { params: { path: { key: w.key }, query: { failed_only: true } }, body: {} }));
+      await initialize(w.key);
+      await run(w, 'a');
+      expect(await statuses(w.key)).toEqual({ a: 'done', off: 'disabled', 'after-off': 'disabled' });
+      expect((await unwrap(t.client.GET('/torc-service/workflows/{key}/is_complete', { params: { path: { key: w.key } } }))).is_complete).toBe(true);
+    });
+
     it('When a worker has 1 CPU and 1 GPU, then it gets only the GPU job', async () => {
       const w = await workflow();
       const gpu = await rr(w.key, { name: 'gpu', num_gpus: 1 });
