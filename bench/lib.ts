@@ -37,12 +37,14 @@ export async function startChild(script: string, env: Record<string, string>, re
     if (Date.now() > deadline) throw new Error(`${script} did not start within 30 s`);
     await new Promise((r) => setTimeout(r, 100));
   }
+  // Stopping twice (a bench stops its server early, withServer stops it again) must not wait forever.
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     url,
-    stop: () => new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
+    stop: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
   };
 }
 
