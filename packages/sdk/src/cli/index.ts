@@ -1,0 +1,20 @@
+/**
+ * The `pipeloom` command line: `pipeloom worker` runs a workflow's jobs on this machine, and
+ * `pipeloom workflow ...` creates, starts, restarts, watches and cancels workflows.
+ * @module
+ */
+import { Command } from 'commander';
+import { registerWorkerCommand } from './worker-command.js';
+import { registerWorkflowCommand } from './workflow-command.js';
+
+export function buildProgram(): Command {
+  const program = new Command('pipeloom')
+    .description('Run and manage Pipeloom (Torc-compatible) workflows.')
+    .showHelpAfterError()
+    .configureHelp({ sortSubcommands: true });
+  registerWorkerCommand(program);
+  registerWorkflowCommand(program);
+  return program;
+}
+
+await buildProgram().parseAsync(process.argv);
