@@ -52,7 +52,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(provider: Provider, options: { tokens?: string[] } = {}): Promise<TestServer> {
+export async function startTestServer(provider: Provider, options: { tokens?: string[]; claimLeaseSeconds?: number; nodeLeaseSeconds?: number } = {}): Promise<TestServer> {
   const database = await createTestDatabase(provider);
   const server = await startServer({
     port: 0,
@@ -60,6 +60,8 @@ export async function startTestServer(provider: Provider, options: { tokens?: st
     databaseUrl: database.url,
     logLevel: process.env.LOG_LEVEL ?? 'silent',
     tokens: options.tokens ?? [],
+    ...(options.claimLeaseSeconds ? { claimLeaseSeconds: options.claimLeaseSeconds } : {}),
+    ...(options.nodeLeaseSeconds ? { nodeLeaseSeconds: options.nodeLeaseSeconds } : {}),
     validateResponses: true,
   });
   return {

@@ -12,6 +12,17 @@ export interface Config {
   trustProxy: boolean | number | string;
   /** Accepted API tokens; empty means every caller is the single local user. */
   tokens: string[];
+  /** Seconds a claimed job may wait for start_job before it is handed out again. */
+  claimLeaseSeconds: number;
+  /** Seconds without hearing from a worker after which its running jobs are handed out again. */
+  nodeLeaseSeconds: number;
+}
+
+function seconds(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a whole number of seconds, got ${value}`);
+  return n;
 }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -33,5 +44,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL ?? 'info',
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     tokens: (env.PIPELOOM_TOKENS ?? '').split(',').map((t) => t.trim()).filter(Boolean),
+    claimLeaseSeconds: seconds(env.PIPELOOM_CLAIM_LEASE_SECONDS, 60, 'PIPELOOM_CLAIM_LEASE_SECONDS'),
+    nodeLeaseSeconds: seconds(env.PIPELOOM_NODE_LEASE_SECONDS, 120, 'PIPELOOM_NODE_LEASE_SECONDS'),
   };
 }

@@ -13,11 +13,11 @@ import { EdgeService } from './torc/edge-service.ts';
 import { torcHandlers } from './torc/handlers.ts';
 import { JobService } from './torc/job-service.ts';
 import { lifecycleHandlers } from './torc/lifecycle-handlers.ts';
-import { LifecycleService } from './torc/lifecycle-service.ts';
+import { DEFAULT_LEASES, LifecycleService, type Leases } from './torc/lifecycle-service.ts';
 import { WorkflowRepository } from './torc/workflow-repository.ts';
 import { WorkflowService } from './torc/workflow-service.ts';
 
-export function buildHandlers(database: Database): HandlerMap {
+export function buildHandlers(database: Database, leases: Leases = DEFAULT_LEASES): HandlerMap {
   const workflows = new WorkflowService(new WorkflowRepository(database.db));
   const documentRepository = new DocumentRepository(database.db, database.provider);
   const torc: TorcDeps = {
@@ -34,7 +34,7 @@ export function buildHandlers(database: Database): HandlerMap {
     ...torcHandlers(torc),
     ...queryHandlers(torc),
     ...specificationHandlers(torc),
-    ...lifecycleHandlers(new LifecycleService(database.db, database.provider, workflows)),
+    ...lifecycleHandlers(new LifecycleService(database.db, database.provider, workflows, leases)),
     ...graphHandlers(torc),
     ...changeHandlers(torc),
   };

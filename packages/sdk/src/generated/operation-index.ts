@@ -24,6 +24,7 @@ export const operationIndex = {
   get_ready_job_requirements: { method: 'GET', path: '/torc-service/workflows/{key}/ready_job_requirements' },
   prepare_jobs_for_submission: { method: 'POST', path: '/torc-service/workflows/{key}/prepare_jobs_for_submission' },
   prepare_next_jobs_for_submission: { method: 'POST', path: '/torc-service/workflows/{key}/prepare_next_jobs_for_submission' },
+  heartbeat_compute_node: { method: 'PUT', path: '/torc-service/workflows/{workflow}/compute_nodes/{key}/heartbeat' },
   claim_and_start_jobs: { method: 'POST', path: '/torc-service/workflows/{key}/claim_jobs' },
   complete_jobs: { method: 'POST', path: '/torc-service/workflows/{key}/complete_jobs' },
   prepare_jobs_for_scheduling: { method: 'POST', path: '/torc-service/workflows/{key}/prepare_jobs_for_scheduling' },

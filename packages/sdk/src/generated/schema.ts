@@ -366,6 +366,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/torc-service/workflows/{workflow}/compute_nodes/{key}/heartbeat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workflow's `_key`. */
+                workflow: string;
+                /** @description The compute node's `_key` (or `_id`). */
+                key: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Tell the server a worker is alive (Pipeloom extension).
+         * @description Pipeloom extension. A worker calls this every few seconds while it runs. A compute node that has not been heard from (through this call or any lifecycle call naming it) for `node_lease_seconds` is considered gone: the next claim marks it inactive and returns its `submitted` jobs to `ready`, so another worker runs them. Jobs handed out but not started within `claim_lease_seconds` (a claim whose answer was lost) are returned to `ready` the same way. The answer also says whether the workflow was canceled.
+         */
+        put: operations["heartbeat_compute_node"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/torc-service/workflows/{key}/claim_jobs": {
         parameters: {
             query?: never;
@@ -4145,6 +4170,22 @@ export interface components {
          */
         prepare_next_jobs_for_submission_response: {
             jobs: components["schemas"]["job_model"][];
+        };
+        /**
+         * @description The server's view of a live worker (Pipeloom extension).
+         * @example {
+         *       "is_canceled": false,
+         *       "claim_lease_seconds": 60,
+         *       "node_lease_seconds": 120
+         *     }
+         */
+        heartbeat_response: {
+            /** @description The workflow was canceled; stop and report running jobs as canceled. */
+            is_canceled: boolean;
+            /** @description Seconds a claimed job may wait for start_job before it is handed out again. */
+            claim_lease_seconds: number;
+            /** @description Seconds without a heartbeat after which a worker's running jobs are handed out again. */
+            node_lease_seconds: number;
         };
         /**
          * @description What a worker asks claim_jobs for (Pipeloom extension).
@@ -9021,6 +9062,38 @@ export interface operations {
                 };
             };
             400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    heartbeat_compute_node: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The workflow's `_key`. */
+                workflow: string;
+                /** @description The compute node's `_key` (or `_id`). */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /** @example {} */
+                "application/json": components["schemas"]["empty_body"];
+            };
+        };
+        responses: {
+            /** @description The leases the server applies, and whether the workflow was canceled. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["heartbeat_response"];
+                };
+            };
             401: components["responses"]["TorcUnauthorized"];
             404: components["responses"]["TorcNotFound"];
         };

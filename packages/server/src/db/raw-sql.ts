@@ -72,4 +72,9 @@ export class RawSql {
   get TRUE(): string {
     return this.provider === 'sqlite' ? '1' : 'TRUE';
   }
+
+  /** The literal false in this database. */
+  get FALSE(): string {
+    return this.provider === 'sqlite' ? '0' : 'FALSE';
+  }
 }

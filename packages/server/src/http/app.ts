@@ -54,7 +54,7 @@ export function createApp({ config, database, logger, validateResponses = false 
     ignorePaths: /^\/(docs|openapi\.(yaml|json))(\/|$)/,
   }));
 
-  app.use(dispatchOperations(listOperations(spec.document), buildHandlers(database)));
+  app.use(dispatchOperations(listOperations(spec.document), buildHandlers(database, { claimSeconds: config.claimLeaseSeconds, nodeSeconds: config.nodeLeaseSeconds })));
   app.use(notFoundMiddleware());
   app.use(errorMiddleware());
   return app;

@@ -32,6 +32,14 @@ export class LifecycleSql extends RawSql {
     ));
   }
 
+  /** Claims these jobs if they are still ready or scheduled, stamping the claim time. */
+  claimJobs(workflowId: number, ids: number[], status: string): Promise<Row[]> {
+    return chunked(ids, (part) => this.query(
+      `UPDATE "Job" SET status = ?, claimed_at = ?, rev = rev + 1
+       WHERE "workflowId" = ? AND id IN (${RawSql.list(part)}) AND status IN ('ready', 'scheduled') RETURNING *`,
+      status, Date.now(), workflowId, ...part));
+  }
+
   /** Children through `blocks` edges, with their status. */
   children(ids: number[]): Promise<Row[]> {
     return chunked(ids, (part) => this.query(

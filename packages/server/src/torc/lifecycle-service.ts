@@ -50,11 +50,23 @@ export function stringHash(text: string): number {
   return h >>> 0;
 }
 
+/** How long claims and workers may go quiet before their jobs are handed out again (see heartbeat). */
+export interface Leases {
+  claimSeconds: number;
+  nodeSeconds: number;
+}
+export const DEFAULT_LEASES: Leases = { claimSeconds: 60, nodeSeconds: 120 };
+// Expired leases are looked for at most this often per workflow and process, not on every claim.
+const RECOVERY_INTERVAL_MS = 1_000;
+
 export class LifecycleService {
+  private readonly lastRecovery = new Map<number, number>();
+
   constructor(
     private readonly db: Db,
     private readonly provider: Provider,
     private readonly workflows: WorkflowService,
+    private readonly leases: Leases = DEFAULT_LEASES,
   ) {}
 
   private get sql(): LifecycleSql {
@@ -216,6 +228,7 @@ export class LifecycleService {
    * updated); on PostgreSQL the candidates are also locked FOR UPDATE SKIP LOCKED so claimers do not collide.
    */
   private async claim(workflowId: number, o: { resources?: WorkerResources; sortMethod?: SortMethod; limit: number; to: 'submitted_pending' | 'submitted'; then?: (sql: LifecycleSql, rows: Row[]) => Promise<void> }): Promise<{ rows: Row[]; reason: string }> {
+    await this.recoverExpired(workflowId);
     const lock = this.provider === 'postgresql' ? ' FOR UPDATE SKIP LOCKED' : '';
     const write = async (sql: LifecycleSql, rows: Row[]) => {
       rows.sort((a, b) => a.id - b.id);
@@ -225,9 +238,9 @@ export class LifecycleService {
     if (!o.resources) {
       // One statement selects and claims, so it is atomic on both databases.
       const run = async (sql: LifecycleSql) => write(sql, await sql.query(
-        `UPDATE "Job" SET status = ?, rev = rev + 1
+        `UPDATE "Job" SET status = ?, claimed_at = ?, rev = rev + 1
          WHERE id IN (SELECT id FROM "Job" WHERE "workflowId" = ? AND status IN ('ready', 'scheduled') ORDER BY id LIMIT ?${lock})
-           AND status IN ('ready', 'scheduled') RETURNING *`, o.to, workflowId, o.limit));
+           AND status IN ('ready', 'scheduled') RETURNING *`, o.to, Date.now(), workflowId, o.limit));
       return { rows: o.then ? await this.tx(run) : await run(this.sql), reason: '' };
     }
     const r = o.resources;
@@ -254,7 +267,7 @@ export class LifecycleService {
       }
       return { matched: candidates.length, take };
     };
-    const claimIn = async (sql: LifecycleSql, take: number[]) => write(sql, await sql.setStatus(workflowId, take, o.to, ['ready', 'scheduled']));
+    const claimIn = async (sql: LifecycleSql, take: number[]) => write(sql, await sql.claimJobs(workflowId, take, o.to));
     let matched: number;
     let rows: Row[];
     if (this.provider === 'postgresql') {
@@ -300,6 +313,43 @@ export class LifecycleService {
     };
   }
 
+  // ---- leases ----
+
+  /**
+   * Hands out again what nobody will finish: jobs claimed but not started within the claim lease (the
+   * claim's answer was lost), and the running jobs of workers not heard from within the node lease (the
+   * worker died). Only workers that send heartbeats can expire, so clients that never do keep Torc's rules.
+   */
+  async recoverExpired(workflowId: number): Promise<void> {
+    const now = Date.now();
+    if (now - (this.lastRecovery.get(workflowId) ?? 0) < RECOVERY_INTERVAL_MS) return;
+    this.lastRecovery.set(workflowId, now);
+    const sql = this.sql;
+    await sql.execute(
+      `UPDATE "Job" SET status = 'ready', claimed_at = NULL, rev = rev + 1 WHERE "workflowId" = ? AND status = 'submitted_pending' AND claimed_at < ?`,
+      workflowId, now - this.leases.claimSeconds * 1000);
+    const dead = await sql.query<{ id: number }>(
+      `UPDATE "ComputeNode" SET is_active = ${sql.FALSE}, rev = rev + 1
+       WHERE "workflowId" = ? AND last_seen IS NOT NULL AND last_seen < ? AND (is_active IS NULL OR is_active <> ${sql.FALSE}) RETURNING id`,
+      workflowId, now - this.leases.nodeSeconds * 1000);
+    if (dead.length === 0) return;
+    const ids = dead.map((d) => Number(d.id));
+    // A running job belongs to the node of its latest `executed` edge.
+    await sql.execute(
+      `UPDATE "Job" SET status = 'ready', claimed_at = NULL, rev = rev + 1
+       WHERE "workflowId" = ? AND status = 'submitted'
+         AND (SELECT e.from_id FROM "Edge" e WHERE e.name = 'executed' AND e.to_id = "Job".id ORDER BY e.id DESC LIMIT 1) IN (${RawSql.list(ids)})`,
+      workflowId, ...ids);
+  }
+
+  async heartbeat(workflowKey: string, nodeKey: string): Promise<{ is_canceled: boolean; claim_lease_seconds: number; node_lease_seconds: number }> {
+    const wf = await this.workflow(workflowKey);
+    const node = await this.computeNode(wf.id, nodeKey);
+    await this.sql.execute(`UPDATE "ComputeNode" SET last_seen = ?, is_active = ${this.sql.TRUE} WHERE id = ?`, Date.now(), node.id);
+    const status = await this.runId(wf.id);
+    return { is_canceled: status.isCanceled, claim_lease_seconds: this.leases.claimSeconds, node_lease_seconds: this.leases.nodeSeconds };
+  }
+
   // ---- one job ----
 
   /** The checks every per-job lifecycle call makes, before it writes anything. */
@@ -319,6 +369,8 @@ export class LifecycleService {
     const id = parsed ? Number(parsed[1]) : NaN;
     const [node] = Number.isSafeInteger(id) ? await this.sql.query(`SELECT * FROM "ComputeNode" WHERE "workflowId" = ? AND id = ?`, workflowId, id) : [];
     if (!node) throw notFound(`compute node ${key}`);
+    // Any call that names the node counts as hearing from it.
+    await this.sql.execute(`UPDATE "ComputeNode" SET last_seen = ? WHERE id = ?`, Date.now(), node.id);
     return node;
   }
 
