@@ -53,6 +53,18 @@ describe.each(PROVIDERS)('leases on %s', (provider) => {
     expect(late.response.status).toBe(409);
   });
 
+  it('When a claim_jobs answer never reached the worker, then its heartbeat (listing what it runs) hands those jobs out again', async () => {
+    const w = await workflow(2);
+    const a = await w.node('a');
+    const jobs = (await unwrap(t.client.POST('/torc-service/workflows/{key}/claim_jobs', { params: { path: { key: w.key } }, body: { compute_node_key: a, run_id: 1 } }))).jobs;
+    expect(jobs).toHaveLength(2);
+    await pause(1_300);
+    // The worker only knows about the first job: the second was in an answer it lost.
+    await unwrap(t.client.PUT('/torc-service/workflows/{workflow}/compute_nodes/{key}/heartbeat', { params: { path: { workflow: w.key, key: a } }, body: { running_job_keys: [jobs[0]!._key!] } }));
+    const list = (await unwrap(t.client.GET('/torc-service/workflows/{workflow}/jobs', { params: { path: { workflow: w.key } } }))).items!;
+    expect(list.map((j) => [j._key, j.status])).toEqual([[jobs[0]!._key, 'submitted'], [jobs[1]!._key, 'ready']]);
+  });
+
   it('When a worker keeps sending heartbeats, then its long-running jobs stay with it', async () => {
     const w = await workflow(1);
     const a = await w.node('a');

@@ -381,7 +381,7 @@ export interface paths {
         get?: never;
         /**
          * Tell the server a worker is alive (Pipeloom extension).
-         * @description Pipeloom extension. A worker calls this every few seconds while it runs. A compute node that has not been heard from (through this call or any lifecycle call naming it) for `node_lease_seconds` is considered gone: the next claim marks it inactive and returns its `submitted` jobs to `ready`, so another worker runs them. Jobs handed out but not started within `claim_lease_seconds` (a claim whose answer was lost) are returned to `ready` the same way. The answer also says whether the workflow was canceled.
+         * @description Pipeloom extension. A worker calls this every few seconds while it runs. A compute node that has not been heard from (through this call or any lifecycle call naming it) for `node_lease_seconds` is considered gone: the next claim marks it inactive and returns its `submitted` jobs to `ready`, so another worker runs them. Jobs handed out but not started within `claim_lease_seconds` (a claim whose answer was lost) are returned to `ready` the same way. A worker that lists the jobs it is running in `running_job_keys` also gets back, after the claim lease, jobs claimed for it whose answer it never received. The answer also says whether the workflow was canceled.
          */
         put: operations["heartbeat_compute_node"];
         post?: never;
@@ -4170,6 +4170,19 @@ export interface components {
          */
         prepare_next_jobs_for_submission_response: {
             jobs: components["schemas"]["job_model"][];
+        };
+        /**
+         * @description What a live worker reports (Pipeloom extension).
+         * @example {
+         *       "running_job_keys": [
+         *         "95",
+         *         "96"
+         *       ]
+         *     }
+         */
+        heartbeat_request: {
+            /** @description The `_key`s of the jobs this worker is running now. */
+            running_job_keys?: string[];
         };
         /**
          * @description The server's view of a live worker (Pipeloom extension).
@@ -9080,8 +9093,15 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                /** @example {} */
-                "application/json": components["schemas"]["empty_body"];
+                /**
+                 * @example {
+                 *       "running_job_keys": [
+                 *         "95",
+                 *         "96"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["heartbeat_request"];
             };
         };
         responses: {

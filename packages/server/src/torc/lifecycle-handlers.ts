@@ -21,7 +21,7 @@ export function lifecycleHandlers(lifecycle: LifecycleService): HandlerMap {
     reset_workflow_status: async ({ params }) => reply(await lifecycle.resetStatus(params.key)),
     reset_job_status: async ({ params, query }) => reply(await lifecycle.resetJobStatus(params.key, query.failed_only)),
     claim_and_start_jobs: async ({ params, body }) => reply(await lifecycle.claimAndStartJobs(params.key, body as Parameters<LifecycleService['claimAndStartJobs']>[1])),
-    heartbeat_compute_node: async ({ params }) => reply(await lifecycle.heartbeat(params.workflow, params.key)),
+    heartbeat_compute_node: async ({ params, body }) => reply(await lifecycle.heartbeat(params.workflow, params.key, body?.running_job_keys)),
     complete_jobs: async ({ params, body }) => reply(await lifecycle.completeJobs(params.key, body as Parameters<LifecycleService['completeJobs']>[1])),
   };
 }

@@ -342,10 +342,20 @@ export class LifecycleService {
       workflowId, ...ids);
   }
 
-  async heartbeat(workflowKey: string, nodeKey: string): Promise<{ is_canceled: boolean; claim_lease_seconds: number; node_lease_seconds: number }> {
+  async heartbeat(workflowKey: string, nodeKey: string, runningJobKeys?: string[]): Promise<{ is_canceled: boolean; claim_lease_seconds: number; node_lease_seconds: number }> {
     const wf = await this.workflow(workflowKey);
     const node = await this.computeNode(wf.id, nodeKey);
     await this.sql.execute(`UPDATE "ComputeNode" SET last_seen = ?, is_active = ${this.sql.TRUE} WHERE id = ?`, Date.now(), node.id);
+    if (runningJobKeys) {
+      // Jobs started for this worker that it does not know about: a claim_jobs answer that never arrived.
+      const running = runningJobKeys.map(Number).filter(Number.isSafeInteger);
+      await this.sql.execute(
+        `UPDATE "Job" SET status = 'ready', claimed_at = NULL, rev = rev + 1
+         WHERE "workflowId" = ? AND status = 'submitted' AND claimed_at < ?
+           ${running.length ? `AND id NOT IN (${RawSql.list(running)})` : ''}
+           AND (SELECT e.from_id FROM "Edge" e WHERE e.name = 'executed' AND e.to_id = "Job".id ORDER BY e.id DESC LIMIT 1) = ?`,
+        wf.id, Date.now() - this.leases.claimSeconds * 1000, ...running, node.id);
+    }
     const status = await this.runId(wf.id);
     return { is_canceled: status.isCanceled, claim_lease_seconds: this.leases.claimSeconds, node_lease_seconds: this.leases.nodeSeconds };
   }
