@@ -4,13 +4,15 @@ import { createPipeloomClient, unwrap } from '@pipeloom/sdk';
 
 const [url, workflow, node, seconds, mode = 'per-job'] = process.argv.slice(2);
 const client = createPipeloomClient({ baseUrl: url! });
+// Jobs per claim_jobs / complete_jobs call in batch mode.
+const BATCH = Number(process.env.PIPELOOM_BENCH_BATCH ?? 250);
 const deadline = Date.now() + Number(seconds) * 1000;
 let cycles = 0;
 // Timed from the first call, so process start-up does not count.
 const startedAt = Date.now();
 // Batched extension: one call claims and starts up to 100 jobs, one call completes them all.
 while (mode === 'batch' && Date.now() < deadline) {
-  const { jobs } = await unwrap(client.POST('/torc-service/workflows/{key}/claim_jobs', { params: { path: { key: workflow! } }, body: { compute_node_key: node!, run_id: 1, limit: 100 } }));
+  const { jobs } = await unwrap(client.POST('/torc-service/workflows/{key}/claim_jobs', { params: { path: { key: workflow! } }, body: { compute_node_key: node!, run_id: 1, limit: BATCH } }));
   if (jobs.length === 0) {
     const done = await unwrap(client.GET('/torc-service/workflows/{key}/is_complete', { params: { path: { key: workflow! } } }));
     if (done.is_complete) break;

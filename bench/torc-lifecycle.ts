@@ -83,7 +83,7 @@ export async function benchTorcLifecycle(baseUrl: string, options: { cycleSecond
     const cycles = runs.reduce((a, r) => a + r.cycles, 0);
     const cycleSeconds = (Math.max(...runs.map((r) => r.endedAt)) - Math.min(...runs.map((r) => r.startedAt))) / 1000;
     const how = mode === 'batch'
-      ? 'claim_jobs (claim and start 100) + complete_jobs (Pipeloom extension)'
+      ? `claim_jobs (claim and start ${process.env.PIPELOOM_BENCH_BATCH ?? 250}) + complete_jobs (Pipeloom extension)`
       : 'prepare_next_jobs_for_submission (20), start_job, complete_job per job';
     console.log(`job cycles, ${how}; 4 client processes, ${fmt(n)}-job workflow, children released synchronously`);
     console.log(`  pipeloom: ${fmt(cycles / cycleSeconds)} cycles/s (${fmt(cycles)} in ${fmt(cycleSeconds, 1)} s)   goal >= 5,000/s   anchors: Torc-Rust 2,000+/s, Torc on ArangoDB ~33/s`);
