@@ -6,3 +6,15 @@ export { createPipeloomClient, type PipeloomClient, type PipeloomClientOptions }
 export { ApiError, toApiError, unwrap } from './errors.js';
 export type { components, operations, paths } from './generated/schema.js';
 export { operationIndex, type OperationIndex, type HttpMethod } from './generated/operation-index.js';
+export {
+  WorkflowCommandError, type WorkflowCommandErrorCode,
+  iterateItems, listAllItems, DEFAULT_PAGE_SIZE, type ListPage,
+  createWorkflow, createWorkflowFromFile, parseWorkflowSpecification, readWorkflowSpecification,
+  sanitizeWorkflowSpecification, SPECIFICATION_FORMATS,
+  type CreateWorkflowOptions, type Workflow, type WorkflowSpecification, type RunStateOptions,
+  startWorkflow, type StartWorkflowOptions, type StartWorkflowResult,
+  restartWorkflow, type ChangedFile, type RestartWorkflowOptions, type RestartWorkflowResult,
+  formatWorkflowProgress, getWorkflowProgress, JOB_STATUSES, watchWorkflowProgress,
+  type JobCounts, type WatchWorkflowOptions, type WorkflowProgress,
+  cancelWorkflow,
+} from './workflow/index.js';
