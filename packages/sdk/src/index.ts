@@ -18,3 +18,6 @@ export {
   type JobCounts, type WatchWorkflowOptions, type WorkflowProgress,
   cancelWorkflow,
 } from './workflow/index.js';
+export { runWorker, type WorkerOptions, type WorkerSummary, type WorkerJobOutcome, type WorkerExitReason, type WorkerLog, type WorkerLogLevel } from './worker/worker.js';
+export { detectResources, parseDurationSeconds, formatDuration, type WorkerResources } from './worker/resources.js';
+export { splitCommand } from './worker/process-runner.js';

@@ -1,4 +1,122 @@
-import type { Command } from 'commander';
+/**
+ * `pipeloom worker <workflow-key>`: runs a workflow's jobs on this machine (see ../worker/worker.ts).
+ * @module
+ */
+import os from 'node:os';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { createPipeloomClient } from '../client.js';
+import { detectResources, parseDurationSeconds } from '../worker/resources.js';
+import { runWorker, type WorkerLogLevel } from '../worker/worker.js';
 
-/** `pipeloom worker <workflow-key>`: see ../worker/. */
-export function registerWorkerCommand(_program: Command): void {}
+function integer(min: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer >= ${min}`);
+    return n;
+  };
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number > 0');
+  return n;
+}
+
+function duration(value: string): string {
+  try {
+    parseDurationSeconds(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+  return value;
+}
+
+interface WorkerCliOptions {
+  url: string;
+  token?: string;
+  cpus: number;
+  memory: number;
+  gpus: number;
+  timeLimit?: string;
+  maxParallelJobs?: number;
+  outputDir: string;
+  pollInterval: number;
+  verbose?: boolean;
+}
+
+/**
+ * Adds `pipeloom worker <workflow-key>` to a commander program.
+ *
+ * @example
+ * ```ts
+ * import { Command } from 'commander';
+ * import { registerWorkerCommand } from './worker-command.js';
+ *
+ * const program = new Command('pipeloom');
+ * registerWorkerCommand(program);
+ * await program.parseAsync(['node', 'pipeloom', 'worker', '17', '--url', 'http://localhost:8080']);
+ * ```
+ */
+export function registerWorkerCommand(program: Command): void {
+  const detected = detectResources();
+  program
+    .command('worker')
+    .description(
+      'Run a workflow\'s jobs on this machine until the workflow is complete. The workflow must have been started ' +
+        '(run_id > 0). Any number of workers may serve one workflow. SIGTERM or SIGINT terminates the running jobs, ' +
+        'reports them as terminated and leaves. The summary is printed to stdout as JSON; logs go to stderr.',
+    )
+    .argument('<workflow-key>', 'key of the workflow whose jobs to run')
+    .addOption(new Option('-u, --url <server>', 'URL of the Pipeloom server, e.g. http://localhost:8080').env('PIPELOOM_URL').makeOptionMandatory())
+    .addOption(new Option('-t, --token <token>', 'API token sent as a bearer token').env('PIPELOOM_TOKEN'))
+    .addOption(new Option('--cpus <n>', 'CPUs this worker offers to jobs').argParser(integer(1)).default(detected.cpus, `${detected.cpus}, os.availableParallelism()`))
+    .addOption(new Option('--memory <GiB>', 'memory this worker offers to jobs, in GiB').argParser(positiveNumber).default(detected.memoryGb, `${detected.memoryGb}, the total RAM`))
+    .addOption(new Option('--gpus <n>', 'GPUs this worker offers to jobs').argParser(integer(0)).default(0))
+    .addOption(new Option('--time-limit <duration>', 'how long the worker may run, as an ISO 8601 duration such as P0DT4H; jobs that would not finish in time are not started, and running jobs are terminated before it ends (default: no limit)').argParser(duration))
+    .addOption(new Option('--max-parallel-jobs <n>', 'most jobs running at once (default: as many as the resources allow)').argParser(integer(1)))
+    .addOption(new Option('-o, --output-dir <dir>', 'directory for job output: <dir>/job-stdio/<job_key>_<run_id>.o and .e').default('output', './output'))
+    .addOption(new Option('--poll-interval <seconds>', 'how often an idle worker asks for new jobs; a worker asks at once when one of its jobs ends').argParser(positiveNumber).default(10))
+    .option('-v, --verbose', 'log debug messages too')
+    .action(async (workflowKey: string, opts: WorkerCliOptions) => {
+      const minLevel: WorkerLogLevel = opts.verbose ? 'debug' : 'info';
+      const log = (level: WorkerLogLevel, message: string) => {
+        if (level === 'debug' && minLevel !== 'debug') return;
+        process.stderr.write(`${new Date().toISOString()} ${os.hostname()} ${level.padEnd(5)} ${message}\n`);
+      };
+      const stop = new AbortController();
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (stop.signal.aborted) {
+          log('warn', `${signal} again: still terminating jobs; send SIGKILL to leave at once`);
+          return;
+        }
+        log('info', `${signal} received`);
+        stop.abort();
+      };
+      process.on('SIGTERM', onSignal);
+      process.on('SIGINT', onSignal);
+      try {
+        const summary = await runWorker({
+          client: createPipeloomClient({ baseUrl: opts.url, token: opts.token }),
+          serverUrl: opts.url,
+          workflowKey,
+          resources: { cpus: opts.cpus, memoryGb: opts.memory, gpus: opts.gpus },
+          timeLimit: opts.timeLimit,
+          maxParallelJobs: opts.maxParallelJobs,
+          outputDir: opts.outputDir,
+          pollIntervalMs: opts.pollInterval * 1000,
+          signal: stop.signal,
+          log,
+        });
+        process.stdout.write(`${JSON.stringify(summary)}\n`);
+        process.exitCode = 0;
+      } catch (e) {
+        log('error', (e as Error).message ?? String(e));
+        process.exitCode = 1;
+      } finally {
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
+      }
+      // Idle keep-alive connections would hold the process open for a few seconds more.
+      process.stdout.write('', () => process.exit());
+    });
+}

@@ -328,18 +328,17 @@ export class LifecycleService {
     await sql.execute(
       `UPDATE "Job" SET status = 'ready', claimed_at = NULL, rev = rev + 1 WHERE "workflowId" = ? AND status = 'submitted_pending' AND claimed_at < ?`,
       workflowId, now - this.leases.claimSeconds * 1000);
-    const dead = await sql.query<{ id: number }>(
+    await sql.execute(
       `UPDATE "ComputeNode" SET is_active = ${sql.FALSE}, rev = rev + 1
-       WHERE "workflowId" = ? AND last_seen IS NOT NULL AND last_seen < ? AND (is_active IS NULL OR is_active <> ${sql.FALSE}) RETURNING id`,
+       WHERE "workflowId" = ? AND last_seen IS NOT NULL AND last_seen < ? AND (is_active IS NULL OR is_active <> ${sql.FALSE})`,
       workflowId, now - this.leases.nodeSeconds * 1000);
-    if (dead.length === 0) return;
-    const ids = dead.map((d) => Number(d.id));
-    // A running job belongs to the node of its latest `executed` edge.
+    // A running job belongs to the node of its latest `executed` edge; an inactive node runs nothing.
     await sql.execute(
       `UPDATE "Job" SET status = 'ready', claimed_at = NULL, rev = rev + 1
        WHERE "workflowId" = ? AND status = 'submitted'
-         AND (SELECT e.from_id FROM "Edge" e WHERE e.name = 'executed' AND e.to_id = "Job".id ORDER BY e.id DESC LIMIT 1) IN (${RawSql.list(ids)})`,
-      workflowId, ...ids);
+         AND (SELECT e.from_id FROM "Edge" e WHERE e.name = 'executed' AND e.to_id = "Job".id ORDER BY e.id DESC LIMIT 1)
+             IN (SELECT id FROM "ComputeNode" WHERE "workflowId" = ? AND is_active = ${sql.FALSE})`,
+      workflowId, workflowId);
   }
 
   async heartbeat(workflowKey: string, nodeKey: string, runningJobKeys?: string[]): Promise<{ is_canceled: boolean; claim_lease_seconds: number; node_lease_seconds: number }> {

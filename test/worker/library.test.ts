@@ -1,0 +1,185 @@
+// The worker as a library: runWorker() in-process with an AbortSignal, and its building blocks (command
+// splitting, ISO durations, retries).
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiError, createPipeloomClient } from '@pipeloom/sdk';
+import { splitCommand } from '../../packages/sdk/src/worker/process-runner.ts';
+import { formatDuration, parseDurationSeconds } from '../../packages/sdk/src/worker/resources.ts';
+import { withRetry } from '../../packages/sdk/src/worker/retry.ts';
+import { runWorker, type WorkerLogLevel } from '../../packages/sdk/src/worker/worker.ts';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { createWorkflow, nodeEval, results, running, statuses, tempDir, waitFor } from './helpers.ts';
+
+describe('splitCommand', () => {
+  it('When a command line has quotes, variables or shell operators, then it is split as shlex would, with nothing expanded', () => {
+    expect(splitCommand(`python work.py -i "my file.json" --name='a b'`)).toEqual(['python', 'work.py', '-i', 'my file.json', '--name=a b']);
+    expect(splitCommand('echo $HOME ${USER}')).toEqual(['echo', '$HOME', '$USER']);
+    const ops: string[] = [];
+    expect(splitCommand('echo a > b | c *.txt', undefined, (op) => ops.push(op))).toEqual(['echo', 'a', '>', 'b', '|', 'c', '*.txt']);
+    expect(ops).toEqual(['>', '|']);
+    expect(splitCommand('run.sh --fast', 'bash wrap.sh')).toEqual(['bash', 'wrap.sh', 'run.sh', '--fast']);
+    expect(() => splitCommand('   ')).toThrow('empty');
+  });
+});
+
+describe('ISO 8601 durations', () => {
+  it('When Torc-style durations are parsed and formatted, then they round-trip in the form the contract accepts', () => {
+    expect(parseDurationSeconds('P0DT1M')).toBe(60);
+    expect(parseDurationSeconds('P1DT2H3M4S')).toBe(93_784);
+    expect(parseDurationSeconds('PT2.5S')).toBe(2.5);
+    expect(parseDurationSeconds('P0DT0S')).toBe(0);
+    expect(() => parseDurationSeconds('P1Y')).toThrow('ISO 8601');
+    expect(() => parseDurationSeconds('90')).toThrow();
+    expect(formatDuration(93_784)).toBe('P1DT2H3M4S');
+    expect(formatDuration(59.9)).toBe('P0DT0H0M59S');
+    expect(parseDurationSeconds(formatDuration(12_345))).toBe(12_345);
+  });
+});
+
+describe('withRetry', () => {
+  const ok = <T>(data: T) => ({ data, response: new Response(null, { status: 200 }) });
+  const status = (s: number) => ({ error: { errorMessage: `status ${s}` }, response: new Response(null, { status: s }) });
+
+  it('When the network fails or the server answers 503, then the call is retried until it succeeds', async () => {
+    const answers = [() => { throw new TypeError('fetch failed'); }, () => status(503), () => ok({ n: 1 })];
+    const retries: number[] = [];
+    const data = await withRetry(async () => answers.shift()!(), { initialDelayMs: 1, onRetry: (_e, attempt) => retries.push(attempt) });
+    expect(data).toEqual({ n: 1 });
+    expect(retries).toEqual([1, 2]);
+  });
+
+  it('When the server refuses the request (409), then it is not retried', async () => {
+    let calls = 0;
+    const error = await withRetry(async () => { calls++; return status(409); }, { initialDelayMs: 1 }).catch((e: unknown) => e) as ApiError;
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.status).toBe(409);
+    expect(calls).toBe(1);
+  });
+
+  it('When the deadline passes or the caller gives up, then the last error is thrown', async () => {
+    const started = Date.now();
+    await expect(withRetry(async () => { throw new TypeError('fetch failed'); }, { initialDelayMs: 20, deadlineMs: 200 })).rejects.toThrow('fetch failed');
+    expect(Date.now() - started).toBeLessThan(1_000);
+    let calls = 0;
+    await expect(withRetry(async () => { calls++; throw new TypeError('fetch failed'); }, { initialDelayMs: 1, giveUp: () => calls >= 3 })).rejects.toThrow();
+    expect(calls).toBe(3);
+  });
+});
+
+describe('runWorker', () => {
+  let t: TestServer;
+  let tmp: ReturnType<typeof tempDir>;
+  beforeAll(async () => { t = await startTestServer('sqlite'); tmp = tempDir(); });
+  afterAll(async () => { await t?.close(); tmp?.remove(); });
+
+  it('When the signal is aborted, then the running jobs are terminated and reported, and runWorker resolves with a summary', async () => {
+    const key = await createWorkflow(t.client, {
+      name: 'library',
+      jobs: [{ name: 'quick', command: nodeEval('console.log("hello")') }, { name: 'long', command: nodeEval('setTimeout(() => {}, 30000)') }],
+    });
+    const stop = new AbortController();
+    const lines: [WorkerLogLevel, string][] = [];
+    const worker = runWorker({
+      client: t.client,
+      workflowKey: key,
+      resources: { cpus: 2, memoryGb: 1, gpus: 0 },
+      outputDir: 'out',
+      cwd: tmp.dir,
+      pollIntervalMs: 200,
+      signal: stop.signal,
+      log: (level, message) => lines.push([level, message]),
+    });
+    await running(t.client, key, ['long']);
+    await waitFor('quick to be done', async () => (await statuses(t.client, key)).quick === 'done');
+    stop.abort();
+    const summary = await worker;
+
+    expect(summary.reason).toBe('signal');
+    expect(summary.counts).toEqual({ done: 1, failed: 0, canceled: 0, terminated: 1, rejected: 0 });
+    expect(await statuses(t.client, key)).toEqual({ quick: 'done', long: 'terminated' });
+    const quick = summary.jobs.find((j) => j.name === 'quick')!;
+    expect(fs.readFileSync(path.join(tmp.dir, 'out/job-stdio', `${quick.job_key}_1.o`), 'utf8')).toBe('hello\n');
+    expect(lines.some(([level, m]) => level === 'info' && m.includes('asked to stop'))).toBe(true);
+  });
+
+  it('When the answers to a claim and to a completion are lost, then the worker adopts the jobs it was given and does not report anything twice', async () => {
+    const key = await createWorkflow(t.client, { name: 'lost-answers', jobs: ['a', 'b', 'c'].map((name) => ({ name, command: nodeEval('') })) });
+    const lose = new Set(['claim_jobs', 'complete_jobs']);
+    // The server does the work; the answer never arrives.
+    const client = createPipeloomClient({
+      baseUrl: t.url,
+      fetch: async (request) => {
+        const response = await fetch(request);
+        const op = [...lose].find((o) => request.url.endsWith(`/${o}`));
+        if (op) {
+          lose.delete(op);
+          throw new TypeError('fetch failed');
+        }
+        return response;
+      },
+    });
+    const lines: string[] = [];
+    const summary = await runWorker({ client, workflowKey: key, resources: { cpus: 3, memoryGb: 1, gpus: 0 }, outputDir: 'lost', cwd: tmp.dir, pollIntervalMs: 200, log: (_l, m) => lines.push(m) });
+
+    expect(lose.size).toBe(0);
+    expect(summary.reason).toBe('complete');
+    expect(summary.counts).toEqual({ done: 3, failed: 0, canceled: 0, terminated: 0, rejected: 0 });
+    expect(await statuses(t.client, key)).toEqual({ a: 'done', b: 'done', c: 'done' });
+    const stored = (await results(t.client, key)).map((r) => r.job_key);
+    expect(new Set(stored).size).toBe(3);
+    expect(stored).toHaveLength(3);
+    expect(lines.filter((m) => m.includes('whose answer was lost'))).toHaveLength(3);
+    expect(lines.some((m) => m.includes('was already recorded'))).toBe(true);
+  });
+
+  it('When a claim answer is lost while a finished job waits for its completion to be accepted, then that job is not adopted and run again', async () => {
+    const key = await createWorkflow(t.client, {
+      name: 'lost-claim-pending-completion',
+      jobs: [{ name: 'quick', command: nodeEval('') }, { name: 'slow', command: nodeEval('setTimeout(() => {}, 1500)') }, { name: 'after', command: nodeEval(''), blocked_by: ['quick'] }],
+    });
+    let claims = 0;
+    let completions = 0;
+    const client = createPipeloomClient({
+      baseUrl: t.url,
+      fetch: async (request) => {
+        // The first completion is slow to arrive; the claim made meanwhile loses its answer.
+        if (request.url.endsWith('/complete_jobs') && completions++ === 0) await new Promise((r) => setTimeout(r, 800));
+        const response = await fetch(request);
+        if (request.url.endsWith('/claim_jobs') && claims++ === 1) throw new TypeError('fetch failed');
+        return response;
+      },
+    });
+    const lines: string[] = [];
+    const summary = await runWorker({ client, workflowKey: key, resources: { cpus: 2, memoryGb: 1, gpus: 0 }, outputDir: 'pending', cwd: tmp.dir, pollIntervalMs: 200, log: (_l, m) => lines.push(m) });
+
+    expect(claims).toBeGreaterThan(2);
+    expect(summary.counts).toEqual({ done: 3, failed: 0, canceled: 0, terminated: 0, rejected: 0 });
+    expect(summary.jobs).toHaveLength(3);
+    expect(lines.filter((m) => m.includes('whose answer was lost'))).toEqual([]);
+    expect(await results(t.client, key)).toHaveLength(3);
+  });
+
+  it('When a claim answer is lost just as the worker is told to stop, then the jobs it was given are handed back', async () => {
+    const key = await createWorkflow(t.client, { name: 'lost-claim-on-stop', jobs: ['a', 'b'].map((name) => ({ name, command: nodeEval('') })) });
+    const stop = new AbortController();
+    const client = createPipeloomClient({
+      baseUrl: t.url,
+      fetch: async (request) => {
+        const response = await fetch(request);
+        if (request.url.endsWith('/claim_jobs') && !stop.signal.aborted) {
+          stop.abort();
+          throw new TypeError('fetch failed');
+        }
+        return response;
+      },
+    });
+    const lines: string[] = [];
+    const summary = await runWorker({ client, workflowKey: key, resources: { cpus: 2, memoryGb: 1, gpus: 0 }, outputDir: 'stop', cwd: tmp.dir, signal: stop.signal, log: (_l, m) => lines.push(m) });
+
+    expect(summary.reason).toBe('signal');
+    expect(summary.jobs).toEqual([]);
+    expect(await statuses(t.client, key)).toEqual({ a: 'ready', b: 'ready' });
+    expect(lines.filter((m) => m.includes('was handed back'))).toHaveLength(2);
+  });
+});

@@ -1,0 +1,143 @@
+// What `pipeloom worker` survives: a worker killed with SIGKILL (its jobs go to another worker once its lease
+// expires) and a server that is out of reach for a while (every call is retried; no result is lost).
+import fs from 'node:fs';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unwrap } from '@pipeloom/sdk';
+import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { createWorkflow, executedBy, finished, jobs, nodeEval, pause, results, running, startWorker, statuses, tempDir, waitFor } from './helpers.ts';
+
+/** A job that records its pid under pids/<worker pid>-<name>, works for `ms`, then writes out-<name>.txt. */
+const job = (name: string, ms: number) => ({
+  name,
+  command: nodeEval(`
+    const fs = require('node:fs');
+    fs.mkdirSync('pids', { recursive: true });
+    fs.writeFileSync('pids/' + process.ppid + '-' + ${JSON.stringify(name)}, String(process.pid));
+    setTimeout(() => fs.writeFileSync('out-' + ${JSON.stringify(name)} + '.txt', 'ok'), ${ms});`),
+  output_files: [name],
+});
+const file = (name: string) => ({ name, path: `out-${name}.txt` });
+
+/** A TCP proxy in front of the server that can be taken down (cutting every connection) and brought back on the same port. */
+async function tcpProxy(targetPort: number) {
+  const sockets = new Set<net.Socket>();
+  let server: net.Server | undefined;
+  let port = 0;
+  const start = () => new Promise<void>((resolve, reject) => {
+    server = net.createServer((client) => {
+      const upstream = net.connect(targetPort, '127.0.0.1');
+      const drop = () => {
+        client.destroy();
+        upstream.destroy();
+        sockets.delete(client);
+        sockets.delete(upstream);
+      };
+      sockets.add(client);
+      sockets.add(upstream);
+      for (const s of [client, upstream]) s.on('error', drop).on('close', drop);
+      client.pipe(upstream);
+      upstream.pipe(client);
+    });
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      port = (server!.address() as AddressInfo).port;
+      resolve();
+    });
+  });
+  const stop = () => new Promise<void>((resolve) => {
+    server!.close(() => resolve());
+    for (const s of sockets) s.destroy();
+  });
+  await start();
+  return { url: `http://127.0.0.1:${port}`, start, stop };
+}
+
+describe('pipeloom worker recovering from faults', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  beforeAll(() => { tmp = tempDir(); });
+  afterAll(() => { tmp?.remove(); });
+
+  describe('with a 3-second node lease', () => {
+    let t: TestServer;
+    beforeAll(async () => { t = await startTestServer('sqlite', { nodeLeaseSeconds: 3 }); });
+    afterAll(async () => { await t?.close(); });
+
+    it('When a worker is killed with SIGKILL mid-run, then its jobs are handed to another worker once its lease expires and run to completion', async () => {
+      const dir = path.join(tmp.dir, 'kill');
+      fs.mkdirSync(dir);
+      const names = ['a', 'b', 'c'];
+      const key = await createWorkflow(t.client, { name: 'kill-9', files: names.map(file), jobs: names.map((n) => job(n, 1_500)) });
+      const first = startWorker(t.url, key, dir, ['--cpus', '3']);
+      await running(t.client, key, names);
+
+      await waitFor('the first worker\'s jobs to record their pids', async () => names.every((n) => fs.existsSync(path.join(dir, 'pids', `${first.child.pid}-${n}`))));
+
+      first.child.kill('SIGKILL');
+      await first.exited;
+      // The machine is gone too: so are the jobs it was running.
+      for (const n of names) {
+        try {
+          process.kill(Number(fs.readFileSync(path.join(dir, 'pids', `${first.child.pid}-${n}`), 'utf8')), 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      for (const n of names) fs.rmSync(path.join(dir, `out-${n}.txt`), { force: true });
+
+      const second = startWorker(t.url, key, dir, ['--cpus', '3']);
+      const exit = await finished(second, 20_000);
+
+      expect(exit.code, exit.log).toBe(0);
+      expect(exit.summary!.reason).toBe('complete');
+      expect(exit.summary!.counts).toMatchObject({ done: 3, rejected: 0 });
+      expect(await statuses(t.client, key)).toEqual({ a: 'done', b: 'done', c: 'done' });
+      expect((await results(t.client, key)).map((r) => r.job_key).sort()).toEqual((await jobs(t.client, key)).map((j) => j._key).sort());
+      for (const n of names) expect(fs.readFileSync(path.join(dir, `out-${n}.txt`), 'utf8')).toBe('ok');
+      // Each job ran on both compute nodes; the dead one was marked inactive by the server.
+      const by = await executedBy(t.client, key);
+      for (const n of names) expect(new Set(by[n]).size).toBe(2);
+      const nodes = (await unwrap(t.client.GET('/torc-service/workflows/{workflow}/compute_nodes', { params: { path: { workflow: key } } }))).items!;
+      expect(nodes.map((n) => n.is_active)).toEqual([false, false]);
+    });
+  });
+
+  describe('behind a proxy that goes down', () => {
+    let t: TestServer;
+    beforeAll(async () => { t = await startTestServer('sqlite'); });
+    afterAll(async () => { await t?.close(); });
+
+    it('When the server is out of reach for a while, then the worker retries every call and no result is lost', async () => {
+      const dir = path.join(tmp.dir, 'outage');
+      fs.mkdirSync(dir);
+      const names = Array.from({ length: 8 }, (_, i) => `j${i}`);
+      const key = await createWorkflow(t.client, { name: 'outage', files: names.map(file), jobs: names.map((n) => job(n, 600)) });
+      const proxy = await tcpProxy(t.server.port);
+      const worker = startWorker(proxy.url, key, dir, ['--cpus', '2']);
+      await waitFor('a job to run', async () => Object.values(await statuses(t.client, key)).includes('submitted'));
+
+      // Two outages: jobs end while the server is unreachable, and connections are cut mid-request.
+      await pause(300);
+      await proxy.stop();
+      await pause(2_000);
+      await proxy.start();
+      await pause(800);
+      await proxy.stop();
+      await pause(1_500);
+      await proxy.start();
+      const exit = await finished(worker, 25_000);
+      if (process.env.SHOW_LOG) console.log(exit.log);
+
+      expect(exit.code, exit.log).toBe(0);
+      expect(exit.summary!.reason).toBe('complete');
+      expect(exit.summary!.counts).toMatchObject({ done: 8, failed: 0, rejected: 0 });
+      expect(exit.log).toMatch(/failed \(.*\); retrying/);
+      expect(Object.values(await statuses(t.client, key))).toEqual(names.map(() => 'done'));
+      const stored = await results(t.client, key);
+      expect(stored.map((r) => r.job_key).sort()).toEqual((await jobs(t.client, key)).map((j) => j._key).sort());
+      expect(stored.every((r) => r.return_code === 0)).toBe(true);
+    });
+  });
+});
