@@ -1,5 +1,5 @@
 // `npm run bench`: throughput figures, each beside a baseline or anchor measured or cited in the same run.
-// Usage: npm run bench [-- --seconds 10] [-- --only get,torc-data,torc-lifecycle] [-- --scale 0.1]
+// Usage: npm run bench [-- --seconds 10] [-- --only get,torc-data,torc-lifecycle,worker] [-- --scale 0.1]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +9,7 @@ import { migrateDatabase } from '../packages/server/src/db/migrate.ts';
 import { fmt, requestsPerSecond, startChild, type Child } from './lib.ts';
 import { benchTorcData } from './torc-data.ts';
 import { benchTorcLifecycle } from './torc-lifecycle.ts';
+import { benchWorker } from './worker.ts';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, only: { type: 'string' }, scale: { type: 'string', default: '1' } } });
 const seconds = Number(values.seconds);
@@ -48,3 +49,4 @@ console.log(`Pipeloom bench on ${os.cpus().length} cores, Node ${process.version
 if (wanted('get')) await withServer(benchGetByKey);
 if (wanted('torc-data')) await withServer((server) => benchTorcData(server.url));
 if (wanted('torc-lifecycle')) await withServer((server) => benchTorcLifecycle(server.url, { cycleSeconds: seconds, scale: Number(values.scale) }));
+if (wanted('worker')) await withServer((server) => benchWorker(server.url, { jobs: Math.round(10_000 * Number(values.scale)), workers: 4 }));

@@ -75,6 +75,8 @@ export interface WorkerSummary {
   runId: number;
   reason: WorkerExitReason;
   durationSeconds: number;
+  /** Seconds spent waiting for claim_jobs answers: free slots idle because of the server. */
+  claimWaitSeconds: number;
   jobs: WorkerJobOutcome[];
   counts: { done: number; failed: number; canceled: number; terminated: number; rejected: number };
 }
@@ -170,6 +172,7 @@ class Worker {
   private heartbeatMs = 5_000;
   private nodeLeaseMs = 120_000;
 
+  private claimWaitMs = 0;
   private readonly running = new Map<string, RunningJob>();
   /** `<key>@<rev>` of every job this worker started: a job still `submitted` may just be waiting for its completion to be accepted. */
   private readonly started = new Set<string>();
@@ -431,6 +434,7 @@ class Worker {
     const limit = Math.min(MAX_BATCH, this.maxParallel - this.processes);
     let uncertain = false;
     let answer;
+    const asked = performance.now();
     try {
       answer = await withRetry((s) => this.client.POST('/torc-service/workflows/{key}/claim_jobs', {
         params: { path: { key: this.key } },
@@ -455,6 +459,7 @@ class Worker {
       }
       throw e;
     }
+    this.claimWaitMs += performance.now() - asked;
     for (const job of answer.jobs) this.startJob(job);
     if (answer.jobs.length) this.log('debug', `claimed ${answer.jobs.length} job(s): ${answer.jobs.map((j) => j._key).join(', ')}`);
     if (uncertain) {
@@ -877,7 +882,7 @@ class Worker {
       else if (o.status === 'done') o.return_code === 0 ? counts.done++ : counts.failed++;
       else counts[o.status]++;
     }
-    const summary = { workflowKey: this.key, computeNodeKey: this.node._key, runId: this.runId, reason, durationSeconds: (Date.now() - this.startedAt) / 1000, jobs: this.outcomes, counts };
+    const summary = { workflowKey: this.key, computeNodeKey: this.node._key, runId: this.runId, reason, durationSeconds: (Date.now() - this.startedAt) / 1000, claimWaitSeconds: this.claimWaitMs / 1000, jobs: this.outcomes, counts };
     this.log('info', `worker leaving (${reason}): ${JSON.stringify(counts)}`);
     return summary;
   }
