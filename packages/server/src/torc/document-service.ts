@@ -48,14 +48,10 @@ export class DocumentService {
     private readonly workflows: WorkflowService,
   ) {}
 
-  /** The workflow's integer id, or a 404 naming the key. */
-  async workflowId(key: string): Promise<number> {
-    return (await this.workflows.require(key)).id;
-  }
 
   async list(collection: DocumentCollection, workflowKey: string, query: Doc): Promise<Page<Doc>> {
     const spec = specOf(collection);
-    const workflowId = await this.workflowId(workflowKey);
+    const workflowId = await this.workflows.idOf(workflowKey);
     const q = listQuery(query, Object.keys(spec.fields), { nullable: spec.nullable, ints: intFieldsOf(spec) });
     const { rows, total } = await this.repo.reader.list(spec.model, workflowId, q);
     return page(rows.map((r) => toWire(spec, r)), q.skip, total);
@@ -63,7 +59,7 @@ export class DocumentService {
 
   async get(collection: DocumentCollection, workflowKey: string, key: string): Promise<Doc> {
     const spec = COLLECTIONS[collection];
-    const workflowId = await this.workflowId(workflowKey);
+    const workflowId = await this.workflows.idOf(workflowKey);
     const row = await this.repo.reader.get(spec.model, workflowId, parseKey(key, collection));
     if (!row) throw notFound(`${collection} document ${key} of workflow ${workflowKey}`);
     return toWire(spec, row);
@@ -71,7 +67,7 @@ export class DocumentService {
 
   async create(collection: DocumentCollection, workflowKey: string, body: Doc): Promise<Doc> {
     const spec = COLLECTIONS[collection];
-    const workflowId = await this.workflowId(workflowKey);
+    const workflowId = await this.workflows.idOf(workflowKey);
     rejectIdentity(body, collection);
     const data = fromWire(spec, body);
     checkIntegers(data, intFieldsOf(spec), collection);
@@ -88,7 +84,7 @@ export class DocumentService {
 
   async update(collection: DocumentCollection, workflowKey: string, key: string, body: Doc): Promise<Doc> {
     const spec = specOf(collection);
-    const workflowId = await this.workflowId(workflowKey);
+    const workflowId = await this.workflows.idOf(workflowKey);
     const rev = requireRevision(body as { _key?: string; _rev?: string }, key, `${collection} document`);
     const id = parseKey(key, collection);
     const data = fromWire(spec, body);
@@ -112,7 +108,7 @@ export class DocumentService {
 
   async remove(collection: DocumentCollection, workflowKey: string, key: string): Promise<Doc> {
     const spec = COLLECTIONS[collection];
-    const workflowId = await this.workflowId(workflowKey);
+    const workflowId = await this.workflows.idOf(workflowKey);
     const row = await this.repo.transaction((tx) => tx.delete(spec.model, collection, workflowId, parseKey(key, collection)));
     if (!row) throw notFound(`${collection} document ${key} of workflow ${workflowKey}`);
     return toWire(spec, row);
@@ -120,7 +116,7 @@ export class DocumentService {
 
   async removeAll(collection: DocumentCollection, workflowKey: string): Promise<{ message: string }> {
     const spec = COLLECTIONS[collection];
-    const workflowId = await this.workflowId(workflowKey);
+    const workflowId = await this.workflows.idOf(workflowKey);
     const count = await this.repo.transaction((tx) => tx.deleteAll(spec.model, collection, workflowId));
     return { message: `Deleted ${count} documents in ${collection}__${workflowId}` };
   }

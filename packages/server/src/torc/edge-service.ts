@@ -29,13 +29,10 @@ export class EdgeService {
     private readonly workflows: WorkflowService,
   ) {}
 
-  private async workflowId(key: string) {
-    return (await this.workflows.require(key)).id;
-  }
 
   async list(workflowKey: string, name: string, query: Doc): Promise<Page<Doc>> {
     const edge = edgeName(name);
-    const workflowId = await this.workflowId(workflowKey);
+    const workflowId = await this.workflows.idOf(workflowKey);
     const q = listQuery(query, []);
     const { rows, total } = await this.repo.reader.listEdges(workflowId, edge, q.skip, q.take);
     return page(rows.map(edgeToWire), q.skip, total);
@@ -43,7 +40,7 @@ export class EdgeService {
 
   async get(workflowKey: string, name: string, key: string): Promise<Doc> {
     const edge = edgeName(name);
-    const workflowId = await this.workflowId(workflowKey);
+    const workflowId = await this.workflows.idOf(workflowKey);
     const row = await this.repo.reader.getEdge(workflowId, edge, parseKey(key, `${name} edge`));
     if (!row) throw notFound(`${name} edge ${key} of workflow ${workflowKey}`);
     return edgeToWire(row);
@@ -51,7 +48,7 @@ export class EdgeService {
 
   async create(workflowKey: string, name: string, body: { _from: string; _to: string; data?: unknown } & Doc): Promise<Doc> {
     const edge = edgeName(name);
-    const workflowId = await this.workflowId(workflowKey);
+    const workflowId = await this.workflows.idOf(workflowKey);
     rejectIdentity(body, `${name} edge`);
     const ends = ([['_from', body._from, EDGES[edge].from], ['_to', body._to, EDGES[edge].to]] as const).map(([field, id, allowed]) => {
       const parsed = parseDocumentId(id);
@@ -74,7 +71,7 @@ export class EdgeService {
 
   async remove(workflowKey: string, name: string, key: string): Promise<Doc> {
     const edge = edgeName(name);
-    const workflowId = await this.workflowId(workflowKey);
+    const workflowId = await this.workflows.idOf(workflowKey);
     const row = await this.repo.reader.deleteEdge(workflowId, edge, parseKey(key, `${name} edge`));
     if (!row) throw notFound(`${name} edge ${key} of workflow ${workflowKey}`);
     return edgeToWire(row);
@@ -82,7 +79,7 @@ export class EdgeService {
 
   async removeAll(workflowKey: string, name: string): Promise<{ message: string }> {
     const edge = edgeName(name);
-    const workflowId = await this.workflowId(workflowKey);
+    const workflowId = await this.workflows.idOf(workflowKey);
     const count = await this.repo.reader.deleteEdges(workflowId, edge);
     return { message: `Deleted ${count} documents in ${name}__${workflowId}` };
   }

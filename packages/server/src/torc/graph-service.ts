@@ -52,14 +52,11 @@ export class GraphService {
     private readonly workflows: WorkflowService,
   ) {}
 
-  private async workflowId(key: string): Promise<number> {
-    return (await this.workflows.require(key)).id;
-  }
 
   // ---- events ----
 
   async latestEventTimestamp(workflowKey: string): Promise<{ timestamp: number | null }> {
-    return { timestamp: await this.repo.latestEventTimestamp(await this.workflowId(workflowKey)) };
+    return { timestamp: await this.repo.latestEventTimestamp(await this.workflows.idOf(workflowKey)) };
   }
 
   /**
@@ -71,7 +68,7 @@ export class GraphService {
     if (typeof timestamp !== 'number' || !Number.isFinite(timestamp)) {
       throw new AppError('INVALID_ARGUMENT', `timestamp must be milliseconds since the epoch; got ${String(timestamp)}`);
     }
-    const workflowId = await this.workflowId(workflowKey);
+    const workflowId = await this.workflows.idOf(workflowKey);
     const { rows, total } = await this.repo.eventsAfter(workflowId, timestamp, query.category, clampLimit(query.limit));
     return page(rows.map((r) => toWire(COLLECTIONS.events, r)), 0, total);
   }
@@ -88,7 +85,7 @@ export class GraphService {
       throw new AppError('INVALID_ARGUMENT', `unknown graph ${name}; use one of ${Object.keys(DOT_GRAPHS).join(', ')}`);
     }
     const spec = DOT_GRAPHS[name as DotGraphName];
-    const workflowId = await this.workflowId(workflowKey);
+    const workflowId = await this.workflows.idOf(workflowKey);
     const [jobs, others, edges] = await Promise.all([
       this.repo.vertices('jobs', workflowId),
       spec.others ? this.repo.verticesAtEdges(spec.others, workflowId, spec.edges, 'to') : Promise.resolve([] as Vertex[]),
@@ -130,7 +127,7 @@ export class GraphService {
         + (fitting.length ? `${outbound ? 'outbound' : 'inbound'} edges of ${base} are ${fitting.join(', ')}` : `no edge ${outbound ? 'leaves' : 'enters'} ${base}`));
     }
     const where = baseFilter(base, filter ?? {}, query);
-    const workflowId = await this.workflowId(workflowKey);
+    const workflowId = await this.workflows.idOf(workflowKey);
     const skip = query.skip ?? 0;
     if (where === undefined) return page([], skip, 0);
 

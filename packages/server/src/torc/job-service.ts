@@ -67,19 +67,16 @@ export class JobService {
     private readonly workflows: WorkflowService,
   ) {}
 
-  private async workflowId(key: string) {
-    return (await this.workflows.require(key)).id;
-  }
 
   async list(workflowKey: string, query: Doc): Promise<Page<Doc>> {
-    const workflowId = await this.workflowId(workflowKey);
+    const workflowId = await this.workflows.idOf(workflowKey);
     const q = listQuery(query, [...JOB_FIELDS], { nullable: ['name', 'invocation_script'] });
     const { rows, total } = await this.repo.reader.list('job', workflowId, q);
     return page(rows.map((r) => jobToWire(r)), q.skip, total);
   }
 
   async get(workflowKey: string, key: string): Promise<Doc> {
-    const workflowId = await this.workflowId(workflowKey);
+    const workflowId = await this.workflows.idOf(workflowKey);
     const row = await this.repo.reader.get('job', workflowId, parseKey(key, 'job'));
     if (!row) throw notFound(`job ${key} of workflow ${workflowKey}`);
     return jobToWire(row);
@@ -92,7 +89,7 @@ export class JobService {
 
   /** POST /bulk_jobs: all jobs and their edges in one transaction, in batched statements, in order. */
   async createMany(workflowKey: string, bodies: Doc[]): Promise<Doc[]> {
-    const workflowId = await this.workflowId(workflowKey);
+    const workflowId = await this.workflows.idOf(workflowKey);
     bodies.forEach((b) => rejectIdentity(b, 'job'));
     const rows = await this.repo.transaction(async (tx) => {
       await this.checkReferences(tx, workflowId, bodies);
@@ -104,7 +101,7 @@ export class JobService {
   }
 
   async update(workflowKey: string, key: string, body: Doc): Promise<Doc> {
-    const workflowId = await this.workflowId(workflowKey);
+    const workflowId = await this.workflows.idOf(workflowKey);
     const rev = requireRevision(body as { _key?: string; _rev?: string }, key, 'job');
     const id = parseKey(key, 'job');
     const result = await this.repo.transaction(async (tx) => {
@@ -129,14 +126,14 @@ export class JobService {
   }
 
   async remove(workflowKey: string, key: string): Promise<Doc> {
-    const workflowId = await this.workflowId(workflowKey);
+    const workflowId = await this.workflows.idOf(workflowKey);
     const row = await this.repo.transaction((tx) => tx.delete('job', 'jobs', workflowId, parseKey(key, 'job')));
     if (!row) throw notFound(`job ${key} of workflow ${workflowKey}`);
     return jobToWire(row);
   }
 
   async removeAll(workflowKey: string): Promise<{ message: string }> {
-    const workflowId = await this.workflowId(workflowKey);
+    const workflowId = await this.workflows.idOf(workflowKey);
     const count = await this.repo.transaction((tx) => tx.deleteAll('job', 'jobs', workflowId));
     return { message: `Deleted ${count} documents in jobs__${workflowId}` };
   }

@@ -26,38 +26,35 @@ export class QueryService {
     private readonly workflows: WorkflowService,
   ) {}
 
-  private async workflowId(key: string): Promise<number> {
-    return (await this.workflows.require(key)).id;
-  }
 
   /** The workflow's id and the job's id, or a 404 naming whichever is missing. */
   private async job(workflowKey: string, jobKey: string, reader: TxQueries = this.repo.reader): Promise<{ workflowId: number; jobId: number }> {
-    const workflowId = await this.workflowId(workflowKey);
+    const workflowId = await this.workflows.idOf(workflowKey);
     const jobId = parseKey(jobKey, 'job');
     if (!(await reader.jobExists(workflowId, jobId))) throw notFound(`job ${jobKey} of workflow ${workflowKey}`);
     return { workflowId, jobId };
   }
 
   async collectionNames(workflowKey: string): Promise<{ names: string[] }> {
-    const id = await this.workflowId(workflowKey);
+    const id = await this.workflows.idOf(workflowKey);
     const bases = [...DOCUMENT_ONLY, ...VERTEX_COLLECTIONS, ...Object.keys(EDGES)];
     return { names: bases.map((b) => `${b}__${id}`) };
   }
 
   async jobKeys(workflowKey: string): Promise<{ items: string[] }> {
-    const ids = await this.repo.reader.jobIds(await this.workflowId(workflowKey));
+    const ids = await this.repo.reader.jobIds(await this.workflows.idOf(workflowKey));
     return { items: ids.map(String) };
   }
 
   async jobsByStatus(workflowKey: string, status: string, query: PageQuery): Promise<Page<Doc>> {
-    const workflowId = await this.workflowId(workflowKey);
+    const workflowId = await this.workflows.idOf(workflowKey);
     const skip = query.skip ?? 0;
     const { rows, total } = await this.repo.reader.jobsByStatus(workflowId, status, skip, clampLimit(query.limit));
     return page(rows.map((r) => jobToWire(r)), skip, total);
   }
 
   async jobsNeedingFile(workflowKey: string, fileKey: string, query: PageQuery): Promise<Page<Doc>> {
-    const workflowId = await this.workflowId(workflowKey);
+    const workflowId = await this.workflows.idOf(workflowKey);
     const fileId = parseKey(fileKey, 'file');
     const reader = this.repo.reader;
     if (!(await reader.fileExists(workflowId, fileId))) throw notFound(`file ${fileKey} of workflow ${workflowKey}`);
@@ -82,7 +79,7 @@ export class QueryService {
   /** Creates the user data and the `stores` edge job → user data in one transaction. */
   async addUserDataForJob(workflowKey: string, jobKey: string, body: Doc): Promise<Doc> {
     rejectIdentity(body, 'user_data');
-    const workflowId = await this.workflowId(workflowKey);
+    const workflowId = await this.workflows.idOf(workflowKey);
     const jobId = parseKey(jobKey, 'job');
     const row = await this.repo.transaction(async (tx) => {
       if (!(await tx.jobExists(workflowId, jobId))) throw notFound(`job ${jobKey} of workflow ${workflowKey}`);
@@ -102,7 +99,7 @@ export class QueryService {
 
   /** Replaces the job's `requires` edge; `internal` is recomputed by the next initialize_jobs, as upstream. */
   async setJobResourceRequirements(workflowKey: string, jobKey: string, rrKey: string): Promise<Doc> {
-    const workflowId = await this.workflowId(workflowKey);
+    const workflowId = await this.workflows.idOf(workflowKey);
     const jobId = parseKey(jobKey, 'job');
     const rrId = parseKey(rrKey, 'resource_requirements');
     const edge = await this.repo.transaction(async (tx) => {

@@ -99,6 +99,11 @@ export class WorkflowService {
     return row;
   }
 
+  /** The workflow's integer id, or a 404 naming the key. */
+  async idOf(key: string): Promise<number> {
+    return (await this.require(key)).id;
+  }
+
   async get(key: string): Promise<Workflow> {
     return workflowToWire(await this.require(key));
   }
