@@ -1,6 +1,7 @@
 // Torc's job lifecycle (semantics.md §2-§5): initialize, hand out, start, complete with synchronous
 // downstream updates, status changes, cancel and reset. Every check runs before the first write, and each
 // operation's writes share one transaction. QUIRKs fixed on purpose are listed in docs/compatibility.md.
+import type { components } from '@pipeloom/sdk/generated';
 import type { Db } from '../db/client.ts';
 import type { Provider } from '../db/migrate.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -17,16 +18,10 @@ const GIB = 1024 ** 3;
 const CANCELED = 'The workflow was canceled.';
 const isComplete = (status: unknown) => (COMPLETE_STATUSES as readonly unknown[]).includes(status);
 
-export interface WorkerResources {
-  num_cpus: number;
-  memory_gb: number;
-  num_gpus?: number;
-  num_nodes?: number;
-  time_limit?: string | null;
-  scheduler_config_id?: string;
-}
+/** A worker's free resources, as the contract describes them. */
+export type WorkerResources = components['schemas']['compute_nodes_resources'];
 
-export type SortMethod = 'gpus_runtime_memory' | 'gpus_memory_runtime' | 'none';
+export type SortMethod = NonNullable<components['schemas']['claim_jobs_request']['sort_method']>;
 
 const ORDER: Record<SortMethod, string> = {
   gpus_runtime_memory: 'internal_num_gpus DESC, internal_runtime_seconds DESC, internal_memory_bytes DESC, id ASC',
@@ -34,14 +29,7 @@ const ORDER: Record<SortMethod, string> = {
   none: 'id ASC',
 };
 
-export interface ResultBody {
-  job_key: string;
-  run_id: number;
-  return_code: number;
-  exec_time_minutes: number;
-  completion_time: string;
-  status: string;
-}
+export type ResultBody = components['schemas']['result_model'];
 
 /** Torc's 32-bit string hash (Java's String.hashCode), made non-negative. */
 export function stringHash(text: string): number {
