@@ -3,23 +3,13 @@
 // plus the QUIRKs Pipeloom fixes on purpose (quoted DOT labels, a real total_count for joins).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, type GraphASTNode } from '@ts-graphviz/ast';
-import { unwrap } from '@pipeloom/sdk';
+import { unwrap, type components } from '@pipeloom/sdk';
 import { PROVIDERS, startTestServer, type TestServer } from '../helpers/server.ts';
 
 const MISSING = '987654321';
 
-type JobBody = {
-  name?: string;
-  command: string;
-  status?: 'uninitialized' | 'blocked' | 'ready' | 'done';
-  blocked_by?: string[];
-  input_files?: string[];
-  output_files?: string[];
-  input_user_data?: string[];
-  output_user_data?: string[];
-  resource_requirements?: string;
-  scheduler?: string;
-};
+/** A job as POST /jobs and bulk_jobs take it. */
+type JobBody = components['schemas']['job_model'];
 type Collection = 'jobs' | 'files' | 'user_data' | 'resource_requirements' | 'results' | 'compute_nodes' | 'compute_node_stats' | 'job_process_stats' | 'aws_schedulers' | 'local_schedulers' | 'slurm_schedulers';
 type EdgeName = 'blocks' | 'needs' | 'produces' | 'consumes' | 'stores' | 'requires' | 'scheduled_bys' | 'returned' | 'executed' | 'node_used' | 'process_used';
 type Doc = Record<string, unknown>;

@@ -2,22 +2,13 @@
 // by edge, a job's user data, resource requirements, process stats and current result, collection names
 // and downstream walks. Data is built through the API, relations as `_id`s, as a client would.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { unwrap } from '@pipeloom/sdk';
+import { unwrap, type components } from '@pipeloom/sdk';
 import { PROVIDERS, startTestServer, type TestServer } from '../helpers/server.ts';
 
 const MISSING = '987654321';
 
-type JobBody = {
-  name?: string;
-  command: string;
-  status?: 'uninitialized' | 'blocked' | 'ready' | 'scheduled' | 'submitted_pending' | 'submitted' | 'done' | 'canceled' | 'terminated' | 'disabled';
-  blocked_by?: string[];
-  input_files?: string[];
-  output_files?: string[];
-  input_user_data?: string[];
-  output_user_data?: string[];
-  resource_requirements?: string;
-};
+/** A job as POST /jobs and bulk_jobs take it. */
+type JobBody = components['schemas']['job_model'];
 
 describe.each(PROVIDERS)('Torc queries on %s', (provider) => {
   let t: TestServer;

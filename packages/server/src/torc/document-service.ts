@@ -48,7 +48,6 @@ export class DocumentService {
     private readonly workflows: WorkflowService,
   ) {}
 
-
   async list(collection: DocumentCollection, workflowKey: string, query: Doc): Promise<Page<Doc>> {
     const spec = specOf(collection);
     const workflowId = await this.workflows.idOf(workflowKey);

@@ -29,7 +29,6 @@ export class EdgeService {
     private readonly workflows: WorkflowService,
   ) {}
 
-
   async list(workflowKey: string, name: string, query: Doc): Promise<Page<Doc>> {
     const edge = edgeName(name);
     const workflowId = await this.workflows.idOf(workflowKey);

@@ -52,7 +52,6 @@ export class GraphService {
     private readonly workflows: WorkflowService,
   ) {}
 
-
   // ---- events ----
 
   async latestEventTimestamp(workflowKey: string): Promise<{ timestamp: number | null }> {

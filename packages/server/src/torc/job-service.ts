@@ -67,7 +67,6 @@ export class JobService {
     private readonly workflows: WorkflowService,
   ) {}
 
-
   async list(workflowKey: string, query: Doc): Promise<Page<Doc>> {
     const workflowId = await this.workflows.idOf(workflowKey);
     const q = listQuery(query, [...JOB_FIELDS], { nullable: ['name', 'invocation_script'] });

@@ -26,7 +26,6 @@ export class QueryService {
     private readonly workflows: WorkflowService,
   ) {}
 
-
   /** The workflow's id and the job's id, or a 404 naming whichever is missing. */
   private async job(workflowKey: string, jobKey: string, reader: TxQueries = this.repo.reader): Promise<{ workflowId: number; jobId: number }> {
     const workflowId = await this.workflows.idOf(workflowKey);
