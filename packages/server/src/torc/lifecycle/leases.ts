@@ -42,12 +42,12 @@ export class LeaseService {
   }
 
   /** The compute node named by `key` (its `_key` or `_id`); any call that names it counts as hearing from it. */
-  async touch(workflowId: number, key: string): Promise<NodeRef> {
+  async touch(workflowId: number, key: string, { reactivate = false } = {}): Promise<NodeRef> {
     const parsed = /^(?:compute_nodes__\d+\/)?(\d{1,15})$/.exec(key);
     const id = parsed ? Number(parsed[1]) : NaN;
     const node = Number.isSafeInteger(id) ? await this.repo.leases.node(workflowId, id) : undefined;
     if (!node) throw notFound(`compute node ${key}`);
-    await this.repo.leases.touchNode(node.id, this.clock.now());
+    await this.repo.leases.touchNode(node.id, this.clock.now(), { reactivate });
     return node;
   }
 
@@ -57,12 +57,10 @@ export class LeaseService {
    */
   async heartbeat(workflowKey: string, nodeKey: string, runningJobKeys?: string[]): Promise<HeartbeatReply> {
     const wf = await this.gate.workflow(workflowKey);
-    const node = await this.touch(wf.id, nodeKey);
-    const now = this.clock.now();
-    await this.repo.leases.touchNode(node.id, now, { reactivate: true });
+    const node = await this.touch(wf.id, nodeKey, { reactivate: true });
     if (runningJobKeys) {
       const running = runningJobKeys.map(Number).filter(Number.isSafeInteger);
-      await this.repo.leases.releaseUnknownStarts(wf.id, node.id, running, now - this.leases.claimSeconds * 1000);
+      await this.repo.leases.releaseUnknownStarts(wf.id, node.id, running, this.clock.now() - this.leases.claimSeconds * 1000);
     }
     const state = await this.gate.runState(wf.id);
     return { is_canceled: state.isCanceled, claim_lease_seconds: this.leases.claimSeconds, node_lease_seconds: this.leases.nodeSeconds };
