@@ -1,6 +1,9 @@
 // What a completed job does to the jobs it blocks (semantics.md §3), inside the completion's transaction.
 import type { JobGraphRepository } from './job-graph-repository.ts';
 
+/** The graph operations the downstream update needs (an in-memory graph in unit tests). */
+export type DownstreamGraph = Pick<JobGraphRepository, 'blockEdgesFrom' | 'jobsByIds' | 'openBlockerCounts' | 'setStatus' | 'readyBlockersOf'>;
+
 export interface Completed {
   id: number;
   /** Ended with a nonzero return code, or canceled or terminated. */
@@ -14,7 +17,7 @@ export interface Completed {
  * counts as failed for its own children, so the cancellation goes down the whole graph and a workflow with a
  * failure always completes (upstream stops after one level: a QUIRK).
  */
-export async function releaseDownstream(jobs: JobGraphRepository, workflowId: number, completed: Completed[]): Promise<void> {
+export async function releaseDownstream(jobs: DownstreamGraph, workflowId: number, completed: Completed[]): Promise<void> {
   let frontier = completed;
   while (frontier.length) {
     const failedParents = new Set(frontier.filter((p) => p.failed).map((p) => p.id));

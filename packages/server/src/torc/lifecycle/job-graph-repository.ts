@@ -22,6 +22,8 @@ const text = (v: unknown): string | null => (v === null || v === undefined ? nul
 
 /** A raw job row (numbers may be bigint, booleans 0/1, JSON text on SQLite) as a typed JobRow. */
 export function toJobRow(r: Record<string, unknown>): JobRow {
+  // Every write is validated against the contract's statuses, so anything else is a storage fault.
+  if (!isJobStatus(r.status)) throw new Error(`job ${String(r.id)} has an unknown status ${String(r.status)}`);
   const schedule = json(r.schedule_compute_nodes);
   return {
     id: Number(r.id),
@@ -30,7 +32,7 @@ export function toJobRow(r: Record<string, unknown>): JobRow {
     name: text(r.name),
     command: String(r.command),
     invocation_script: text(r.invocation_script),
-    status: isJobStatus(r.status) ? r.status : 'uninitialized',
+    status: r.status,
     cancel_on_blocking_job_failure: Boolean(r.cancel_on_blocking_job_failure),
     supports_termination: Boolean(r.supports_termination),
     schedule_compute_nodes: isSchedule(schedule) ? schedule : null,
