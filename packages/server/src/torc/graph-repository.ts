@@ -4,9 +4,8 @@
 // documents themselves are then read through Prisma's delegates so every column comes back typed alike.
 import type { Db } from '../db/client.ts';
 import type { Provider } from '../db/migrate.ts';
-import type { EdgeName, VertexCollection } from './collections.ts';
+import { isVertexCollection, modelOf, type EdgeName, type VertexCollection } from './collections.ts';
 import type { EdgeRow, Row } from './document-repository.ts';
-import { modelOf } from './job-service.ts';
 import { chunks, RawSql, tableOf } from '../db/raw-sql.ts';
 
 /** The quoted table of a vertex collection. */
@@ -124,9 +123,10 @@ export class GraphRepository {
       this.query<{ n: number | bigint }>(`SELECT COUNT(*) AS n ${from}`, ...bound),
     ]);
     return {
-      links: rows.map((r) => ({
-        edgeId: Number(r.edge_id), baseId: Number(r.base_id), otherCollection: r.other_collection as VertexCollection, otherId: Number(r.other_id),
-      })),
+      // An edge's ends are always vertex collections; a row that says otherwise is skipped, not trusted.
+      links: rows.flatMap((r) => (isVertexCollection(r.other_collection)
+        ? [{ edgeId: Number(r.edge_id), baseId: Number(r.base_id), otherCollection: r.other_collection, otherId: Number(r.other_id) }]
+        : [])),
       total: Number(count?.n ?? 0),
     };
   }
