@@ -110,6 +110,25 @@ export function edgesTouching(collection: VertexCollection): { outgoing: EdgeNam
   };
 }
 
+/** The columns a job can be matched on (its relations are edges, `internal` and `schedule_compute_nodes` are not scalars). */
+const JOB_COLUMNS = {
+  name: 'string', command: 'string', invocation_script: 'string', status: 'string',
+  cancel_on_blocking_job_failure: 'bool', supports_termination: 'bool',
+} as const satisfies Record<string, FieldKind>;
+
+export type ScalarKind = Exclude<FieldKind, 'json'>;
+
+/**
+ * The scalar columns of a collection that an exact-match filter can name, with their kinds. This is the
+ * allow-list for column names that reach SQL text from a request.
+ */
+export function matchableColumns(collection: VertexCollection): Record<string, ScalarKind> {
+  const fields: Record<string, FieldKind> = collection === 'jobs' ? JOB_COLUMNS : COLLECTIONS[collection].fields;
+  const scalar: Record<string, ScalarKind> = {};
+  for (const [name, kind] of Object.entries(fields)) if (kind !== 'json') scalar[name] = kind;
+  return scalar;
+}
+
 /** Collection names in the order GET collection_names lists them: documents, vertices, edges. */
 export const DOCUMENT_ONLY = ['events', 'scheduled_compute_nodes'] as const;
 export const VERTEX_COLLECTIONS: VertexCollection[] = [

@@ -2,7 +2,7 @@
 // DOT drawings of the job dependencies, and collections joined through an edge. Every view answers 404 for
 // an unknown workflow and 400 for a name, collection, edge or filter it cannot use.
 import { AppError } from '../errors.ts';
-import { COLLECTIONS, EDGES, isEdgeName, VERTEX_COLLECTIONS, type EdgeName, type VertexCollection } from './collections.ts';
+import { EDGES, isEdgeName, matchableColumns, VERTEX_COLLECTIONS, type EdgeName, type VertexCollection } from './collections.ts';
 import { clampLimit, fitsInt, page, type Page } from './documents.ts';
 import type { ColumnMatch, GraphRepository, Vertex } from './graph-repository.ts';
 import { documentToWire, edgeToWire, vertexToWire, type CollectionDocs, type Doc, type JoinRow } from './wire.ts';
@@ -16,14 +16,6 @@ export const DOT_GRAPHS = {
 } as const satisfies Record<string, { edges: readonly EdgeName[]; others: VertexCollection | undefined }>;
 
 export type DotGraphName = keyof typeof DOT_GRAPHS;
-
-/** The columns a job can be matched on (its relations are edges, `internal` and `schedule_compute_nodes` are not scalars). */
-const JOB_COLUMNS = {
-  name: 'string', command: 'string', invocation_script: 'string', status: 'string',
-  cancel_on_blocking_job_failure: 'bool', supports_termination: 'bool',
-} as const;
-
-type ScalarKind = 'string' | 'int' | 'float' | 'bool';
 
 /** A Graphviz quoted string: backslashes and quotes escaped, line breaks as `\n`, other control characters dropped. */
 export function dotString(text: string): string {
@@ -154,18 +146,12 @@ export class GraphService {
   }
 }
 
-/** The scalar columns of a collection that a filter can match, with their kinds. */
-function scalarColumns(collection: VertexCollection): Record<string, ScalarKind> {
-  const fields: Record<string, string> = collection === 'jobs' ? JOB_COLUMNS : COLLECTIONS[collection].fields;
-  return Object.fromEntries(Object.entries(fields).filter(([, kind]) => kind !== 'json')) as Record<string, ScalarKind>;
-}
-
 /**
  * The body's exact-match filter and the `collection_key` / `collection_name` query as column conditions;
  * undefined when they can match nothing (a `_key` that is not one of ours, an integer out of range).
  */
 function baseFilter(collection: VertexCollection, filter: Doc, query: JoinQuery): ColumnMatch[] | undefined {
-  const columns = scalarColumns(collection);
+  const columns = matchableColumns(collection);
   const conditions: ColumnMatch[] = [];
   let impossible = false;
   const matchKey = (value: unknown, what: string) => {
