@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, createPipeloomClient } from '@pipeloom/sdk';
-import { splitCommand } from '../../packages/sdk/src/worker/process-runner.ts';
+import { splitCommand } from '../../packages/sdk/src/worker/command-line.ts';
 import { formatDuration, parseDurationSeconds } from '../../packages/sdk/src/worker/resources.ts';
 import { withRetry } from '../../packages/sdk/src/worker/retry.ts';
 import { runWorker, type WorkerLogLevel } from '../../packages/sdk/src/worker/worker.ts';
