@@ -2,6 +2,7 @@
 // kinds here run in-process, so the worker's claiming, stopping and reporting are seen without processes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobKind, JobRunContext } from '@pipeloom/sdk';
+import { ManualClock } from '../../packages/sdk/src/worker/clock.ts';
 import { selectJobKind } from '../../packages/sdk/src/worker/job-kind.ts';
 import { shellCommandJobKind } from '../../packages/sdk/src/worker/shell-job.ts';
 import { runWorker } from '../../packages/sdk/src/worker/worker.ts';
@@ -79,5 +80,28 @@ describe('job kinds', () => {
     expect(await statuses(t.client, key)).toEqual({ waits: 'terminated', throws: 'done' });
     expect(summary.counts).toMatchObject({ failed: 1, terminated: 1 });
     expect(lines.some((m) => m.includes('could not be started: no such entry point'))).toBe(true);
+  });
+
+  it('When the worker runs on a manual clock, then its time limit passes without any real waiting and the job is terminated in time', async () => {
+    const key = await createWorkflow(t.client, { name: 'kinds-clock', jobs: [{ name: 'waits', command: 'wait:', supports_termination: true }] });
+    const reasons: unknown[] = [];
+    const waiting: JobKind = {
+      name: 'waits-for-stop',
+      matches: (job) => job.command === 'wait:',
+      run: (_job, ctx) => new Promise((resolve) => ctx.stop.addEventListener('abort', () => {
+        reasons.push(ctx.stop.reason);
+        resolve({ returnCode: 0 });
+      })),
+    };
+    const clock = new ManualClock();
+    const worker = runWorker({ client: t.client, workflowKey: key, jobKinds: [waiting], clock, timeLimit: 'PT10M', resources: { cpus: 1, memoryGb: 1, gpus: 0 }, cwd: tmp.dir, outputDir: 'kinds-clock', pollIntervalMs: 100, log: () => {} });
+    await running(t.client, key, ['waits']);
+    await clock.advance(10 * 60_000);
+    const summary = await worker;
+
+    expect(summary.reason).toBe('time-limit');
+    expect(reasons).toEqual(['terminated']);
+    expect(summary.durationSeconds).toBe(600);
+    expect(await statuses(t.client, key)).toEqual({ waits: 'terminated' });
   });
 });
