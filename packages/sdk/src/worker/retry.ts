@@ -45,8 +45,7 @@ export function isNetworkError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   // An attempt that ran out of time (see attemptTimeoutMs).
   if (error.name === 'TimeoutError') return true;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
+  if ('code' in error && typeof error.code === 'string' && NETWORK_CODES.has(error.code)) return true;
   // undici reports every network failure as this TypeError, with the reason (if any) in `cause`.
   if (error instanceof TypeError && error.message === 'fetch failed') return true;
   return error.cause !== undefined && isNetworkError(error.cause);
