@@ -1,41 +1,35 @@
-// Wires repositories into services and services into each family's handlers. The only composition root.
+// Builds every family's services and handlers (each family's module is its own composition root) and checks
+// the result against the contract before the server accepts a request.
 import type { Database } from './db/client.ts';
+import { FAMILY_MODULES, type FamilyConfigs } from './families.ts';
+import type { FamilyModule } from './family/module.ts';
 import type { HandlerMap } from './http/handler.ts';
-import { changeHandlers } from './torc/change-handlers.ts';
-import { collectionHandlers } from './torc/collection-handlers.ts';
-import { graphHandlers } from './torc/graph-handlers.ts';
-import type { TorcDeps } from './torc/deps.ts';
-import { queryHandlers } from './torc/query-handlers.ts';
-import { specificationHandlers } from './torc/specification-handlers.ts';
-import { DocumentRepository } from './torc/document-repository.ts';
-import { DocumentService } from './torc/document-service.ts';
-import { EdgeService } from './torc/edge-service.ts';
-import { torcHandlers } from './torc/handlers.ts';
-import { JobService } from './torc/job-service.ts';
-import { lifecycleHandlers } from './torc/lifecycle-handlers.ts';
-import { DEFAULT_LEASES, LifecycleService, type Leases } from './torc/lifecycle-service.ts';
-import { WorkflowRepository } from './torc/workflow-repository.ts';
-import { WorkflowService } from './torc/workflow-service.ts';
+import { listOperations, type SpecOperation } from './spec.ts';
 
-export function buildHandlers(database: Database, leases: Leases = DEFAULT_LEASES): HandlerMap {
-  const workflows = new WorkflowService(new WorkflowRepository(database.db));
-  const documentRepository = new DocumentRepository(database.db, database.provider);
-  const torc: TorcDeps = {
-    db: database.db,
-    provider: database.provider,
-    workflows,
-    documentRepository,
-    documents: new DocumentService(documentRepository, workflows),
-    jobs: new JobService(documentRepository, workflows),
-    edges: new EdgeService(documentRepository, workflows),
-  };
-  return {
-    ...collectionHandlers(torc.documents),
-    ...torcHandlers(torc),
-    ...queryHandlers(torc),
-    ...specificationHandlers(torc),
-    ...lifecycleHandlers(new LifecycleService(database.db, database.provider, workflows, leases)),
-    ...graphHandlers(torc),
-    ...changeHandlers(torc),
-  };
+/** A family handles an operationId the contract does not declare, or declares under another family. */
+export class HandlerMismatchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HandlerMismatchError';
+  }
+}
+
+export function buildHandlers(database: Database, configs: FamilyConfigs, operations: SpecOperation[] = listOperations()): HandlerMap {
+  const familyOf = new Map(operations.map((o) => [o.operationId, o.family]));
+  const handlers: HandlerMap = {};
+  for (const module of FAMILY_MODULES as readonly FamilyModule[]) {
+    const config = configs[module.name as keyof FamilyConfigs];
+    const own = module.createHandlers(module.createServices({ database, config }));
+    checkHandlers(module.name, Object.keys(own), familyOf);
+    Object.assign(handlers, own);
+  }
+  return handlers;
+}
+
+/** Fails fast when a handler key is not one of the family's operationIds (a typo, or a renamed operation). */
+export function checkHandlers(family: string, keys: string[], familyOf: Map<string, string>): void {
+  const unknown = keys.filter((k) => !familyOf.has(k));
+  if (unknown.length) throw new HandlerMismatchError(`the ${family} family has handlers for operations the contract does not declare: ${unknown.join(', ')}`);
+  const foreign = keys.filter((k) => familyOf.get(k) !== family);
+  if (foreign.length) throw new HandlerMismatchError(`the ${family} family has handlers for other families' operations: ${foreign.join(', ')}`);
 }
