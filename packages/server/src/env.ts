@@ -16,7 +16,10 @@ export function readInteger(env: NodeJS.ProcessEnv, name: string, fallback: numb
   const value = env[name];
   if (unset(value)) return fallback;
   const n = Number(value.trim());
-  if (!/^\d+$/.test(value.trim()) || n < min || n > max) throw new ConfigError(`${name} must be ${unit} between ${min} and ${max}, got "${value}"`);
+  if (!/^\d+$/.test(value.trim()) || n < min || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `between ${min} and ${max}`;
+    throw new ConfigError(`${name} must be ${unit} ${range}, got "${value}"`);
+  }
   return n;
 }
 
