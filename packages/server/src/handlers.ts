@@ -21,15 +21,16 @@ export function buildHandlers(database: Database, configs: FamilyConfigs, operat
     const config = configs[module.name as keyof FamilyConfigs];
     const own = module.createHandlers(module.createServices({ database, config }));
     checkHandlers(module.name, Object.keys(own), familyOf);
+    checkHandlers(module.name, Object.keys(module.bodyLimits ?? {}), familyOf, 'body limits');
     Object.assign(handlers, own);
   }
   return handlers;
 }
 
-/** Fails fast when a handler key is not one of the family's operationIds (a typo, or a renamed operation). */
-export function checkHandlers(family: string, keys: string[], familyOf: Map<string, string>): void {
+/** Fails fast when a key is not one of the family's operationIds (a typo, or a renamed operation). */
+export function checkHandlers(family: string, keys: string[], familyOf: Map<string, string>, what = 'handlers'): void {
   const unknown = keys.filter((k) => !familyOf.has(k));
-  if (unknown.length) throw new HandlerMismatchError(`the ${family} family has handlers for operations the contract does not declare: ${unknown.join(', ')}`);
+  if (unknown.length) throw new HandlerMismatchError(`the ${family} family has ${what} for operations the contract does not declare: ${unknown.join(', ')}`);
   const foreign = keys.filter((k) => familyOf.get(k) !== family);
-  if (foreign.length) throw new HandlerMismatchError(`the ${family} family has handlers for other families' operations: ${foreign.join(', ')}`);
+  if (foreign.length) throw new HandlerMismatchError(`the ${family} family has ${what} for other families' operations: ${foreign.join(', ')}`);
 }

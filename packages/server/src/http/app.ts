@@ -10,11 +10,12 @@ import { FAMILY_MODULES } from '../families.ts';
 import { buildHandlers } from '../handlers.ts';
 import { listOperations, loadSpec, validatorDocument } from '../spec.ts';
 import { authenticate } from './auth.ts';
-import { bodyParsers, removeUploadsAfterResponse, uploadOptions } from './body.ts';
+import { bodyParsers, rejectUnimplemented, removeUploadsAfterResponse, uploadOptions } from './body.ts';
 import { docsRouter } from './docs.ts';
 import { errorMiddleware, notFoundMiddleware } from './errors.ts';
 import { dispatchOperations } from './handler.ts';
 import { healthRouter } from './health.ts';
+import { operationMatcher } from './operation-matcher.ts';
 import { requestLog } from './request-log.ts';
 
 export interface AppOptions {
@@ -38,7 +39,9 @@ export function createApp({ config, database, logger, validateResponses = false 
   app.use(docsRouter(spec));
   app.use(healthRouter(database));
   app.use(authenticate(config.tokens));
-  app.use(bodyParsers(operations, FAMILY_MODULES));
+  const match = operationMatcher(operations);
+  app.use(rejectUnimplemented(match, handlers));
+  app.use(bodyParsers(match, FAMILY_MODULES));
   app.use(removeUploadsAfterResponse());
   app.use(OpenApiValidator.middleware({
     apiSpec: validatorDocument(spec.document) as never,

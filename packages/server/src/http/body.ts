@@ -6,35 +6,29 @@ import os from 'node:os';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { FamilyModule } from '../family/module.ts';
-import type { SpecOperation } from '../spec.ts';
+import type { OperationMatcher } from './operation-matcher.ts';
+import { AppError } from '../errors.ts';
+import type { HandlerMap, OperationId } from './handler.ts';
 
 /** The limit for every JSON or form body whose operation does not ask for more. */
 export const DEFAULT_BODY_LIMIT = '2mb';
 export const UPLOAD_LIMITS = { fileSize: 256 * 1024 * 1024, files: 16, fields: 200, parts: 220 };
 export const UPLOAD_DIR = path.join(os.tmpdir(), 'pipeloom-uploads');
 
-interface LargeBody { method: string; pattern: RegExp; parse: RequestHandler[] }
-
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const pathPattern = (p: string) => new RegExp(`^${p.split(/\{[^}]+\}/).map(escape).join('[^/]+')}$`);
-
 function parsers(limit: string): RequestHandler[] {
   return [express.json({ limit }), express.urlencoded({ extended: true, limit })];
 }
 
 /** Parses JSON and form bodies with the limit of the operation the request is for. */
-export function bodyParsers(operations: SpecOperation[], modules: readonly FamilyModule[]): RequestHandler {
-  const large: LargeBody[] = [];
+export function bodyParsers(match: OperationMatcher, modules: readonly FamilyModule[]): RequestHandler {
+  const large = new Map<string, RequestHandler[]>();
   for (const module of modules) {
-    for (const [operationId, limit] of Object.entries(module.bodyLimits ?? {})) {
-      const op = operations.find((o) => o.operationId === operationId);
-      if (!op) throw new Error(`the ${module.name} family sets a body limit for ${operationId}, which the contract does not declare`);
-      if (limit) large.push({ method: op.method.toUpperCase(), pattern: pathPattern(op.path), parse: parsers(limit) });
-    }
+    for (const [operationId, limit] of Object.entries(module.bodyLimits ?? {})) if (limit) large.set(operationId, parsers(limit));
   }
   const small = parsers(DEFAULT_BODY_LIMIT);
   return (req: Request, res: Response, next: NextFunction) => {
-    const chosen = large.find((l) => l.method === req.method && l.pattern.test(req.path))?.parse ?? small;
+    const operationId = match(req.method, req.path)?.operationId;
+    const chosen = (operationId && large.get(operationId)) || small;
     chosen[0]!(req, res, (err?: unknown) => (err ? next(err) : chosen[1]!(req, res, next)));
   };
 }
@@ -53,6 +47,18 @@ export function removeUploadsAfterResponse(): RequestHandler {
       const list = Array.isArray(files) ? files : Object.values(files ?? {}).flat();
       for (const f of list) if (f.path) fs.rm(f.path, { force: true }, () => {});
     });
+    next();
+  };
+}
+
+/**
+ * An operation no family implements answers 501 before its body is read or validated: "not implemented"
+ * is the true answer whatever the body holds, and there is no point receiving an upload for it.
+ */
+export function rejectUnimplemented(match: OperationMatcher, handlers: HandlerMap): RequestHandler {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    const op = match(req.method, req.path);
+    if (op && !handlers[op.operationId as OperationId]) return next(new AppError('NOT_IMPLEMENTED', `operation ${op.operationId} is not implemented yet`));
     next();
   };
 }
