@@ -61,8 +61,12 @@ export async function startTestServer(provider: Provider, options: { tokens?: st
     databaseUrl: database.url,
     logLevel: process.env.LOG_LEVEL ?? 'silent',
     tokens: options.tokens ?? [],
-    ...(options.claimLeaseSeconds ? { claimLeaseSeconds: options.claimLeaseSeconds } : {}),
-    ...(options.nodeLeaseSeconds ? { nodeLeaseSeconds: options.nodeLeaseSeconds } : {}),
+    families: {
+      torc: {
+        ...(options.claimLeaseSeconds ? { claimLeaseSeconds: options.claimLeaseSeconds } : {}),
+        ...(options.nodeLeaseSeconds ? { nodeLeaseSeconds: options.nodeLeaseSeconds } : {}),
+      },
+    },
     validateResponses: true,
     ...(options.clock ? { clock: options.clock } : {}),
   });

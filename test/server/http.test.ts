@@ -44,7 +44,7 @@ describe('the HTTP surface', () => {
     const plynx = await fetch(`${t.url}/plynx/api/v0/no_such_thing`);
     expect(plynx.status).toBe(404);
     expect(await plynx.json()).toMatchObject({ status: 'failed', code: 'ROUTE_NOT_FOUND' });
-    const flow = await fetch(`${t.url}/api/v1/no_such_thing`);
+    const flow = await fetch(`${t.url}/api/v1/flow/no_such_thing`);
     expect(await flow.json()).toMatchObject({ status: 'ERROR', code: 'ROUTE_NOT_FOUND' });
     const dioptra = await fetch(`${t.url}/api/queue/nope/nope/nope`);
     expect(await dioptra.json()).toMatchObject({ code: 'ROUTE_NOT_FOUND' });

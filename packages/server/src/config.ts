@@ -1,32 +1,59 @@
-// Configuration comes from the environment only, so a container, a systemd unit and a test all set it the same way.
+// Configuration comes from the environment only, so a container, a systemd unit and a test all set it the
+// same way. Every value is checked here; a bad one stops the server with one sentence (ConfigError).
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ConfigError, readBoolean, readChoice, readInteger } from './env.ts';
+import { readFamilyConfigs, type FamilyConfigs } from './families.ts';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export interface Config {
   port: number;
   host: string;
-  /** `file:<path>` (SQLite) or `postgresql://...`. */
+  /** `file:<absolute path>` (SQLite) or `postgresql://...`. */
   databaseUrl: string;
-  logLevel: string;
+  logLevel: (typeof LOG_LEVELS)[number];
   /** Express `trust proxy` setting: hop count, CIDR list, or false. */
   trustProxy: boolean | number | string;
   /** Accepted API tokens; empty means every caller is the single local user. */
   tokens: string[];
-  /** Seconds a claimed job may wait for start_job before it is handed out again. */
-  claimLeaseSeconds: number;
-  /** Seconds without hearing from a worker after which its running jobs are handed out again. */
-  nodeLeaseSeconds: number;
+  /** Apply pending migrations at start (PIPELOOM_MIGRATE=false leaves that to `npm run db:migrate`). */
+  migrate: boolean;
+  /** Each family's own settings (Torc's leases, ...). */
+  families: FamilyConfigs;
 }
 
-function seconds(value: string | undefined, fallback: number, name: string): number {
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a whole number of seconds, got ${value}`);
-  return n;
-}
-
+// src/config.ts and dist/config.js sit at the same depth, so the repository root is the same for both.
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const DEFAULT_DATABASE_URL = `file:${path.join(repoRoot, 'data', 'pipeloom.db')}`;
+
+/**
+ * Makes a relative SQLite path absolute against the directory the user ran npm in (INIT_CWD), so
+ * `file:./data/x.db` names the same file for `npm start`, `npm run db:migrate` and the tests, whichever
+ * workspace directory npm switched into.
+ */
+export function resolveDatabaseUrl(url: string, base = process.env.INIT_CWD || process.cwd()): string {
+  if (!url.startsWith('file:')) return url;
+  const [file = '', query] = url.slice('file:'.length).split(/\?(.*)/s, 2);
+  if (file === ':memory:' || path.isAbsolute(file)) return url;
+  return `file:${path.resolve(base, file)}${query ? `?${query}` : ''}`;
+}
+
+function readDatabaseUrl(env: NodeJS.ProcessEnv): string {
+  const url = env.DATABASE_URL?.trim() || DEFAULT_DATABASE_URL;
+  if (!url.startsWith('file:') && !/^postgres(ql)?:\/\//.test(url)) {
+    throw new ConfigError(`DATABASE_URL must start with file: or postgresql://, got "${url.replace(/\/\/[^@]*@/, '//***@')}"`);
+  }
+  return resolveDatabaseUrl(url);
+}
+
+function readHost(env: NodeJS.ProcessEnv): string {
+  const host = env.HOST?.trim() || '0.0.0.0';
+  const hostname = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+  if (!net.isIP(host) && !hostname.test(host)) throw new ConfigError(`HOST must be an IP address or a host name, got "${env.HOST}"`);
+  return host;
+}
 
 function parseTrustProxy(value: string | undefined): Config['trustProxy'] {
   if (value === undefined || value === '' || value === 'false') return false;
@@ -35,16 +62,14 @@ function parseTrustProxy(value: string | undefined): Config['trustProxy'] {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const port = Number(env.PORT ?? 8080);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
   return {
-    port,
-    host: env.HOST ?? '0.0.0.0',
-    databaseUrl: env.DATABASE_URL || DEFAULT_DATABASE_URL,
-    logLevel: env.LOG_LEVEL ?? 'info',
+    port: readInteger(env, 'PORT', 8080, { min: 0, max: 65535, unit: 'a port number' }),
+    host: readHost(env),
+    databaseUrl: readDatabaseUrl(env),
+    logLevel: readChoice(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     tokens: (env.PIPELOOM_TOKENS ?? '').split(',').map((t) => t.trim()).filter(Boolean),
-    claimLeaseSeconds: seconds(env.PIPELOOM_CLAIM_LEASE_SECONDS, 60, 'PIPELOOM_CLAIM_LEASE_SECONDS'),
-    nodeLeaseSeconds: seconds(env.PIPELOOM_NODE_LEASE_SECONDS, 120, 'PIPELOOM_NODE_LEASE_SECONDS'),
+    migrate: readBoolean(env, 'PIPELOOM_MIGRATE', true),
+    families: readFamilyConfigs(env),
   };
 }

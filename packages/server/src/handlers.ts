@@ -1,27 +1,37 @@
-// Wires each family's services into its handlers. Services are built in the family's composition root
-// (torc/deps.ts); this file only joins the handler groups.
-import type { Clock } from './clock.ts';
+// Builds every family's services and handlers (each family's module is its own composition root) and checks
+// the result against the contract before the server accepts a request.
+import { systemClock, type Clock } from './clock.ts';
 import type { Database } from './db/client.ts';
+import { FAMILY_MODULES, type FamilyConfigs } from './families.ts';
+import type { FamilyModule } from './family/module.ts';
 import type { HandlerMap } from './http/handler.ts';
-import { changeHandlers } from './torc/change-handlers.ts';
-import { collectionHandlers } from './torc/collection-handlers.ts';
-import { createTorcServices } from './torc/deps.ts';
-import { graphHandlers } from './torc/graph-handlers.ts';
-import { torcHandlers } from './torc/handlers.ts';
-import { lifecycleHandlers } from './torc/lifecycle-handlers.ts';
-import { DEFAULT_LEASES, type Leases } from './torc/lifecycle/leases.ts';
-import { queryHandlers } from './torc/query-handlers.ts';
-import { specificationHandlers } from './torc/specification-handlers.ts';
+import { listOperations, type SpecOperation } from './spec.ts';
 
-export function buildHandlers(database: Database, leases: Leases = DEFAULT_LEASES, clock?: Clock): HandlerMap {
-  const torc = createTorcServices(database, leases, clock);
-  return {
-    ...collectionHandlers(torc.documents),
-    ...torcHandlers(torc),
-    ...queryHandlers(torc.queries),
-    ...specificationHandlers(torc.specifications),
-    ...lifecycleHandlers(torc.lifecycle),
-    ...graphHandlers(torc.graphs),
-    ...changeHandlers(torc.changes),
-  };
+/** A family handles an operationId the contract does not declare, or declares under another family. */
+export class HandlerMismatchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HandlerMismatchError';
+  }
+}
+
+export function buildHandlers(database: Database, configs: FamilyConfigs, operations: SpecOperation[] = listOperations(), clock: Clock = systemClock): HandlerMap {
+  const familyOf = new Map(operations.map((o) => [o.operationId, o.family]));
+  const handlers: HandlerMap = {};
+  for (const module of FAMILY_MODULES as readonly FamilyModule[]) {
+    const config = configs[module.name as keyof FamilyConfigs];
+    const own = module.createHandlers(module.createServices({ database, config, clock }));
+    checkHandlers(module.name, Object.keys(own), familyOf);
+    checkHandlers(module.name, Object.keys(module.bodyLimits ?? {}), familyOf, 'body limits');
+    Object.assign(handlers, own);
+  }
+  return handlers;
+}
+
+/** Fails fast when a key is not one of the family's operationIds (a typo, or a renamed operation). */
+export function checkHandlers(family: string, keys: string[], familyOf: Map<string, string>, what = 'handlers'): void {
+  const unknown = keys.filter((k) => !familyOf.has(k));
+  if (unknown.length) throw new HandlerMismatchError(`the ${family} family has ${what} for operations the contract does not declare: ${unknown.join(', ')}`);
+  const foreign = keys.filter((k) => familyOf.get(k) !== family);
+  if (foreign.length) throw new HandlerMismatchError(`the ${family} family has ${what} for other families' operations: ${foreign.join(', ')}`);
 }

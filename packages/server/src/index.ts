@@ -2,8 +2,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from './clock.ts';
-import { loadConfig, type Config } from './config.ts';
+import { LOG_LEVELS, loadConfig, resolveDatabaseUrl, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
+import { ConfigError, StartupError } from './env.ts';
+import type { FamilyConfigs } from './families.ts';
 import { createApp } from './http/app.ts';
 import { createLogger } from './logger.ts';
 
@@ -15,7 +17,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export interface StartOptions extends Partial<Config> {
+export interface StartOptions extends Partial<Omit<Config, 'families' | 'logLevel'>> {
+  logLevel?: string;
+  /** Overrides for some of a family's settings; the rest come from the environment. */
+  families?: { [F in keyof FamilyConfigs]?: Partial<FamilyConfigs[F]> };
   validateResponses?: boolean;
   /** How long close() waits for in-flight responses before cutting connections (default 10 s). */
   drainTimeoutMs?: number;
@@ -23,18 +28,38 @@ export interface StartOptions extends Partial<Config> {
   clock?: Clock;
 }
 
+function mergeConfig(options: StartOptions): Config {
+  const { families, validateResponses: _v, drainTimeoutMs: _d, clock: _c, ...rest } = options;
+  const loaded = loadConfig();
+  const merged = { ...loaded, ...rest, families: { ...loaded.families } } as Config;
+  if (!(LOG_LEVELS as readonly string[]).includes(merged.logLevel)) throw new ConfigError(`logLevel must be one of ${LOG_LEVELS.join(', ')}, got "${merged.logLevel}"`);
+  for (const [name, overrides] of Object.entries(families ?? {})) {
+    const key = name as keyof FamilyConfigs;
+    (merged.families as Record<string, unknown>)[key] = { ...loaded.families[key], ...overrides };
+  }
+  merged.databaseUrl = resolveDatabaseUrl(merged.databaseUrl);
+  return merged;
+}
+
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
-  const config = { ...loadConfig(), ...options };
+  const config = mergeConfig(options);
   const logger = createLogger(config.logLevel);
-  const database = await openDatabase(config.databaseUrl);
-  const app = createApp({ config, database, logger, validateResponses: options.validateResponses, clock: options.clock });
-  const server = http.createServer(app);
-  // Keep-alive longer than common proxies' idle timeouts, so a proxy never reuses a socket we closed.
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
+  const database = await openDatabase(config.databaseUrl, { migrate: config.migrate });
+  let server: http.Server;
+  try {
+    if (!config.migrate) {
+      const { ready, reason } = await database.readiness();
+      if (!ready) logger.warn(`started without migrating (PIPELOOM_MIGRATE=false): ${reason}; /readyz answers 503 until \`npm run db:migrate\` has run`);
+    }
+    const app = createApp({ config, database, logger, validateResponses: options.validateResponses, clock: options.clock });
+    server = http.createServer(app);
+    // Keep-alive longer than common proxies' idle timeouts, so a proxy never reuses a socket we closed.
+    server.keepAliveTimeout = 65_000;
+    await listen(server, config);
+  } catch (e) {
+    await database.close();
+    throw e;
+  }
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   let closing: Promise<void> | undefined;
@@ -63,4 +88,18 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   };
 }
 
+function listen(server: http.Server, config: Config): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) => {
+      const where = `${config.host}:${config.port}`;
+      if (e.code === 'EADDRINUSE') reject(new StartupError(`port ${config.port} is already in use on ${config.host}; stop the other server or set PORT`, { cause: e }));
+      else if (e.code === 'EACCES') reject(new StartupError(`not allowed to listen on ${where}; pick a PORT above 1023 or grant the permission`, { cause: e }));
+      else if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') reject(new StartupError(`HOST ${config.host} is not an address of this machine (${e.code})`, { cause: e }));
+      else reject(e);
+    });
+    server.listen(config.port, config.host, () => resolve());
+  });
+}
+
 export { loadConfig } from './config.ts';
+export { ConfigError, StartupError } from './env.ts';

@@ -1,25 +1,33 @@
 // `npm run ops:coverage`: how many of the spec's operations have a handler, per family. Both numbers come
-// from the code (the spec and the handler map), never from a hand-kept list. Upstream's documented
-// operations are counted apart from Pipeloom's extensions and from alias paths.
-import { FAMILIES } from './families.ts';
+// from the code (the spec and each family module's handlers), never from a hand-kept list. Upstream's
+// documented operations are counted apart from Pipeloom's extensions and from alias paths.
+import { FAMILY_MODULES } from './families.ts';
+import type { FamilyModule } from './family/module.ts';
+import { loadConfig } from './config.ts';
+import type { Database } from './db/client.ts';
 import { buildHandlers } from './handlers.ts';
 import { listOperations, type SpecOperation } from './spec.ts';
-import type { Database } from './db/client.ts';
 
 // Handlers are only enumerated, never called, so no database is opened.
-const handlers = buildHandlers({ db: {} as Database['db'], provider: 'sqlite', close: async () => {} });
+const noDatabase: Database = {
+  db: {} as Database['db'],
+  provider: 'sqlite',
+  readiness: async () => ({ ready: false, reason: 'no database' }),
+  close: async () => {},
+};
+const handlers = buildHandlers(noDatabase, loadConfig().families);
 const operations = listOperations();
 const done = (ops: SpecOperation[]) => ops.filter((o) => o.operationId in handlers).length;
 const line = (label: string, ops: SpecOperation[]) => `${label.padEnd(9)} implemented ${String(done(ops)).padStart(3)} / total ${String(ops.length).padStart(3)} operations`;
 
-for (const family of FAMILIES) {
-  const ops = operations.filter((o) => o.family === family);
+for (const { name } of FAMILY_MODULES as readonly FamilyModule[]) {
+  const ops = operations.filter((o) => o.family === name);
   const documented = ops.filter((o) => !o.extension && !o.alias);
   const extras = [
     ['Pipeloom extensions', ops.filter((o) => o.extension)],
     ['alias paths', ops.filter((o) => o.alias)],
   ] as const;
   const notes = extras.filter(([, list]) => list.length).map(([name, list]) => `+ ${list.length} ${name} (${done(list)} implemented)`);
-  console.log(`${line(family, documented)}${notes.length ? `  ${notes.join(', ')}` : ''}`);
+  console.log(`${line(name, documented)}${notes.length ? `  ${notes.join(', ')}` : ''}`);
 }
 console.log(line('all', operations));

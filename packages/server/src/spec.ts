@@ -37,7 +37,7 @@ export function listOperations(document: OpenApiDocument = loadSpec().document):
   const out: SpecOperation[] = [];
   for (const [path, item] of Object.entries<OpenApiDocument>(document.paths ?? {})) {
     const family = familyOf(path);
-    if (!family) throw new Error(`openapi.yaml declares ${path}, which belongs to no API family`);
+    if (!family) throw new Error(`openapi.yaml declares ${path}, which lies under no registered family's prefixes`);
     for (const method of HTTP_METHODS) {
       const op = item[method];
       if (!op) continue;

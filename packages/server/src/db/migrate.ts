@@ -14,8 +14,8 @@ export type Provider = 'sqlite' | 'postgresql';
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const MIGRATIONS_DIR = path.resolve(here, '../../../../prisma/migrations');
 
-interface Migration { name: string; sql: string; checksum: string }
-interface AppliedRow { migration_name: string; checksum: string; finished_at: unknown; rolled_back_at: unknown }
+export interface Migration { name: string; sql: string; checksum: string }
+export interface AppliedRow { migration_name: string; checksum: string; finished_at: unknown; rolled_back_at: unknown }
 
 export function providerFromUrl(url: string): Provider {
   if (url.startsWith('file:') || url === ':memory:') return 'sqlite';
@@ -41,7 +41,7 @@ export function readMigrations(provider: Provider, dir = path.join(MIGRATIONS_DI
 }
 
 /** Which migrations still need to run; refuses a history that was edited or left half-applied. */
-function pending(applied: AppliedRow[], migrations: Migration[]): Migration[] {
+export function pendingMigrations(applied: AppliedRow[], migrations: Migration[]): Migration[] {
   const byName = new Map(migrations.map((m) => [m.name, m]));
   const done = new Set<string>();
   for (const row of applied) {
@@ -74,7 +74,7 @@ function migrateSqlite(file: string, migrations: Migration[]): string[] {
     // WAL lets readers run beside the single writer; it is a property of the file, so set it once here.
     db.pragma('journal_mode = WAL');
     db.exec(TABLE.sqlite);
-    const todo = pending(db.prepare('SELECT * FROM "_prisma_migrations" ORDER BY started_at').all() as AppliedRow[], migrations);
+    const todo = pendingMigrations(db.prepare('SELECT * FROM "_prisma_migrations" ORDER BY started_at').all() as AppliedRow[], migrations);
     for (const m of todo) {
       // Prisma's table rebuilds rely on foreign_keys=OFF, which is ignored inside a transaction.
       db.pragma('foreign_keys = OFF');
@@ -104,7 +104,7 @@ async function migratePostgres(url: string, migrations: Migration[]): Promise<st
     await client.query('SELECT pg_advisory_lock($1)', [PRISMA_LOCK]);
     await client.query(TABLE.postgresql);
     const { rows } = await client.query<AppliedRow>('SELECT * FROM "_prisma_migrations" ORDER BY started_at');
-    const todo = pending(rows, migrations);
+    const todo = pendingMigrations(rows, migrations);
     for (const m of todo) {
       await client.query('BEGIN');
       try {

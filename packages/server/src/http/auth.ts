@@ -2,6 +2,8 @@
 // so users, token stores and permissions can grow here without touching them.
 import type { NextFunction, Request, Response } from 'express';
 import { AppError } from '../errors.ts';
+import { FAMILY_MODULES } from '../families.ts';
+import { HEALTH_PATHS } from './health.ts';
 
 export interface Identity {
   user: string;
@@ -12,8 +14,9 @@ export interface Identity {
 
 export const LOCAL_IDENTITY: Identity = Object.freeze({ user: 'local', via: 'local', isAdmin: true });
 
-/** Paths anyone may read: liveness and the API description. */
-const PUBLIC = [/^\/torc-service\/ping$/, /^\/docs(\/|$)/, /^\/openapi\.(yaml|json)$/];
+/** Paths anyone may read: the server's probes, the API description, and each family's own public paths. */
+const PUBLIC_PATHS = new Set<string>(['/', ...HEALTH_PATHS, '/openapi.yaml', '/openapi.json', ...FAMILY_MODULES.flatMap((m) => m.publicPaths)]);
+const isPublic = (path: string) => PUBLIC_PATHS.has(path) || path === '/docs' || path.startsWith('/docs/');
 
 /**
  * `tokens` are `user:token` pairs or bare tokens (user `admin`). With none configured every caller is the
@@ -45,7 +48,7 @@ export function authenticate(tokens: string[]) {
       res.locals.identity = { user, via, isAdmin: user === 'admin' } satisfies Identity;
       return next();
     }
-    if (PUBLIC.some((p) => p.test(req.path))) {
+    if (isPublic(req.path)) {
       res.locals.identity = { user: 'anonymous', via, isAdmin: false } satisfies Identity;
       return next();
     }

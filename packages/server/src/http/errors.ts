@@ -1,18 +1,17 @@
-// The one error middleware: every failure (ours, the validator's, the body parser's, or an unexpected
-// throw) becomes an AppError and is rendered in the documented error shape of the family that was called.
+// The one error middleware: every failure (ours, the validator's, the body parser's, multer's, the
+// database's, or an unexpected throw) becomes an AppError and is rendered in the documented error shape of
+// the family that owns the path, as that family's module renders it.
 import type { NextFunction, Request, Response } from 'express';
+import { isTransientDatabaseError } from '../db/transient-errors.ts';
 import { AppError, ErrorCatalog, type ErrorCode } from '../errors.ts';
-import { familyOf, type Family } from '../families.ts';
+import { moduleOf } from '../families.ts';
+import { FAULT } from './request-log.ts';
 
-type Body = Record<string, unknown>;
+/** Seconds a client should wait before retrying after DATABASE_BUSY. */
+export const RETRY_AFTER_SECONDS = 2;
 
-const RENDER: Record<Family | 'none', (e: AppError) => Body> = {
-  torc: (e) => ({ error: true, code: e.status, errorNum: e.status, errorMessage: e.message, pipeloomCode: e.code }),
-  plynx: (e) => ({ status: 'failed', message: e.message, code: e.code }),
-  dioptra: (e) => ({ message: e.message, code: e.code }),
-  flow: (e) => ({ status: 'ERROR', msg: e.message, code: e.code }),
-  none: (e) => ({ message: e.message, code: e.code }),
-};
+/** Paths no family owns (/docs, an unknown /api/v9, ...). */
+const renderNeutral = (e: AppError) => ({ message: e.message, code: e.code });
 
 const BY_STATUS: Partial<Record<number, ErrorCode>> = {
   400: 'VALIDATION_FAILED',
@@ -24,9 +23,16 @@ const BY_STATUS: Partial<Record<number, ErrorCode>> = {
   415: 'UNSUPPORTED_MEDIA_TYPE',
 };
 
+// multer and busboy report a body cut short or broken as plain errors, which express-openapi-validator
+// turns into a 500; they are the client's fault.
+const BROKEN_MULTIPART = /Unexpected end of (form|multipart data)|Malformed part header|Unexpected field|Multipart: Boundary not found|Part terminated early/i;
+// body-parser's types for a body that stopped arriving or cannot be decoded.
+const BROKEN_BODY_TYPES = new Set(['request.aborted', 'request.size.invalid', 'encoding.unsupported', 'charset.unsupported', 'stream.encoding.set']);
+
 interface HttpLikeError {
   status?: number;
   type?: string;
+  code?: string;
   message?: string;
   path?: string;
   errors?: Array<{ path?: string; message?: string }>;
@@ -34,15 +40,22 @@ interface HttpLikeError {
 
 /** Turns anything thrown into an AppError; `expected` is false for faults that deserve a stack trace. */
 export function toAppError(err: unknown): { error: AppError; expected: boolean } {
-  if (err instanceof AppError) return { error: err, expected: err.status < 500 || err.code === 'NOT_IMPLEMENTED' };
+  if (err instanceof AppError) return { error: err, expected: err.status < 500 || err.code === 'NOT_IMPLEMENTED' || err.code === 'DATABASE_BUSY' };
   const e = (err ?? {}) as HttpLikeError;
-  if (e.type === 'entity.parse.failed') return { error: new AppError('MALFORMED_JSON', `the body is not valid JSON: ${e.message}`), expected: true };
-  if (e.type === 'entity.too.large') return { error: new AppError('PAYLOAD_TOO_LARGE'), expected: true };
+  const expected = (code: ErrorCode, message?: string) => ({ error: new AppError(code, message, { cause: err }), expected: true });
+  if (e.type === 'entity.parse.failed') return expected('MALFORMED_JSON', `the body is not valid JSON: ${e.message}`);
+  if (e.type === 'entity.too.large') return expected('PAYLOAD_TOO_LARGE');
+  if (e.type && BROKEN_BODY_TYPES.has(e.type)) return expected('MALFORMED_BODY', e.message);
+  if (e.status === 413 && /LIMIT_(FILE|PART|FIELD)_COUNT|too many/i.test(`${e.code ?? ''} ${e.message ?? ''}`)) return expected('TOO_MANY_PARTS', e.message);
+  if (typeof e.message === 'string' && BROKEN_MULTIPART.test(e.message) && (e.status === undefined || e.status === 400 || e.status === 500)) {
+    return expected('MALFORMED_BODY', `the multipart body could not be read: ${e.message}`);
+  }
+  if (isTransientDatabaseError(err)) return expected('DATABASE_BUSY');
   const code = typeof e.status === 'number' ? BY_STATUS[e.status] : undefined;
   if (code) {
     // express-openapi-validator lists each violation; name them all so the caller can fix the request.
     const detail = e.errors?.length ? e.errors.map((v) => `${v.path ?? ''} ${v.message ?? ''}`.trim()).join('; ') : e.message;
-    return { error: new AppError(code, detail || ErrorCatalog[code].message, { cause: err }), expected: true };
+    return expected(code, detail || ErrorCatalog[code].message);
   }
   return { error: new AppError('INTERNAL', ErrorCatalog.INTERNAL.message, { cause: err }), expected: false };
 }
@@ -50,10 +63,12 @@ export function toAppError(err: unknown): { error: AppError; expected: boolean }
 export function errorMiddleware() {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const { error, expected } = toAppError(err);
-    // pino-http logs every failed request once; only faults need their stack on top.
-    if (!expected) req.log?.error({ err }, 'unexpected error');
+    // The request's one log line carries the stack, and only for faults.
+    if (!expected) (res.locals as Record<symbol, unknown>)[FAULT] = err;
     if (res.headersSent) return;
-    res.status(error.status).json(RENDER[familyOf(req.path) ?? 'none'](error));
+    if (error.code === 'DATABASE_BUSY') res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
+    const render = moduleOf(req.path)?.renderError ?? renderNeutral;
+    res.status(error.status).json(render(error));
   };
 }
 

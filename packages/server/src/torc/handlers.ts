@@ -1,6 +1,6 @@
 // Torc's HTTP handlers: read the validated request, call a service, shape the reply. No rules live here.
 import type { HandlerMap } from '../http/handler.ts';
-import type { TorcServices } from './deps.ts';
+import type { TorcServices } from './composition.ts';
 
 /** The Torc API version whose contract this server implements. */
 export const TORC_API_VERSION = '0.6.4';

@@ -1,8 +1,16 @@
-// Torc's composition root: the only place that builds Torc's repositories and services. Handler groups
-// receive these ready-built services and never construct their own, so every service shares one
-// configuration (the lease lengths above all).
+// Torc's composition root: the only place that builds Torc's repositories and services, and the only place
+// that hands them to Torc's handler groups. Handler groups never construct their own, so every service
+// shares one configuration (the lease lengths above all) and one clock.
 import { systemClock, type Clock } from '../clock.ts';
 import type { Database } from '../db/client.ts';
+import type { HandlerMap } from '../http/handler.ts';
+import { changeHandlers } from './change-handlers.ts';
+import { collectionHandlers } from './collection-handlers.ts';
+import { graphHandlers } from './graph-handlers.ts';
+import { torcHandlers } from './handlers.ts';
+import { lifecycleHandlers } from './lifecycle-handlers.ts';
+import { queryHandlers } from './query-handlers.ts';
+import { specificationHandlers } from './specification-handlers.ts';
 import { DocumentRepository } from './document-repository.ts';
 import { DocumentService } from './document-service.ts';
 import { EdgeService } from './edge-service.ts';
@@ -64,5 +72,17 @@ export function createTorcServices(database: Database, leases: Leases = DEFAULT_
       runs: new RunControlService(lifecycleRepository, gate),
     },
     changes: new ChangeService(lifecycleRepository, gate, hasher, clock),
+  };
+}
+
+export function createTorcHandlers(torc: TorcServices): HandlerMap {
+  return {
+    ...collectionHandlers(torc.documents),
+    ...torcHandlers(torc),
+    ...queryHandlers(torc.queries),
+    ...specificationHandlers(torc.specifications),
+    ...lifecycleHandlers(torc.lifecycle),
+    ...graphHandlers(torc.graphs),
+    ...changeHandlers(torc.changes),
   };
 }

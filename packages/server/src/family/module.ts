@@ -1,0 +1,45 @@
+// What one API family brings to the shared server. The app, authentication, the error middleware and
+// `ops:coverage` only ever read these objects (through the registry in ../families.ts), so adding a family
+// means one folder with a module.ts and one registry line.
+import type { Clock } from '../clock.ts';
+import type { Database } from '../db/client.ts';
+import type { AppError } from '../errors.ts';
+import type { HandlerMap, OperationId } from '../http/handler.ts';
+
+/** Everything a family's services may be built from. */
+export interface FamilyContext<Config> {
+  database: Database;
+  config: Config;
+  /** The server's clock; tests pass a manual one to move time instead of waiting for it. */
+  clock: Clock;
+}
+
+export interface FamilyModule<Name extends string = string, Config = unknown, Services = unknown> {
+  name: Name;
+  /**
+   * Path prefixes this family owns, each ending at a segment boundary: `/api/queue` owns `/api/queue` and
+   * `/api/queue/...` but not `/api/queues`.
+   */
+  prefixes: readonly string[];
+  /** Exact paths callers may use without credentials (liveness checks and the like). */
+  publicPaths: readonly string[];
+  /** The family's documented error body for a failure. */
+  renderError(error: AppError): Record<string, unknown>;
+  /** Reads the family's settings; throws ConfigError with one clear sentence on a bad value. */
+  readConfig(env: NodeJS.ProcessEnv): Config;
+  /** The family's composition root: repositories and services from the database and its settings. */
+  createServices(context: FamilyContext<Config>): Services;
+  createHandlers(services: Services): HandlerMap;
+  /** Request body limits for operations that legitimately send more than the server's small default. */
+  bodyLimits?: Partial<Record<OperationId, string>>;
+}
+
+/** True when `path` lies under `prefix` (the prefix itself, or the prefix followed by `/`). */
+export function underPrefix(path: string, prefix: string): boolean {
+  return path === prefix || path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`);
+}
+
+/** Identity helper that keeps a module's literal name and config types. */
+export function defineFamily<Name extends string, Config, Services>(module: FamilyModule<Name, Config, Services>): FamilyModule<Name, Config, Services> {
+  return module;
+}

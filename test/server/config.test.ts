@@ -1,0 +1,57 @@
+// Settings are checked when the server starts: a bad value is one sentence naming the variable, and a
+// relative SQLite path means the same file whichever npm script (and so whichever directory) starts it.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig, resolveDatabaseUrl } from '../../packages/server/src/config.ts';
+import { ConfigError } from '../../packages/server/src/env.ts';
+
+describe('loadConfig', () => {
+  it('reads defaults, and each family reads its own settings', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 8080, host: '0.0.0.0', logLevel: 'info', migrate: true });
+    expect(config.families.torc).toEqual({ claimLeaseSeconds: 60, nodeLeaseSeconds: 120 });
+    expect(loadConfig({ PIPELOOM_NODE_LEASE_SECONDS: '5', PIPELOOM_MIGRATE: 'false' })).toMatchObject({ migrate: false, families: { torc: { nodeLeaseSeconds: 5 } } });
+  });
+
+  it.each([
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of .*got "loud"/],
+    [{ HOST: 'not a host' }, /HOST must be an IP address or a host name/],
+    [{ PORT: '80a' }, /PORT must be a port number/],
+    [{ PORT: '70000' }, /PORT must be a port number between 0 and 65535/],
+    [{ PIPELOOM_MIGRATE: 'maybe' }, /PIPELOOM_MIGRATE must be true or false/],
+    [{ PIPELOOM_CLAIM_LEASE_SECONDS: '0' }, /PIPELOOM_CLAIM_LEASE_SECONDS must be a whole number of seconds of at least 1/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must start with file: or postgresql:\/\//],
+  ])('When the environment has %o, then it fails with a ConfigError naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('accepts IPv6 addresses and host names for HOST', () => {
+    expect(loadConfig({ HOST: '::' }).host).toBe('::');
+    expect(loadConfig({ HOST: 'api.example.org' }).host).toBe('api.example.org');
+  });
+});
+
+describe('resolveDatabaseUrl', () => {
+  it('makes a relative SQLite path absolute against the directory npm was run in, keeping its query', () => {
+    expect(resolveDatabaseUrl('file:./data/x.db?mode=rwc', '/srv/app')).toBe('file:/srv/app/data/x.db?mode=rwc');
+    expect(resolveDatabaseUrl('file:data/x.db', '/srv/app')).toBe('file:/srv/app/data/x.db');
+  });
+
+  it('leaves absolute paths, :memory: and PostgreSQL URLs alone', () => {
+    expect(resolveDatabaseUrl('file:/var/lib/x.db', '/srv')).toBe('file:/var/lib/x.db');
+    expect(resolveDatabaseUrl('file::memory:', '/srv')).toBe('file::memory:');
+    expect(resolveDatabaseUrl('postgresql://u@h/db', '/srv')).toBe('postgresql://u@h/db');
+  });
+
+  it('uses INIT_CWD (where the user ran npm) over the workspace directory npm switched into', () => {
+    const before = process.env.INIT_CWD;
+    process.env.INIT_CWD = '/home/me/pipeloom';
+    try {
+      expect(loadConfig({ DATABASE_URL: 'file:./data/x.db' }).databaseUrl).toBe(`file:${path.join('/home/me/pipeloom', 'data/x.db')}`);
+    } finally {
+      if (before === undefined) delete process.env.INIT_CWD;
+      else process.env.INIT_CWD = before;
+    }
+  });
+});
