@@ -1,4 +1,4 @@
-// The worker's one retry policy: only the network and 5xx answers are retried, a 503's Retry-After is
+// The worker's one retry policy: only the network, 5xx and 429 answers are retried, a 503's Retry-After is
 // obeyed, and programming errors and 4xx answers fail at once. Time is a ManualClock: nothing sleeps.
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '@pipeloom/sdk';
@@ -29,8 +29,8 @@ describe('retry policy', () => {
     expect(calls()).toBe(1);
   });
 
-  it('When the server answers 404 (or any 4xx), then the call fails at once with an ApiError', async () => {
-    for (const s of [400, 404, 409, 429]) {
+  it('When the server answers 404 (or any 4xx but 429), then the call fails at once with an ApiError', async () => {
+    for (const s of [400, 404, 409]) {
       const { result, calls } = scripted([status(s), ok(1)]);
       const { error } = (await result) as { error: ApiError };
       expect(error).toBeInstanceOf(ApiError);
@@ -46,6 +46,15 @@ describe('retry policy', () => {
     await clock.advance(1);
     expect(calls()).toBe(2);
     expect(await result).toEqual({ data: { n: 1 } });
+  });
+
+  it('When a proxy answers 429 with Retry-After, then the call waits that long and tries again', async () => {
+    const { result, clock, calls } = scripted([status(429, { 'retry-after': '5' }), ok('later')]);
+    await clock.advance(4_999);
+    expect(calls()).toBe(1);
+    await clock.advance(1);
+    expect(await result).toEqual({ data: 'later' });
+    expect(calls()).toBe(2);
   });
 
   it('When the connection is refused, reset or times out, then the call is retried with backoff until it succeeds', async () => {

@@ -1,8 +1,8 @@
 /**
  * The worker's one retry policy. A server that is restarting, a proxy that drops a connection or a
  * database that is briefly busy must not cost a worker its jobs or their results; a bug must not be
- * retried for twenty minutes either. So only the network and 5xx answers are retried; 4xx answers and
- * programming errors (a `TypeError` from our own code, a `SyntaxError`, ...) fail at once.
+ * retried for twenty minutes either. So only the network, 5xx answers and a proxy's 429 are retried; other
+ * 4xx answers and programming errors (a `TypeError` from our own code, a `SyntaxError`, ...) fail at once.
  * @module
  */
 import { ApiError, toApiError } from '../errors.js';
@@ -52,11 +52,12 @@ export function isNetworkError(error: unknown): boolean {
 }
 
 /**
- * Whether a failure is worth another attempt: the network, or a 5xx answer other than 501 (an operation
- * the server does not implement stays unimplemented). 4xx answers and every other error are final.
+ * Whether a failure is worth another attempt: the network, a 5xx answer other than 501 (an operation the
+ * server does not implement stays unimplemented), or 429 from a rate-limiting proxy. Every other 4xx
+ * answer and every other error is final.
  */
 export function isTransient(error: unknown): boolean {
-  if (error instanceof ApiError) return error.status >= 500 && error.status !== 501;
+  if (error instanceof ApiError) return error.status === 429 || (error.status >= 500 && error.status !== 501);
   return isNetworkError(error);
 }
 
@@ -75,8 +76,8 @@ export function retryAfterMs(header: string | null, now: number): number | undef
 }
 
 /**
- * Runs one openapi-fetch call and returns its data, retrying network failures and 5xx answers with
- * exponential backoff (a 503's `Retry-After` is obeyed). Any other failure is thrown at once, an error
+ * Runs one openapi-fetch call and returns its data, retrying network failures, 5xx and 429 answers with
+ * exponential backoff (an answer's `Retry-After` is obeyed). Any other failure is thrown at once, an error
  * status as an {@link ApiError}; so is the last error once the deadline passes or `giveUp` says so. Each
  * attempt gets its own `AbortSignal` that fires after `attemptTimeoutMs`.
  *
