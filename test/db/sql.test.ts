@@ -2,7 +2,7 @@
 // stays data), identifiers come only from the allow-list, and batched inserts keep input order and types.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../packages/server/src/db/client.ts';
-import { chunked, chunks, list, sql, Sql, join } from '../../packages/server/src/db/sql.ts';
+import { chunked, chunks, empty, join, list, sql, Sql } from '../../packages/server/src/db/sql.ts';
 import { TORC_TABLES } from '../../packages/server/src/torc/tables.ts';
 import { createTestDatabase, PROVIDERS, type TestDatabase } from '../helpers/server.ts';
 
@@ -85,6 +85,21 @@ describe.each(PROVIDERS)('Sql on %s', (provider) => {
     expect(jobs.map((j) => j.supports_termination)).toEqual(input.map((r) => r.supports_termination));
     const [nulls] = await q.query<{ n: number | bigint }>(sql`SELECT COUNT(*) AS n FROM torc_job WHERE id IN (${list(ids)}) AND schedule_compute_nodes IS NULL`);
     expect(Number(nulls!.n)).toBe(4);
+  });
+
+  it('When LIMIT/OFFSET are bound and ORDER BY or a lock clause come from constant fragments, then both databases run it', async () => {
+    // Sort orders and provider-specific clauses are fragments without values: no text is spliced in.
+    const ORDER = { newest: sql`id DESC`, oldest: sql`id ASC` } as const;
+    const lock = provider === 'postgresql' ? sql` FOR UPDATE SKIP LOCKED` : empty;
+    const ids = await q.insertIds('torc_result', [1, 2, 3, 4].map((run) => ({
+      workflow_id: workflowId, job_key: 'k', run_id: run, return_code: 0, exec_time_minutes: run / 2, completion_time: 't', status: 'done',
+    })));
+    const page = await opened.db.$transaction((tx) => new Sql(tx, provider, TORC_TABLES).query<{ run_id: number }>(
+      sql`SELECT run_id FROM torc_result WHERE workflow_id = ${workflowId} ORDER BY ${ORDER.newest} LIMIT ${2} OFFSET ${1}${lock}`,
+    ));
+    expect(page.map((r) => Number(r.run_id))).toEqual([3, 2]);
+    const [count] = await q.query<{ n: number | bigint }>(sql`SELECT COUNT(*) AS n FROM torc_result WHERE id IN (${list(ids)})`);
+    expect(Number(count!.n)).toBe(4);
   });
 
   it('When an id list is empty, then IN matches nothing instead of failing', async () => {
