@@ -3,8 +3,8 @@
 // table or column name that was checked against the family's allow-list right where it is built.
 // Repositories use this where Prisma's model API has no set-based equivalent: claims, joins, bulk inserts.
 import { Prisma } from '../generated/sqlite/client.ts';
+import type { Provider } from './migrate.ts';
 
-export type Provider = 'sqlite' | 'postgresql';
 /** A piece of SQL with its bound values; compose with `sql`, `join`, `list` and the identifier helpers. */
 export type Fragment = Prisma.Sql;
 export type Row = Record<string, unknown>;
@@ -144,7 +144,7 @@ export class Sql<T extends TableMap> {
     while (i < rows.length) {
       const columns = setColumns(rows[i]!);
       const signature = columns.join(',');
-      // Every Torc table has a column without a default, so a row that sets nothing is a caller's mistake.
+      // A row that sets no column would need DEFAULT VALUES, one statement per row; no table here needs it.
       if (columns.length === 0) throw new Error(`insert into ${table}: a row sets no column`);
       const limit = this.options.insertBatchRows ?? INSERT_BATCH_ROWS;
       const batch: Row[] = [];
