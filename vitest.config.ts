@@ -9,6 +9,8 @@ export default defineConfig({
   ssr: { resolve: { conditions } },
   test: {
     include: ['test/**/*.test.ts', 'packages/*/src/**/*.test.ts'],
+    // The `pipeloom` bin runs the built SDK: build it once per run.
+    globalSetup: ['test/global-setup.ts'],
     environment: 'node',
     pool: 'forks',
     testTimeout: 60_000,

@@ -4,13 +4,11 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { unwrap, type PipeloomClient } from '@pipeloom/sdk';
 
 export const root = path.resolve(import.meta.dirname, '../..');
-const cliEntry = path.join(root, 'packages/sdk/src/cli/index.ts');
-// An absolute loader URL, so the CLI also runs with a working directory outside the repository.
-const tsxLoader = pathToFileURL(path.join(root, 'node_modules/tsx/dist/loader.mjs')).href;
+// The `pipeloom` bin, exactly as it ships: it runs the SDK built by test/global-setup.ts.
+const bin = path.join(root, 'packages/sdk/bin/pipeloom.js');
 
 export interface CliResult {
   code: number | null;
@@ -26,7 +24,7 @@ export function runCli(args: string[], options: { cwd?: string; timeoutMs?: numb
   const env: Record<string, string | undefined> = { ...process.env, LOGNAME: OS_USER, USER: OS_USER, CI: 'true', ...options.env };
   delete env.PIPELOOM_URL;
   delete env.PIPELOOM_TOKEN;
-  const child = spawn(process.execPath, ['--conditions=pipeloom-source', '--import', tsxLoader, cliEntry, 'workflow', ...args], {
+  const child = spawn(process.execPath, [bin, 'workflow', ...args], {
     cwd: options.cwd ?? root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { createPipeloomClient, type PipeloomClient } from '@pipeloom/sdk';
+import type { Clock } from '../../packages/server/src/clock.ts';
 import { startServer, type RunningServer } from '../../packages/server/src/index.ts';
 
 export type Provider = 'sqlite' | 'postgresql';
@@ -52,7 +53,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(provider: Provider, options: { tokens?: string[]; claimLeaseSeconds?: number; nodeLeaseSeconds?: number } = {}): Promise<TestServer> {
+export async function startTestServer(provider: Provider, options: { tokens?: string[]; claimLeaseSeconds?: number; nodeLeaseSeconds?: number; clock?: Clock } = {}): Promise<TestServer> {
   const database = await createTestDatabase(provider);
   const server = await startServer({
     port: 0,
@@ -63,6 +64,7 @@ export async function startTestServer(provider: Provider, options: { tokens?: st
     ...(options.claimLeaseSeconds ? { claimLeaseSeconds: options.claimLeaseSeconds } : {}),
     ...(options.nodeLeaseSeconds ? { nodeLeaseSeconds: options.nodeLeaseSeconds } : {}),
     validateResponses: true,
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   return {
     server,

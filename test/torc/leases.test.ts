@@ -2,13 +2,15 @@
 // handed out again once their lease expires; a worker that keeps sending heartbeats keeps its jobs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unwrap } from '@pipeloom/sdk';
+import { ManualClock } from '../../packages/server/src/clock.ts';
 import { PROVIDERS, startTestServer, type TestServer } from '../helpers/server.ts';
-
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.each(PROVIDERS)('leases on %s', (provider) => {
   let t: TestServer;
-  beforeAll(async () => { t = await startTestServer(provider, { claimLeaseSeconds: 1, nodeLeaseSeconds: 2 }); });
+  // The server's lifecycle reads this clock, so the tests move time forward instead of waiting.
+  const clock = new ManualClock();
+  const elapse = async (ms: number) => clock.advance(ms);
+  beforeAll(async () => { t = await startTestServer(provider, { claimLeaseSeconds: 1, nodeLeaseSeconds: 2, clock }); });
   afterAll(async () => { await t?.close(); });
 
   async function workflow(jobs: number) {
@@ -27,7 +29,7 @@ describe.each(PROVIDERS)('leases on %s', (provider) => {
     const w = await workflow(1);
     const [first] = await claimNext(w.key);
     expect(await claimNext(w.key)).toEqual([]);
-    await pause(1_300);
+    await elapse(1_300);
     const [again] = await claimNext(w.key);
     expect(again!._key).toBe(first!._key);
     expect(again!._rev).not.toBe(first!._rev);
@@ -40,7 +42,7 @@ describe.each(PROVIDERS)('leases on %s', (provider) => {
     const [job] = (await unwrap(t.client.POST('/torc-service/workflows/{key}/claim_jobs', { params: { path: { key: w.key } }, body: { compute_node_key: a, run_id: 1 } }))).jobs;
     expect(job!.status).toBe('submitted');
 
-    await pause(2_300);
+    await elapse(2_300);
     const [rescued] = (await unwrap(t.client.POST('/torc-service/workflows/{key}/claim_jobs', { params: { path: { key: w.key } }, body: { compute_node_key: b, run_id: 1 } }))).jobs;
 
     expect(rescued!._key).toBe(job!._key);
@@ -58,7 +60,7 @@ describe.each(PROVIDERS)('leases on %s', (provider) => {
     const a = await w.node('a');
     const jobs = (await unwrap(t.client.POST('/torc-service/workflows/{key}/claim_jobs', { params: { path: { key: w.key } }, body: { compute_node_key: a, run_id: 1 } }))).jobs;
     expect(jobs).toHaveLength(2);
-    await pause(1_300);
+    await elapse(1_300);
     // The worker only knows about the first job: the second was in an answer it lost.
     await unwrap(t.client.PUT('/torc-service/workflows/{workflow}/compute_nodes/{key}/heartbeat', { params: { path: { workflow: w.key, key: a } }, body: { running_job_keys: [jobs[0]!._key!] } }));
     const list = (await unwrap(t.client.GET('/torc-service/workflows/{workflow}/jobs', { params: { path: { workflow: w.key } } }))).items!;
@@ -71,7 +73,7 @@ describe.each(PROVIDERS)('leases on %s', (provider) => {
     await heartbeat(w.key, a);
     const [job] = (await unwrap(t.client.POST('/torc-service/workflows/{key}/claim_jobs', { params: { path: { key: w.key } }, body: { compute_node_key: a, run_id: 1 } }))).jobs;
     for (let i = 0; i < 3; i++) {
-      await pause(900);
+      await elapse(900);
       await heartbeat(w.key, a);
     }
     expect(await claimNext(w.key)).toEqual([]);

@@ -86,6 +86,24 @@ describe.each(PROVIDERS)('Torc lifecycle on %s', (provider) => {
       expect((await claim(w.key, { num_cpus: 1, memory_gb: 8 }, { sort_method: 'none' })).jobs.map((j) => j.name)).toEqual(['short']);
     });
 
+    it('When several jobs fit, then they come back in the order of the sort method, not by key', async () => {
+      const w = await workflow();
+      const short = await rr(w.key, { name: 'short', runtime: 'P0DT5M' });
+      const long = await rr(w.key, { name: 'long', runtime: 'P0DT50M' });
+      const mid = await rr(w.key, { name: 'mid', runtime: 'P0DT20M' });
+      await jobs(w.key, [
+        { name: 'short', command: 'true', resource_requirements: short._id },
+        { name: 'long', command: 'true', resource_requirements: long._id },
+        { name: 'mid', command: 'true', resource_requirements: mid._id },
+      ]);
+      await initialize(w.key);
+
+      expect((await claim(w.key, { num_cpus: 8, memory_gb: 8 })).jobs.map((j) => j.name)).toEqual(['long', 'mid', 'short']);
+      await unwrap(t.client.POST('/torc-service/workflows/{key}/reset_job_status', { params: { path: { key: w.key } }, body: {} }));
+      await initialize(w.key);
+      expect((await claim(w.key, { num_cpus: 8, memory_gb: 8 }, { sort_method: 'none' })).jobs.map((j) => j.name)).toEqual(['short', 'long', 'mid']);
+    });
+
     it('When sorting by gpus_runtime_memory or gpus_memory_runtime, then GPUs come first, then the longer or the bigger job', async () => {
       const w = await workflow();
       const long = await rr(w.key, { name: 'long', memory: '1g', runtime: 'P0DT60M' });
@@ -209,6 +227,24 @@ describe.each(PROVIDERS)('Torc lifecycle on %s', (provider) => {
       await run(w, 'preprocess', 1);
       expect(await statuses(w.key)).toEqual({ preprocess: 'done', work1: 'canceled', work2: 'canceled', postprocess: 'canceled' });
       expect((await unwrap(t.client.GET('/torc-service/workflows/{key}/is_complete', { params: { path: { key: w.key } } }))).is_complete).toBe(true);
+    });
+
+    it('When a failed job cancels its child, then the child\'s other blockers that are still ready are canceled too, and running ones are left alone', async () => {
+      const w = await workflow();
+      const [failing, idle, busy] = await jobs(w.key, [{ name: 'failing', command: 'false' }, { name: 'idle', command: 'true' }, { name: 'busy', command: 'true' }]);
+      await jobs(w.key, [{ name: 'child', command: 'true', blocked_by: [failing!._id!, idle!._id!, busy!._id!] }]);
+      await initialize(w.key);
+      const next = (limit: number) => unwrap(t.client.POST('/torc-service/workflows/{key}/prepare_next_jobs_for_submission', { params: { path: { key: w.key }, query: { limit } }, body: {} })).then((r) => r.jobs);
+      const [first] = await next(1);
+      expect(first!.name).toBe('failing');
+      // Claim the other two, start 'busy', and hand 'idle' back so it is ready again.
+      const [idleClaimed, busyClaimed] = await next(2);
+      await start(w.key, busyClaimed!, w.node);
+      await unwrap(t.client.PUT('/torc-service/workflows/{workflow}/jobs/{key}/manage_status_change/{status}/{rev}/{run_id}', { params: { path: { workflow: w.key, key: idleClaimed!._key!, status: 'ready', rev: idleClaimed!._rev!, run_id: 1 } }, body: {} }));
+
+      await complete(w.key, await start(w.key, first!, w.node), w.node, 3);
+
+      expect(await statuses(w.key)).toEqual({ failing: 'done', idle: 'canceled', busy: 'submitted', child: 'canceled' });
     });
 
     it('When a failing job\'s child has cancel_on_blocking_job_failure false, then it becomes ready instead', async () => {

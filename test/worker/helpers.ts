@@ -1,5 +1,5 @@
 // Shared pieces of the worker suites: workflows created through the SDK, workers run as real processes
-// (`pipeloom worker` from the TypeScript sources), and small Node scripts the jobs run.
+// (the `pipeloom worker` bin, which runs the SDK built by test/global-setup.ts), and small Node scripts the jobs run.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,8 +9,7 @@ import { unwrap, type PipeloomClient, type components } from '@pipeloom/sdk';
 import type { WorkerSummary } from '../../packages/sdk/src/worker/worker.ts';
 
 export const root = path.resolve(import.meta.dirname, '../..');
-// The `pipeloom` bin: in a checkout it runs the TypeScript sources through tsx, resolved from its own folder
-// (a bare `--import tsx` would be resolved from the job directory the worker runs in).
+// The `pipeloom` bin, exactly as it ships: it runs packages/sdk/dist.
 const bin = path.join(root, 'packages/sdk/bin/pipeloom.js');
 
 type Spec = components['schemas']['workflow_specification_model'];
@@ -49,7 +48,7 @@ export interface WorkerProcess {
 
 /** Starts `pipeloom worker <key> --url <url> ...args` in `cwd`. */
 export function startWorker(url: string, key: string, cwd: string, args: string[] = []): WorkerProcess {
-  const child = spawn(process.execPath, ['--conditions=pipeloom-source', bin, 'worker', key, '--url', url, '--poll-interval', '0.3', ...args], {
+  const child = spawn(process.execPath, [bin, 'worker', key, '--url', url, '--poll-interval', '0.3', ...args], {
     cwd,
     env: { ...process.env, NODE_OPTIONS: '' },
     stdio: ['ignore', 'pipe', 'pipe'],

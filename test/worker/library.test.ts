@@ -1,12 +1,11 @@
 // The worker as a library: runWorker() in-process with an AbortSignal, and its building blocks (command
-// splitting, ISO durations, retries).
+// splitting, ISO durations; the retry policy has its own suite in retry.test.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, createPipeloomClient } from '@pipeloom/sdk';
-import { splitCommand } from '../../packages/sdk/src/worker/process-runner.ts';
+import { createPipeloomClient } from '@pipeloom/sdk';
+import { splitCommand } from '../../packages/sdk/src/worker/command-line.ts';
 import { formatDuration, parseDurationSeconds } from '../../packages/sdk/src/worker/resources.ts';
-import { withRetry } from '../../packages/sdk/src/worker/retry.ts';
 import { runWorker, type WorkerLogLevel } from '../../packages/sdk/src/worker/worker.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { createWorkflow, nodeEval, results, running, statuses, tempDir, waitFor } from './helpers.ts';
@@ -34,36 +33,6 @@ describe('ISO 8601 durations', () => {
     expect(formatDuration(93_784)).toBe('P1DT2H3M4S');
     expect(formatDuration(59.9)).toBe('P0DT0H0M59S');
     expect(parseDurationSeconds(formatDuration(12_345))).toBe(12_345);
-  });
-});
-
-describe('withRetry', () => {
-  const ok = <T>(data: T) => ({ data, response: new Response(null, { status: 200 }) });
-  const status = (s: number) => ({ error: { errorMessage: `status ${s}` }, response: new Response(null, { status: s }) });
-
-  it('When the network fails or the server answers 503, then the call is retried until it succeeds', async () => {
-    const answers = [() => { throw new TypeError('fetch failed'); }, () => status(503), () => ok({ n: 1 })];
-    const retries: number[] = [];
-    const data = await withRetry(async () => answers.shift()!(), { initialDelayMs: 1, onRetry: (_e, attempt) => retries.push(attempt) });
-    expect(data).toEqual({ n: 1 });
-    expect(retries).toEqual([1, 2]);
-  });
-
-  it('When the server refuses the request (409), then it is not retried', async () => {
-    let calls = 0;
-    const error = await withRetry(async () => { calls++; return status(409); }, { initialDelayMs: 1 }).catch((e: unknown) => e) as ApiError;
-    expect(error).toBeInstanceOf(ApiError);
-    expect(error.status).toBe(409);
-    expect(calls).toBe(1);
-  });
-
-  it('When the deadline passes or the caller gives up, then the last error is thrown', async () => {
-    const started = Date.now();
-    await expect(withRetry(async () => { throw new TypeError('fetch failed'); }, { initialDelayMs: 20, deadlineMs: 200 })).rejects.toThrow('fetch failed');
-    expect(Date.now() - started).toBeLessThan(1_000);
-    let calls = 0;
-    await expect(withRetry(async () => { calls++; throw new TypeError('fetch failed'); }, { initialDelayMs: 1, giveUp: () => calls >= 3 })).rejects.toThrow();
-    expect(calls).toBe(3);
   });
 });
 

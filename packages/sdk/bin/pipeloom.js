@@ -1,20 +1,11 @@
 #!/usr/bin/env node
-// The `pipeloom` command. In a source checkout (tsx installed) it runs the TypeScript sources, so it is
-// never stale; an installed package runs the build in dist/.
+// The `pipeloom` command. It always runs the compiled JavaScript in dist/, in a checkout as in an installed
+// package, so what is tested is what ships; TypeScript is never compiled at run time.
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 
-const source = new URL('../src/cli/index.ts', import.meta.url);
-let tsx;
-try {
-  tsx = createRequire(import.meta.url).resolve('tsx/esm/api');
-} catch {
-  tsx = undefined;
+const entry = new URL('../dist/cli/index.js', import.meta.url);
+if (!existsSync(entry)) {
+  process.stderr.write('pipeloom: the SDK has not been built (dist/cli/index.js is missing); run `npm run build -w @pipeloom/sdk`\n');
+  process.exit(1);
 }
-if (tsx && existsSync(source)) {
-  const { register } = await import('tsx/esm/api');
-  register();
-  await import(source.href);
-} else {
-  await import(new URL('../dist/cli/index.js', import.meta.url).href);
-}
+await import(entry.href);

@@ -19,5 +19,10 @@ export {
   cancelWorkflow,
 } from './workflow/index.js';
 export { runWorker, type WorkerOptions, type WorkerSummary, type WorkerJobOutcome, type WorkerExitReason, type WorkerLog, type WorkerLogLevel } from './worker/worker.js';
+export { selectJobKind, type JobKind, type JobRunContext, type JobRunOutcome, type JobStopReason, type ClaimedJob } from './worker/job-kind.js';
+export { shellCommandJobKind } from './worker/shell-job.js';
+export { systemClock, ManualClock, type Clock, type TimerHandle } from './worker/clock.js';
+export { withRetry, isTransient, isNetworkError, type RetryPolicy } from './worker/retry.js';
+export type { ProcessStats } from './worker/process-runner.js';
 export { detectResources, parseDurationSeconds, formatDuration, type WorkerResources } from './worker/resources.js';
-export { splitCommand } from './worker/process-runner.js';
+export { splitCommand, commandEnvironment, type CommandScope } from './worker/command-line.js';

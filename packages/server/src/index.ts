@@ -1,6 +1,7 @@
 // Programmatic entry point: tests, benchmarks and `npm start` all start the server through startServer().
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Clock } from './clock.ts';
 import { loadConfig, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { createApp } from './http/app.ts';
@@ -18,13 +19,15 @@ export interface StartOptions extends Partial<Config> {
   validateResponses?: boolean;
   /** How long close() waits for in-flight responses before cutting connections (default 10 s). */
   drainTimeoutMs?: number;
+  /** The lifecycle's clock (tests move it instead of waiting); the system clock by default. */
+  clock?: Clock;
 }
 
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const config = { ...loadConfig(), ...options };
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config.databaseUrl);
-  const app = createApp({ config, database, logger, validateResponses: options.validateResponses });
+  const app = createApp({ config, database, logger, validateResponses: options.validateResponses, clock: options.clock });
   const server = http.createServer(app);
   // Keep-alive longer than common proxies' idle timeouts, so a proxy never reuses a socket we closed.
   server.keepAliveTimeout = 65_000;

@@ -7,36 +7,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import pidusage from 'pidusage';
-import { parse } from 'shell-quote';
-
-/**
- * Splits a command line into program and arguments the way Torc does (Python's `shlex.split`, then exec
- * with no shell): quotes and backslashes are honoured, `$VARS` are not expanded, and shell operators such as
- * `|` or `>` are passed to the program as plain arguments. With an `invocationScript` the line run is
- * `<invocationScript> <command>`. `onOperator` is told about each shell operator found.
- *
- * @example
- * ```ts
- * import { splitCommand } from '@pipeloom/sdk';
- * splitCommand(`python work.py -i "my file.json"`); // ['python', 'work.py', '-i', 'my file.json']
- * splitCommand('work.py', 'bash wrap.sh');           // ['bash', 'wrap.sh', 'work.py']
- * ```
- */
-export function splitCommand(command: string, invocationScript?: string, onOperator?: (op: string) => void): string[] {
-  const line = invocationScript ? `${invocationScript} ${command}` : command;
-  const args: string[] = [];
-  for (const entry of parse(line, (name) => `$${name}`)) {
-    if (typeof entry === 'string') args.push(entry);
-    else if ('comment' in entry) args.push(...`#${entry.comment}`.split(/\s+/).filter(Boolean));
-    else if (entry.op === 'glob') args.push((entry as { pattern: string }).pattern);
-    else {
-      onOperator?.(entry.op);
-      args.push(entry.op);
-    }
-  }
-  if (args.length === 0) throw new Error('the command is empty');
-  return args;
-}
 
 /** How a process ended. */
 export interface ProcessExit {

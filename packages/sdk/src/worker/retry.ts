@@ -1,15 +1,18 @@
 /**
- * Retries for the worker's API calls: a server that is restarting, a proxy that drops a connection or a
- * database that is briefly busy must not cost a worker its jobs or their results.
+ * The worker's one retry policy. A server that is restarting, a proxy that drops a connection or a
+ * database that is briefly busy must not cost a worker its jobs or their results; a bug must not be
+ * retried for twenty minutes either. So only the network and 5xx answers are retried; 4xx answers and
+ * programming errors (a `TypeError` from our own code, a `SyntaxError`, ...) fail at once.
  * @module
  */
 import { ApiError, toApiError } from '../errors.js';
+import { sleep, systemClock, type Clock } from './clock.js';
 
 /** How a call is retried. Every field has a default suited to a worker. */
 export interface RetryPolicy {
   /** First wait after a failure, in ms (default 250). */
   initialDelayMs?: number;
-  /** Longest wait between attempts, in ms (default 10,000). */
+  /** Longest backoff between attempts, in ms (default 10,000). A longer `Retry-After` is still honoured. */
   maxDelayMs?: number;
   /** Give up once this many ms have passed since the first attempt (default: never). */
   deadlineMs?: number;
@@ -19,22 +22,43 @@ export interface RetryPolicy {
   giveUp?: () => boolean;
   /** Told about every failed attempt that will be retried. */
   onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+  /** Where waits and deadlines are measured (default: the real clock). */
+  clock?: Clock;
 }
 
 type Result<T> = { data?: T; error?: unknown; response: Response };
 
-/** Statuses that say "try again later" rather than "this request is wrong". */
-const TRANSIENT_STATUSES = new Set([408, 425, 429, 502, 503, 504]);
 /** A plain 500 may be a bug that repeats forever: retried, but only this many times. */
 const MAX_SERVER_ERROR_ATTEMPTS = 4;
+/** The longest `Retry-After` obeyed; a server asking for more is waited on this long. */
+const MAX_RETRY_AFTER_MS = 5 * 60_000;
 
-/** Whether a failure is worth another attempt: the network, a timeout, or a transient status. */
-export function isTransient(error: unknown): boolean {
-  if (error instanceof ApiError) return TRANSIENT_STATUSES.has(error.status) || error.status >= 500;
-  return true; // fetch failed: connection refused or reset, DNS, timeout
+/** Error codes Node and undici give connections that failed or broke: the network, not the request. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH',
+  'ENETUNREACH', 'ENETDOWN', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+
+/** Whether `error` says the request never got a complete answer: connection refused or reset, DNS, timeout. */
+export function isNetworkError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  // An attempt that ran out of time (see attemptTimeoutMs).
+  if (error.name === 'TimeoutError') return true;
+  if ('code' in error && typeof error.code === 'string' && NETWORK_CODES.has(error.code)) return true;
+  // undici reports every network failure as this TypeError, with the reason (if any) in `cause`.
+  if (error instanceof TypeError && error.message === 'fetch failed') return true;
+  return error.cause !== undefined && isNetworkError(error.cause);
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/**
+ * Whether a failure is worth another attempt: the network, or a 5xx answer other than 501 (an operation
+ * the server does not implement stays unimplemented). 4xx answers and every other error are final.
+ */
+export function isTransient(error: unknown): boolean {
+  if (error instanceof ApiError) return error.status >= 500 && error.status !== 501;
+  return isNetworkError(error);
+}
 
 /** Exponential backoff with full jitter in the upper half: 250 ms, 500 ms, 1 s, ... capped at `maxDelayMs`. */
 export function backoffDelay(attempt: number, initialDelayMs = 250, maxDelayMs = 10_000): number {
@@ -42,11 +66,19 @@ export function backoffDelay(attempt: number, initialDelayMs = 250, maxDelayMs =
   return Math.round(base / 2 + (Math.random() * base) / 2);
 }
 
+/** A `Retry-After` header (seconds or an HTTP date) in ms from `now`, or undefined when absent or unreadable. */
+export function retryAfterMs(header: string | null, now: number): number | undefined {
+  if (!header) return undefined;
+  const text = header.trim();
+  const ms = /^\d+$/.test(text) ? Number(text) * 1000 : Date.parse(text) - now;
+  return Number.isFinite(ms) ? Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms)) : undefined;
+}
+
 /**
- * Runs one openapi-fetch call and returns its data, retrying network failures and transient statuses
- * (408, 425, 429, 5xx) with exponential backoff capped at `maxDelayMs`. Any other error status is thrown
- * at once as an {@link ApiError}; so is the last error once the deadline passes or `giveUp` says so.
- * Each attempt gets its own `AbortSignal` with `attemptTimeoutMs`.
+ * Runs one openapi-fetch call and returns its data, retrying network failures and 5xx answers with
+ * exponential backoff (a 503's `Retry-After` is obeyed). Any other failure is thrown at once, an error
+ * status as an {@link ApiError}; so is the last error once the deadline passes or `giveUp` says so. Each
+ * attempt gets its own `AbortSignal` that fires after `attemptTimeoutMs`.
  *
  * @example
  * ```ts
@@ -56,23 +88,30 @@ export function backoffDelay(attempt: number, initialDelayMs = 250, maxDelayMs =
  * ```
  */
 export async function withRetry<T>(call: (signal: AbortSignal) => Promise<Result<T>>, policy: RetryPolicy = {}): Promise<T> {
-  const started = Date.now();
+  const clock = policy.clock ?? systemClock;
+  const started = clock.now();
   let serverErrors = 0;
   for (let attempt = 0; ; attempt++) {
     let error: unknown;
+    let wait = backoffDelay(attempt, policy.initialDelayMs, policy.maxDelayMs);
+    const timeout = new AbortController();
+    const timer = clock.setTimeout(() => timeout.abort(new DOMException('the attempt timed out', 'TimeoutError')), policy.attemptTimeoutMs ?? 120_000);
     try {
-      const { data, error: body, response } = await call(AbortSignal.timeout(policy.attemptTimeoutMs ?? 120_000));
+      const { data, error: body, response } = await call(timeout.signal);
+      // openapi-fetch leaves `data` undefined for an empty 2xx body, which the contract types as data.
       if (response.ok) return data as T;
       error = toApiError(response, body);
+      wait = Math.max(wait, retryAfterMs(response.headers.get('retry-after'), clock.now()) ?? 0);
     } catch (e) {
       error = e;
+    } finally {
+      clock.clearTimeout(timer);
     }
-    if (error instanceof ApiError && error.status >= 500 && !TRANSIENT_STATUSES.has(error.status)) serverErrors++;
-    const delay = backoffDelay(attempt, policy.initialDelayMs, policy.maxDelayMs);
-    const pastDeadline = policy.deadlineMs !== undefined && Date.now() + delay - started > policy.deadlineMs;
+    if (error instanceof ApiError && error.status === 500) serverErrors++;
+    const pastDeadline = policy.deadlineMs !== undefined && clock.now() + wait - started > policy.deadlineMs;
     if (!isTransient(error) || serverErrors >= MAX_SERVER_ERROR_ATTEMPTS || pastDeadline || policy.giveUp?.()) throw error;
-    policy.onRetry?.(error, attempt + 1, delay);
-    await sleep(delay);
+    policy.onRetry?.(error, attempt + 1, wait);
+    await sleep(clock, wait);
     if (policy.giveUp?.()) throw error;
   }
 }

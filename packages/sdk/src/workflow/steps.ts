@@ -3,10 +3,10 @@
 import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parse as parseCommandLine } from 'shell-quote';
 import type { PipeloomClient } from '../client.js';
 import { ApiError, unwrap } from '../errors.js';
 import type { components } from '../generated/schema.js';
+import { commandEnvironment, splitCommand } from '../worker/command-line.js';
 import { WorkflowCommandError } from './errors.js';
 import { listAllItems } from './paging.js';
 
@@ -98,25 +98,19 @@ export async function checkInputs(client: PipeloomClient, key: string, cwd: stri
 }
 
 /**
- * Runs the workflow's startup script, if it has one, the way Torc does: split into arguments like a shell
- * would (quotes, `$VAR`), then run without a shell, in `cwd`. Its output goes to stderr. Fails when it
- * exits non-zero.
+ * Runs the workflow's startup script, if it has one, by the same rule as a job's command (see
+ * `splitCommand`): split as `shlex.split` would, with nothing expanded, then run without a shell in `cwd`
+ * with TORC_WORKFLOW_KEY and PIPELOOM_WORKFLOW_KEY set. Its output goes to stderr. Fails when it exits
+ * non-zero or cannot be started.
  */
 export async function runStartupScript(client: PipeloomClient, key: string, cwd: string, log: (m: string) => void): Promise<void> {
   const config = await unwrap(client.GET('/torc-service/workflows/{key}/config', { params: { path: { key } } }));
   const script = config.workflow_startup_script;
-  if (!script) return;
-  const argv: string[] = [];
-  for (const entry of parseCommandLine(script, process.env)) {
-    if (typeof entry === 'string') argv.push(entry);
-    else if ('comment' in entry) break;
-    else if (entry.op === 'glob') argv.push(entry.pattern);
-    else throw new WorkflowCommandError('STARTUP_SCRIPT_FAILED', `the workflow startup script uses the shell operator ${entry.op}, but it runs without a shell; put it in a script file: ${script}`);
-  }
-  if (argv.length === 0) return;
+  if (!script?.trim()) return;
+  const argv = splitCommand(script, undefined, (op) => log(`The workflow startup script runs without a shell, so "${op}" is passed to the program as an argument`));
   log(`Running the workflow startup script: ${script}`);
   const code = await new Promise<number | string>((resolve) => {
-    const child = spawn(argv[0]!, argv.slice(1), { cwd, stdio: ['ignore', 2, 2] });
+    const child = spawn(argv[0]!, argv.slice(1), { cwd, env: commandEnvironment({ workflowKey: key }), stdio: ['ignore', 2, 2] });
     child.on('error', (e) => resolve(e.message));
     child.on('exit', (c, signal) => resolve(c ?? `killed by ${signal}`));
   });

@@ -5,6 +5,7 @@ import * as OpenApiValidator from 'express-openapi-validator';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import { listOperations, loadSpec, validatorDocument } from '../spec.ts';
@@ -20,9 +21,10 @@ export interface AppOptions {
   logger: Logger;
   /** Validate every response against the contract (tests and CI); a mismatch becomes a 500. */
   validateResponses?: boolean;
+  clock?: Clock;
 }
 
-export function createApp({ config, database, logger, validateResponses = false }: AppOptions): express.Express {
+export function createApp({ config, database, logger, validateResponses = false, clock }: AppOptions): express.Express {
   const spec = loadSpec();
   const app = express();
   app.disable('x-powered-by');
@@ -54,7 +56,7 @@ export function createApp({ config, database, logger, validateResponses = false 
     ignorePaths: /^\/(docs|openapi\.(yaml|json))(\/|$)/,
   }));
 
-  app.use(dispatchOperations(listOperations(spec.document), buildHandlers(database, { claimSeconds: config.claimLeaseSeconds, nodeSeconds: config.nodeLeaseSeconds })));
+  app.use(dispatchOperations(listOperations(spec.document), buildHandlers(database, { claimSeconds: config.claimLeaseSeconds, nodeSeconds: config.nodeLeaseSeconds }, clock)));
   app.use(notFoundMiddleware());
   app.use(errorMiddleware());
   return app;

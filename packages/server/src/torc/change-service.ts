@@ -2,17 +2,23 @@
 // their inputs changed, what must exist before a run, and sampling one job per set of resource
 // requirements to size the others. Every check runs before the first write, and each operation's writes
 // share one transaction. QUIRKs fixed on purpose are listed in docs/compatibility.md.
-import { AppError, notFound } from '../errors.ts';
-import type { ChangeRepository, ChangeSql, ResourceRequirementsRow } from './change-repository.ts';
-import { COMPLETE_STATUSES } from './lifecycle-repository.ts';
-import type { LifecycleService } from './lifecycle-service.ts';
+import type { components } from '@pipeloom/sdk/generated';
+import type { Clock } from '../clock.ts';
+import { AppError } from '../errors.ts';
+import type { ResourceRequirementsRow } from './change-repository.ts';
 import { fitsInt } from './documents.ts';
-import type { WorkflowService } from './workflow-service.ts';
+import type { InputHasher } from './lifecycle/input-hash.ts';
+import { isComplete, type JobStatus } from './lifecycle/job-wire.ts';
+import type { LifecycleRepository } from './lifecycle/lifecycle-repository.ts';
+import type { WorkflowGate } from './lifecycle/workflow-gate.ts';
+
+type Schemas = components['schemas'];
+type Message = Schemas['message_response'];
 
 const GIB = 1024 ** 3;
 
 /** Statuses a job reset by changed inputs may leave: everything but uninitialized and disabled. */
-const RESETTABLE = ['blocked', 'ready', 'scheduled', 'submitted_pending', 'submitted', 'done', 'canceled', 'terminated'] as const;
+const RESETTABLE: readonly JobStatus[] = ['blocked', 'ready', 'scheduled', 'submitted_pending', 'submitted', 'done', 'canceled', 'terminated'];
 
 const isEmptyData = (data: unknown) =>
   data === null || data === undefined || (typeof data === 'object' && Object.keys(data as object).length === 0);
@@ -30,23 +36,11 @@ export function tunedResources(stats: { max_cpu_percent: number; max_rss: number
 
 export class ChangeService {
   constructor(
-    private readonly repo: ChangeRepository,
-    private readonly workflows: WorkflowService,
-    /** Only its inputsHash is used: the one definition of what a job's outcome depends on. */
-    private readonly lifecycle: LifecycleService,
+    private readonly repo: LifecycleRepository,
+    private readonly gate: WorkflowGate,
+    private readonly hasher: InputHasher,
+    private readonly clock: Clock,
   ) {}
-
-  private async workflow(key: string, { writable = false, action = 'change its run state' } = {}) {
-    const wf = await this.workflows.require(key);
-    if (writable && wf.isArchived) throw new AppError('INVALID_ARGUMENT', `workflow ${key} is archived; unarchive it before you ${action}`);
-    return wf;
-  }
-
-  private async runState(sql: ChangeSql, workflowId: number) {
-    const state = await sql.runState(workflowId);
-    if (!state) throw notFound(`status of workflow ${workflowId}`);
-    return state;
-  }
 
   // ---- restart support ----
 
@@ -55,35 +49,32 @@ export class ChangeService {
    * emptying ephemeral user data (whose producers and consumers must then rerun). A dry run takes the same
    * path without writing, so it lists exactly the jobs a real run would reset.
    *
-   * The hashes are recomputed (LifecycleService.inputsHashes, a few set-based queries) before the write
+   * The hashes are recomputed (InputHasher, a few set-based queries) before the write
    * transaction, so a restart of a large workflow does not hold the write lock while it hashes. Emptying
    * ephemeral data bumps its `_rev`, which is one of the hashed inputs of every job that stores or consumes
    * it, so those jobs are changed by definition and are added without hashing them again.
    */
-  async processChangedJobInputs(key: string, dryRun = false): Promise<{ reinitialized_jobs: string[] }> {
-    const wf = await this.workflow(key, { writable: true, action: 'restart it' });
-    const done = await this.repo.reader.doneJobs(wf.id);
-    const hashes = await this.lifecycle.inputsHashes(done);
-    const changed = new Set(done.filter((job) => hashes.get(job.id) !== Number(job.internal_hash)).map((job) => job.id));
-    const run = async (sql: ChangeSql) => {
-      const emptied = dryRun ? await sql.ephemeralUserDataToClear(wf.id) : await sql.clearEphemeralUserData(wf.id);
-      for (const id of await sql.doneJobsUsingUserData(wf.id, emptied)) changed.add(id);
+  async processChangedJobInputs(key: string, dryRun = false): Promise<Schemas['process_changed_job_inputs_response']> {
+    const wf = await this.gate.workflow(key, { writable: true, action: 'restart it' });
+    const done = await this.repo.jobs.doneJobs(wf.id);
+    const hashes = await this.hasher.hashes(done);
+    const changed = new Set(done.filter((job) => hashes.get(job.id) !== job.internal_hash).map((job) => job.id));
+    const run = async (repo: LifecycleRepository) => {
+      const emptied = dryRun ? await repo.changes.ephemeralUserDataToClear(wf.id) : await repo.changes.clearEphemeralUserData(wf.id);
+      for (const id of await repo.changes.doneJobsUsingUserData(wf.id, emptied)) changed.add(id);
       const ids = [...changed];
-      const all = [...new Set([...ids, ...(await sql.descendants(wf.id, ids))])];
-      if (dryRun) {
-        const rows = await sql.jobsByIds(wf.id, all);
-        return rows.filter((r) => (RESETTABLE as readonly unknown[]).includes(r.status)).map((r) => Number(r.id));
-      }
-      return (await sql.setStatus(wf.id, all, 'uninitialized', RESETTABLE)).map((r) => Number(r.id));
+      const all = [...new Set([...ids, ...(await repo.jobs.descendants(wf.id, ids))])];
+      if (dryRun) return (await repo.jobs.jobsByIds(wf.id, all)).filter((r) => RESETTABLE.includes(r.status)).map((r) => r.id);
+      return (await repo.jobs.setStatus(wf.id, all, 'uninitialized', RESETTABLE)).map((r) => r.id);
     };
-    const reset = dryRun ? await run(this.repo.reader) : await this.repo.transaction(run);
+    const reset = dryRun ? await run(this.repo) : await this.repo.transaction(run);
     return { reinitialized_jobs: reset.sort(byKey).map(String) };
   }
 
   /** Consumed user data that should exist already (no producer, or a done one) and is empty, null or absent. */
-  async missingUserData(key: string): Promise<{ user_data: string[] }> {
-    const wf = await this.workflow(key);
-    const rows = await this.repo.reader.consumedExpectedUserData(wf.id);
+  async missingUserData(key: string): Promise<Schemas['list_missing_user_data_response']> {
+    const wf = await this.gate.workflow(key);
+    const rows = await this.repo.changes.consumedExpectedUserData(wf.id);
     return { user_data: rows.filter((r) => isEmptyData(r.data)).map((r) => String(r.id)) };
   }
 
@@ -92,9 +83,9 @@ export class ChangeService {
    * done jobs are not listed: the client checks these paths before it resets the producers of missing
    * outputs, so listing them would fail a restart that is meant to regenerate them.
    */
-  async requiredExistingFiles(key: string): Promise<{ files: string[] }> {
-    const wf = await this.workflow(key);
-    const ids = await this.repo.reader.neededUnproducedFiles(wf.id);
+  async requiredExistingFiles(key: string): Promise<Schemas['list_required_existing_files_response']> {
+    const wf = await this.gate.workflow(key);
+    const ids = await this.repo.changes.neededUnproducedFiles(wf.id);
     return { files: ids.map((id) => `files__${wf.id}/${id}`) };
   }
 
@@ -105,27 +96,26 @@ export class ChangeService {
    * the default group), disables the other runnable jobs and records the kept ones in auto_tune_status.
    * Runnable means not blocked, not disabled and not complete; blocked and complete jobs are left alone.
    */
-  async autoTune(key: string): Promise<{ message: string }> {
-    const wf = await this.workflow(key, { writable: true, action: 'auto-tune it' });
-    const config = await this.workflows.getConfig(key);
-    if (config.compute_node_resource_stats?.process !== true) {
+  async autoTune(key: string): Promise<Message> {
+    const wf = await this.gate.workflow(key, { writable: true, action: 'auto-tune it' });
+    if (!(await this.gate.recordsProcessStats(key))) {
       throw new AppError('INVALID_ARGUMENT', `auto-tuning needs process statistics: set compute_node_resource_stats.process to true in the config of workflow ${key}`);
     }
-    return this.repo.transaction(async (sql) => {
-      await this.runState(sql, wf.id);
+    return this.repo.transaction(async (repo) => {
+      await this.gate.runState(wf.id, repo);
       const kept = new Map<number | null, number>();
       const disable: number[] = [];
-      for (const job of await sql.jobGroups(wf.id)) {
-        if (job.status === 'blocked' || job.status === 'disabled' || (COMPLETE_STATUSES as readonly string[]).includes(job.status)) continue;
+      for (const job of await repo.changes.jobGroups(wf.id)) {
+        if (job.status === 'blocked' || job.status === 'disabled' || isComplete(job.status)) continue;
         if (kept.has(job.rr)) disable.push(job.id);
         else kept.set(job.rr, job.id);
       }
       if (kept.size === 0) {
         throw new AppError('INVALID_ARGUMENT', `workflow ${key} has no job to sample: every job is blocked, disabled or complete; initialize the jobs first`);
       }
-      await sql.setStatus(wf.id, disable, 'disabled');
+      await repo.jobs.setStatus(wf.id, disable, 'disabled');
       const jobKeys = [...kept.values()].sort(byKey).map(String);
-      await sql.setAutoTuneStatus(wf.id, { enabled: true, job_keys: jobKeys });
+      await repo.runs.setAutoTuneStatus(wf.id, { enabled: true, job_keys: jobKeys });
       const groups = kept.size === 1 ? 'group' : 'groups';
       return { message: `Enabled auto-tune for ${kept.size} resource requirements ${groups}: sampling jobs ${jobKeys.join(', ')}; disabled ${disable.length} jobs` };
     });
@@ -137,13 +127,13 @@ export class ChangeService {
    * uninitialized and ends auto-tuning. A sampled job of the default group has no resource requirements to
    * update. Any sampled job without statistics or a result in this run is a 400, and nothing is written.
    */
-  async processAutoTuneResults(key: string): Promise<{ message: string }> {
-    const wf = await this.workflow(key, { writable: true, action: 'auto-tune it' });
-    return this.repo.transaction(async (sql) => {
-      const state = await this.runState(sql, wf.id);
+  async processAutoTuneResults(key: string): Promise<Message> {
+    const wf = await this.gate.workflow(key, { writable: true, action: 'auto-tune it' });
+    return this.repo.transaction(async (repo) => {
+      const state = await this.gate.runState(wf.id, repo);
       if (!state.autoTuneStatus.enabled) throw new AppError('INVALID_ARGUMENT', `auto-tuning is not enabled for workflow ${key}; call auto_tune_resource_requirements first`);
       const sampled = new Set(state.autoTuneStatus.job_keys);
-      const groups = await sql.jobGroups(wf.id);
+      const groups = await repo.changes.jobGroups(wf.id);
       const rrOf = new Map(groups.map((g) => [String(g.id), g.rr]));
 
       const updates: { rr: ResourceRequirementsRow; next: ReturnType<typeof tunedResources>; job: string }[] = [];
@@ -151,10 +141,10 @@ export class ChangeService {
       for (const jobKey of sampled) {
         const rrId = rrOf.get(jobKey);
         if (rrId === undefined || rrId === null) continue; // deleted job, or the default group: nothing to size
-        const rr = await sql.resourceRequirements(wf.id, rrId);
+        const rr = await repo.changes.resourceRequirements(wf.id, rrId);
         if (!rr) continue;
-        const stats = await sql.lastProcessStats(wf.id, jobKey, state.runId);
-        const result = await sql.lastResult(wf.id, jobKey, state.runId);
+        const stats = await repo.changes.lastProcessStats(wf.id, jobKey, state.runId);
+        const result = await repo.changes.lastResult(wf.id, jobKey, state.runId);
         if (!stats || !result) {
           missing.push(`${jobKey} (${[!stats && 'job_process_stats', !result && 'result'].filter(Boolean).join(' and ')})`);
           continue;
@@ -171,16 +161,16 @@ export class ChangeService {
       for (const { rr, next, job } of updates) {
         const old = { num_cpus: rr.num_cpus, memory: rr.memory, runtime: rr.runtime };
         if (old.num_cpus === next.num_cpus && old.memory === next.memory && old.runtime === next.runtime) continue;
-        await sql.updateResourceRequirements(wf.id, rr.id, next);
-        await sql.addEvent(wf.id, {
-          category: 'resource_requirements', type: 'update', name: rr.name ?? String(rr.id), old, new: next,
+        await repo.changes.updateResourceRequirements(wf.id, rr.id, next);
+        await repo.records.events(wf.id, [{
+          category: 'resource_requirements', type: 'update', extra: { name: rr.name ?? String(rr.id), old, new: next },
           message: `Auto-tune (job ${job}) updated resource requirements ${rr.name ?? rr.id}: ${old.num_cpus} CPUs, ${old.memory}, ${old.runtime} -> ${next.num_cpus} CPUs, ${next.memory}, ${next.runtime}`,
-        });
+        }], this.clock.now());
         changed++;
       }
-      const disabled = (await sql.jobIdsWithStatus(wf.id, 'disabled')).filter((id) => !sampled.has(String(id)));
-      const reset = await sql.setStatus(wf.id, disabled, 'uninitialized', ['disabled']);
-      await sql.setAutoTuneStatus(wf.id, { enabled: false, job_keys: state.autoTuneStatus.job_keys });
+      const disabled = (await repo.changes.jobIdsWithStatus(wf.id, 'disabled')).filter((id) => !sampled.has(String(id)));
+      const reset = await repo.jobs.setStatus(wf.id, disabled, 'uninitialized', ['disabled']);
+      await repo.runs.setAutoTuneStatus(wf.id, { enabled: false, job_keys: state.autoTuneStatus.job_keys });
       return { message: `Updated ${changed} resource requirements; ${reset.length} disabled jobs are uninitialized again` };
     });
   }

@@ -15,64 +15,51 @@ export interface CollectionSpec {
   nullable?: readonly string[];
   /** Free-form documents keep unknown fields in an `extra` JSON column (events). */
   openFields?: boolean;
-  /** Operation ids of the generic CRUD endpoints. */
-  ops: { list: string; add: string; deleteAll: string; get: string; modify: string; remove: string };
 }
 
-const crud = (plural: string, singular: string) => ({
-  list: `list_${plural}`, add: `add_${singular}`, deleteAll: `delete_${plural}`,
-  get: `get_${singular}`, modify: `modify_${singular}`, remove: `remove_${singular}`,
-});
-
 export const COLLECTIONS = {
-  files: { name: 'files', model: 'file', fields: { name: 'string', path: 'string', st_mtime: 'float' }, nullable: ['name', 'st_mtime'], ops: crud('files', 'file') },
-  user_data: { name: 'user_data', model: 'userData', fields: { name: 'string', is_ephemeral: 'bool', data: 'json' }, nullable: ['name', 'data'], ops: crud('user_data', 'user_data') },
+  files: { name: 'files', model: 'file', fields: { name: 'string', path: 'string', st_mtime: 'float' }, nullable: ['name', 'st_mtime'] },
+  user_data: { name: 'user_data', model: 'userData', fields: { name: 'string', is_ephemeral: 'bool', data: 'json' }, nullable: ['name', 'data'] },
   resource_requirements: {
     name: 'resource_requirements', model: 'resourceRequirements',
     fields: { name: 'string', num_cpus: 'int', num_gpus: 'int', num_nodes: 'int', memory: 'string', runtime: 'string' },
     nullable: ['name'],
-    ops: crud('resource_requirements', 'resource_requirements'),
   },
   results: {
     name: 'results', model: 'result',
     fields: { job_key: 'string', run_id: 'int', return_code: 'int', exec_time_minutes: 'float', completion_time: 'string', status: 'string' },
-    ops: crud('results', 'result'),
   },
   events: {
     name: 'events', model: 'event', fields: { category: 'string', type: 'string', message: 'string', timestamp: 'float' },
-    nullable: ['category', 'type', 'message'], openFields: true, ops: crud('events', 'event'),
+    nullable: ['category', 'type', 'message'], openFields: true,
   },
   compute_nodes: {
     name: 'compute_nodes', model: 'computeNode',
     fields: { hostname: 'string', pid: 'int', start_time: 'string', duration_seconds: 'float', is_active: 'bool', resources: 'json', scheduler: 'json' },
     nullable: ['duration_seconds', 'is_active', 'scheduler'],
-    ops: crud('compute_nodes', 'compute_node'),
   },
   compute_node_stats: {
     name: 'compute_node_stats', model: 'computeNodeStats', fields: { hostname: 'string', stats: 'json', timestamp: 'string' },
-    nullable: ['stats'], ops: crud('compute_node_stats', 'compute_node_stats'),
+    nullable: ['stats'],
   },
   job_process_stats: {
     name: 'job_process_stats', model: 'jobProcessStats',
     fields: { job_key: 'string', run_id: 'int', avg_cpu_percent: 'float', max_cpu_percent: 'float', avg_rss: 'float', max_rss: 'float', num_samples: 'int', timestamp: 'string' },
-    ops: crud('job_process_stats', 'job_process_stats'),
   },
-  aws_schedulers: { name: 'aws_schedulers', model: 'awsScheduler', fields: { name: 'string' }, nullable: ['name'], ops: crud('aws_schedulers', 'aws_scheduler') },
+  aws_schedulers: { name: 'aws_schedulers', model: 'awsScheduler', fields: { name: 'string' }, nullable: ['name'] },
   local_schedulers: {
     name: 'local_schedulers', model: 'localScheduler', fields: { name: 'string', memory: 'string', num_cpus: 'int' },
-    nullable: ['name', 'memory', 'num_cpus'], ops: crud('local_schedulers', 'local_scheduler'),
+    nullable: ['name', 'memory', 'num_cpus'],
   },
   slurm_schedulers: {
     name: 'slurm_schedulers', model: 'slurmScheduler',
     fields: { name: 'string', account: 'string', nodes: 'int', walltime: 'string', partition: 'string', qos: 'string', gres: 'string', mem: 'string', tmp: 'string', ntasks_per_node: 'int', extra: 'string' },
     nullable: ['name', 'walltime', 'partition', 'qos', 'gres', 'mem', 'tmp', 'ntasks_per_node', 'extra'],
-    ops: crud('slurm_schedulers', 'slurm_scheduler'),
   },
   scheduled_compute_nodes: {
     name: 'scheduled_compute_nodes', model: 'scheduledComputeNode',
     fields: { scheduler_id: 'string', scheduler_config_id: 'string', status: 'string' },
     nullable: ['scheduler_id'],
-    ops: crud('scheduled_compute_nodes', 'scheduled_compute_node'),
   },
 } satisfies Record<string, CollectionSpec>;
 
@@ -100,6 +87,18 @@ export const EDGES = {
 
 export type EdgeName = keyof typeof EDGES;
 
+/** The Prisma model (delegate name) behind each vertex collection. */
+const MODEL: Record<VertexCollection, string> = {
+  jobs: 'job', files: 'file', user_data: 'userData', resource_requirements: 'resourceRequirements', results: 'result',
+  events: 'event', compute_nodes: 'computeNode', compute_node_stats: 'computeNodeStats', job_process_stats: 'jobProcessStats',
+  aws_schedulers: 'awsScheduler', local_schedulers: 'localScheduler', slurm_schedulers: 'slurmScheduler',
+  scheduled_compute_nodes: 'scheduledComputeNode',
+};
+export const modelOf = (collection: VertexCollection) => MODEL[collection];
+
+/** Narrows a collection name read from the wire or from storage. */
+export const isVertexCollection = (name: string): name is VertexCollection => Object.hasOwn(MODEL, name);
+
 export const isEdgeName = (name: string): name is EdgeName => Object.hasOwn(EDGES, name);
 
 /** Edges that may start or end at a vertex of `collection`: what deleting such a vertex must remove. */
@@ -109,6 +108,25 @@ export function edgesTouching(collection: VertexCollection): { outgoing: EdgeNam
     outgoing: names.filter((n) => (EDGES[n].from as readonly string[]).includes(collection)),
     incoming: names.filter((n) => (EDGES[n].to as readonly string[]).includes(collection)),
   };
+}
+
+/** The columns a job can be matched on (its relations are edges, `internal` and `schedule_compute_nodes` are not scalars). */
+const JOB_COLUMNS = {
+  name: 'string', command: 'string', invocation_script: 'string', status: 'string',
+  cancel_on_blocking_job_failure: 'bool', supports_termination: 'bool',
+} as const satisfies Record<string, FieldKind>;
+
+export type ScalarKind = Exclude<FieldKind, 'json'>;
+
+/**
+ * The scalar columns of a collection that an exact-match filter can name, with their kinds. This is the
+ * allow-list for column names that reach SQL text from a request.
+ */
+export function matchableColumns(collection: VertexCollection): Record<string, ScalarKind> {
+  const fields: Record<string, FieldKind> = collection === 'jobs' ? JOB_COLUMNS : COLLECTIONS[collection].fields;
+  const scalar: Record<string, ScalarKind> = {};
+  for (const [name, kind] of Object.entries(fields)) if (kind !== 'json') scalar[name] = kind;
+  return scalar;
 }
 
 /** Collection names in the order GET collection_names lists them: documents, vertices, edges. */

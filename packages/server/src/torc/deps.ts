@@ -1,17 +1,68 @@
-import type { Db } from '../db/client.ts';
-import type { DocumentRepository } from './document-repository.ts';
-import type { DocumentService } from './document-service.ts';
-import type { EdgeService } from './edge-service.ts';
-import type { JobService } from './job-service.ts';
-import type { WorkflowService } from './workflow-service.ts';
+// Torc's composition root: the only place that builds Torc's repositories and services. Handler groups
+// receive these ready-built services and never construct their own, so every service shares one
+// configuration (the lease lengths above all).
+import { systemClock, type Clock } from '../clock.ts';
+import type { Database } from '../db/client.ts';
+import { DocumentRepository } from './document-repository.ts';
+import { DocumentService } from './document-service.ts';
+import { EdgeService } from './edge-service.ts';
+import { GraphRepository } from './graph-repository.ts';
+import { GraphService } from './graph-service.ts';
+import { JobService } from './job-service.ts';
+import { ChangeService } from './change-service.ts';
+import type { LifecycleServices } from './lifecycle-handlers.ts';
+import { ClaimService } from './lifecycle/claims.ts';
+import { InitializeService } from './lifecycle/initialize.ts';
+import { InputHasher } from './lifecycle/input-hash.ts';
+import { DEFAULT_LEASES, LeaseService, type Leases } from './lifecycle/leases.ts';
+import { LifecycleRepository } from './lifecycle/lifecycle-repository.ts';
+import { RunControlService } from './lifecycle/run-control.ts';
+import { TransitionService } from './lifecycle/transitions.ts';
+import { WorkflowGate } from './lifecycle/workflow-gate.ts';
+import { QueryRepository } from './query-repository.ts';
+import { QueryService } from './query-service.ts';
+import { SpecificationRepository } from './specification-repository.ts';
+import { SpecificationService } from './specification-service.ts';
+import { WorkflowRepository } from './workflow-repository.ts';
+import { WorkflowService } from './workflow-service.ts';
 
-/** What Torc's handler groups are built from (see ../handlers.ts, the composition root). */
-export interface TorcDeps {
-  db: Db;
-  provider: 'sqlite' | 'postgresql';
+/** Every Torc service, built once per server. */
+export interface TorcServices {
   workflows: WorkflowService;
   documents: DocumentService;
-  documentRepository: DocumentRepository;
   jobs: JobService;
   edges: EdgeService;
+  graphs: GraphService;
+  queries: QueryService;
+  specifications: SpecificationService;
+  /** The job lifecycle, with the configured leases; anything needing lifecycle rules gets these. */
+  lifecycle: LifecycleServices;
+  changes: ChangeService;
+}
+
+export function createTorcServices(database: Database, leases: Leases = DEFAULT_LEASES, clock: Clock = systemClock): TorcServices {
+  const { db, provider } = database;
+  const workflows = new WorkflowService(new WorkflowRepository(db));
+  const documentRepository = new DocumentRepository(db, provider);
+  const lifecycleRepository = new LifecycleRepository(db, provider);
+  const gate = new WorkflowGate(workflows, lifecycleRepository);
+  const hasher = new InputHasher(lifecycleRepository.jobs);
+  const leaseService = new LeaseService(lifecycleRepository, gate, clock, leases);
+  return {
+    workflows,
+    documents: new DocumentService(documentRepository, workflows),
+    jobs: new JobService(documentRepository, workflows),
+    edges: new EdgeService(documentRepository, workflows),
+    graphs: new GraphService(new GraphRepository(db, provider), workflows),
+    queries: new QueryService(new QueryRepository(db), workflows),
+    specifications: new SpecificationService(new SpecificationRepository(db, provider), workflows),
+    lifecycle: {
+      initialize: new InitializeService(lifecycleRepository, gate),
+      claims: new ClaimService(lifecycleRepository, gate, leaseService, clock),
+      leases: leaseService,
+      transitions: new TransitionService(lifecycleRepository, gate, leaseService, hasher, clock),
+      runs: new RunControlService(lifecycleRepository, gate),
+    },
+    changes: new ChangeService(lifecycleRepository, gate, hasher, clock),
+  };
 }

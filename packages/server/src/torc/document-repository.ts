@@ -2,6 +2,7 @@
 // through their Prisma delegate by name (see collections.ts), so one repository serves all of them.
 import { insertReturning } from '../db/bulk.ts';
 import type { Db } from '../db/client.ts';
+import { runTransaction } from '../db/transaction.ts';
 import { tableOf, type DbTx, type SqlClient } from '../db/raw-sql.ts';
 import type { Provider } from '../db/migrate.ts';
 import { EDGES, edgesTouching, type EdgeName, type VertexCollection } from './collections.ts';
@@ -43,7 +44,7 @@ export class DocumentRepository {
   ) {}
 
   transaction<T>(fn: (repo: TxDocuments) => Promise<T>): Promise<T> {
-    return this.db.$transaction((tx) => fn(new TxDocuments(tx, this.provider)), { timeout: 120_000, maxWait: 30_000 });
+    return runTransaction(this.db, (tx) => fn(new TxDocuments(tx, this.provider)));
   }
 
   /** Reads outside a transaction go through the same code. */

@@ -1,46 +1,20 @@
 // Torc's rules for the plain per-workflow collections (semantics.md §6): list with exact-match filters,
 // POST, DELETE all, GET/PUT/DELETE one; PUT needs the current `_rev`; deleting a vertex deletes its edges.
-import { AppError, notFound } from '../errors.ts';
+// Methods are generic in the collection, so each answers in that collection's contract type.
+import { notFound } from '../errors.ts';
 import { COLLECTIONS, type CollectionSpec, type DocumentCollection } from './collections.ts';
-import { compact, conflict, docIdentity, fitsInt, INT_MAX, INT_MIN, listQuery, page, parseKey, requireRevision, type Page } from './documents.ts';
-import type { DocumentRepository, Row, TxDocuments } from './document-repository.ts';
+import { checkIntegers, conflict, listQuery, page, parseKey, rejectIdentity, requireRevision, type Page } from './documents.ts';
+import type { DocumentRepository } from './document-repository.ts';
+import { documentToWire, fromWire, type CollectionDocs, type Doc } from './wire.ts';
 import type { WorkflowService } from './workflow-service.ts';
 
-export type Doc = Record<string, unknown>;
-
-const IDENTITY_FIELDS = new Set(['_key', '_id', '_rev', '_oldRev']);
-
-/** A stored row as Torc's document. */
-export function toWire(spec: CollectionSpec, row: Row, oldRev?: number): Doc {
-  const doc: Doc = docIdentity(spec.name, row.workflowId, row.id, row.rev);
-  if (oldRev !== undefined) doc._oldRev = String(oldRev);
-  for (const field of Object.keys(spec.fields)) doc[field] = row[field];
-  if (spec.openFields && row.extra && typeof row.extra === 'object') Object.assign(doc, row.extra, { ...doc });
-  return compact(doc);
-}
-
-/** The columns a body writes; unknown fields only survive in open collections. */
-export function fromWire(spec: CollectionSpec, body: Doc): Doc {
-  const data: Doc = {};
-  const extra: Doc = {};
-  for (const [k, v] of Object.entries(body)) {
-    if (IDENTITY_FIELDS.has(k) || v === undefined) continue;
-    if (Object.hasOwn(spec.fields, k)) data[k] = v;
-    else if (spec.openFields) extra[k] = v;
-  }
-  if (spec.openFields && Object.keys(extra).length) data.extra = extra;
-  return data;
-}
-
-/** Integer columns are 32-bit on PostgreSQL; a value that does not fit is the caller's mistake on every database. */
-export function checkIntegers(data: Doc, intFields: readonly string[], what: string): void {
-  for (const f of intFields) {
-    if (!fitsInt(data[f])) throw new AppError('INVALID_ARGUMENT', `${what}.${f} must be between ${INT_MIN} and ${INT_MAX}; got ${String(data[f])}`);
-  }
-}
+export type { Doc } from './wire.ts';
 
 const intFieldsOf = (spec: CollectionSpec) => Object.keys(spec.fields).filter((f) => spec.fields[f] === 'int');
 const specOf = (collection: DocumentCollection): CollectionSpec => COLLECTIONS[collection];
+
+/** A PUT body: the document with the `_key` and `_rev` it was read at. */
+type Revised = { _key?: string; _rev?: string };
 
 export class DocumentService {
   constructor(
@@ -48,45 +22,37 @@ export class DocumentService {
     private readonly workflows: WorkflowService,
   ) {}
 
-  async list(collection: DocumentCollection, workflowKey: string, query: Doc): Promise<Page<Doc>> {
+  async list<C extends DocumentCollection>(collection: C, workflowKey: string, query: Doc): Promise<Page<CollectionDocs[C]>> {
     const spec = specOf(collection);
     const workflowId = await this.workflows.idOf(workflowKey);
     const q = listQuery(query, Object.keys(spec.fields), { nullable: spec.nullable, ints: intFieldsOf(spec) });
     const { rows, total } = await this.repo.reader.list(spec.model, workflowId, q);
-    return page(rows.map((r) => toWire(spec, r)), q.skip, total);
+    return page(rows.map((r) => documentToWire(collection, r)), q.skip, total);
   }
 
-  async get(collection: DocumentCollection, workflowKey: string, key: string): Promise<Doc> {
-    const spec = COLLECTIONS[collection];
+  async get<C extends DocumentCollection>(collection: C, workflowKey: string, key: string): Promise<CollectionDocs[C]> {
+    const spec = specOf(collection);
     const workflowId = await this.workflows.idOf(workflowKey);
     const row = await this.repo.reader.get(spec.model, workflowId, parseKey(key, collection));
     if (!row) throw notFound(`${collection} document ${key} of workflow ${workflowKey}`);
-    return toWire(spec, row);
+    return documentToWire(collection, row);
   }
 
-  async create(collection: DocumentCollection, workflowKey: string, body: Doc): Promise<Doc> {
-    const spec = COLLECTIONS[collection];
-    const workflowId = await this.workflows.idOf(workflowKey);
-    rejectIdentity(body, collection);
-    const data = fromWire(spec, body);
-    checkIntegers(data, intFieldsOf(spec), collection);
-    return toWire(spec, await this.repo.reader.create(spec.model, workflowId, this.prepare(collection, data)));
-  }
-
-  /** Creates documents inside an existing transaction (workflow specifications). */
-  async createManyIn(tx: TxDocuments, collection: DocumentCollection, workflowId: number, bodies: Doc[]): Promise<Row[]> {
-    const spec = COLLECTIONS[collection];
-    const data = bodies.map((b) => fromWire(spec, b));
-    data.forEach((d) => checkIntegers(d, intFieldsOf(spec), collection));
-    return tx.createMany(spec.model, workflowId, data.map((d) => this.prepare(collection, d)));
-  }
-
-  async update(collection: DocumentCollection, workflowKey: string, key: string, body: Doc): Promise<Doc> {
+  async create<C extends DocumentCollection>(collection: C, workflowKey: string, body: CollectionDocs[C]): Promise<CollectionDocs[C]> {
     const spec = specOf(collection);
     const workflowId = await this.workflows.idOf(workflowKey);
-    const rev = requireRevision(body as { _key?: string; _rev?: string }, key, `${collection} document`);
+    rejectIdentity(body, collection);
+    const data = fromWire(collection, body);
+    checkIntegers(data, intFieldsOf(spec), collection);
+    return documentToWire(collection, await this.repo.reader.create(spec.model, workflowId, this.prepare(collection, data)));
+  }
+
+  async update<C extends DocumentCollection>(collection: C, workflowKey: string, key: string, body: CollectionDocs[C] & Revised): Promise<CollectionDocs[C]> {
+    const spec = specOf(collection);
+    const workflowId = await this.workflows.idOf(workflowKey);
+    const rev = requireRevision(body, key, `${collection} document`);
     const id = parseKey(key, collection);
-    const data = fromWire(spec, body);
+    const data = fromWire(collection, body);
     checkIntegers(data, intFieldsOf(spec), collection);
     // Events keep the time the server first stored them.
     if (collection === 'events') delete data.timestamp;
@@ -100,21 +66,21 @@ export class DocumentService {
       : await this.repo.reader.update(spec.model, workflowId, id, rev, data);
     if (!result.ok) {
       if (!result.current) throw notFound(`${collection} document ${key} of workflow ${workflowKey}`);
-      throw conflict(`${collection} document`, key, body._rev as string, result.current.rev);
+      throw conflict(`${collection} document`, key, body._rev, result.current.rev);
     }
-    return toWire(spec, result.row, rev);
+    return documentToWire(collection, result.row, rev);
   }
 
-  async remove(collection: DocumentCollection, workflowKey: string, key: string): Promise<Doc> {
-    const spec = COLLECTIONS[collection];
+  async remove<C extends DocumentCollection>(collection: C, workflowKey: string, key: string): Promise<CollectionDocs[C]> {
+    const spec = specOf(collection);
     const workflowId = await this.workflows.idOf(workflowKey);
     const row = await this.repo.transaction((tx) => tx.delete(spec.model, collection, workflowId, parseKey(key, collection)));
     if (!row) throw notFound(`${collection} document ${key} of workflow ${workflowKey}`);
-    return toWire(spec, row);
+    return documentToWire(collection, row);
   }
 
   async removeAll(collection: DocumentCollection, workflowKey: string): Promise<{ message: string }> {
-    const spec = COLLECTIONS[collection];
+    const spec = specOf(collection);
     const workflowId = await this.workflows.idOf(workflowKey);
     const count = await this.repo.transaction((tx) => tx.deleteAll(spec.model, collection, workflowId));
     return { message: `Deleted ${count} documents in ${collection}__${workflowId}` };
@@ -124,12 +90,5 @@ export class DocumentService {
   private prepare(collection: DocumentCollection, data: Doc): Doc {
     if (collection === 'events') data.timestamp = Date.now();
     return data;
-  }
-}
-
-/** Keys are the server's to give. */
-export function rejectIdentity(body: Doc, what: string): void {
-  for (const f of ['_key', '_id', '_rev']) {
-    if (body[f] !== undefined) throw new AppError('INVALID_ARGUMENT', `a new ${what} document gets its ${f} from the server; leave it out`);
   }
 }

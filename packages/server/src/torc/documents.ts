@@ -111,3 +111,17 @@ export function listQuery(query: Record<string, unknown>, fields: readonly strin
   const skip = (query.skip as number | undefined) ?? 0;
   return { where, orderBy, skip, take: clampLimit(query.limit as number | undefined) };
 }
+
+/** Integer columns are 32-bit on PostgreSQL; a value that does not fit is the caller's mistake on every database. */
+export function checkIntegers(data: Record<string, unknown>, intFields: readonly string[], what: string): void {
+  for (const f of intFields) {
+    if (!fitsInt(data[f])) throw new AppError('INVALID_ARGUMENT', `${what}.${f} must be between ${INT_MIN} and ${INT_MAX}; got ${String(data[f])}`);
+  }
+}
+
+/** Keys are the server's to give. */
+export function rejectIdentity(body: { _key?: unknown; _id?: unknown; _rev?: unknown }, what: string): void {
+  for (const f of ['_key', '_id', '_rev'] as const) {
+    if (body[f] !== undefined) throw new AppError('INVALID_ARGUMENT', `a new ${what} document gets its ${f} from the server; leave it out`);
+  }
+}

@@ -2,21 +2,11 @@
 // DELETE one and DELETE all; there is no PUT. An edge's ends must be documents of the collections that
 // edge connects, in the same workflow.
 import { AppError, notFound } from '../errors.ts';
-import { EDGES, isEdgeName, type EdgeName } from './collections.ts';
-import { compact, docIdentity, listQuery, page, parseDocumentId, parseKey, type Page } from './documents.ts';
-import type { DocumentRepository, EdgeRow } from './document-repository.ts';
-import { modelOf } from './job-service.ts';
-import { rejectIdentity, type Doc } from './document-service.ts';
+import { EDGES, isEdgeName, isVertexCollection, modelOf, type EdgeName, type VertexCollection } from './collections.ts';
+import { listQuery, page, parseDocumentId, parseKey, rejectIdentity, type Page } from './documents.ts';
+import type { DocumentRepository } from './document-repository.ts';
+import { edgeToWire, type Doc, type Edge } from './wire.ts';
 import type { WorkflowService } from './workflow-service.ts';
-
-export function edgeToWire(row: EdgeRow): Doc {
-  return compact({
-    ...docIdentity(row.name, row.workflowId, row.id, row.rev),
-    _from: `${row.from_collection}__${row.workflowId}/${row.from_id}`,
-    _to: `${row.to_collection}__${row.workflowId}/${row.to_id}`,
-    data: row.data as Doc | null,
-  });
-}
 
 function edgeName(name: string): EdgeName {
   if (!isEdgeName(name)) throw new AppError('INVALID_ARGUMENT', `unknown edge collection ${name}; use one of ${Object.keys(EDGES).join(', ')}`);
@@ -29,7 +19,7 @@ export class EdgeService {
     private readonly workflows: WorkflowService,
   ) {}
 
-  async list(workflowKey: string, name: string, query: Doc): Promise<Page<Doc>> {
+  async list(workflowKey: string, name: string, query: Doc): Promise<Page<Edge>> {
     const edge = edgeName(name);
     const workflowId = await this.workflows.idOf(workflowKey);
     const q = listQuery(query, []);
@@ -37,7 +27,7 @@ export class EdgeService {
     return page(rows.map(edgeToWire), q.skip, total);
   }
 
-  async get(workflowKey: string, name: string, key: string): Promise<Doc> {
+  async get(workflowKey: string, name: string, key: string): Promise<Edge> {
     const edge = edgeName(name);
     const workflowId = await this.workflows.idOf(workflowKey);
     const row = await this.repo.reader.getEdge(workflowId, edge, parseKey(key, `${name} edge`));
@@ -45,22 +35,24 @@ export class EdgeService {
     return edgeToWire(row);
   }
 
-  async create(workflowKey: string, name: string, body: { _from: string; _to: string; data?: unknown } & Doc): Promise<Doc> {
+  async create(workflowKey: string, name: string, body: Edge): Promise<Edge> {
     const edge = edgeName(name);
     const workflowId = await this.workflows.idOf(workflowKey);
     rejectIdentity(body, `${name} edge`);
-    const ends = ([['_from', body._from, EDGES[edge].from], ['_to', body._to, EDGES[edge].to]] as const).map(([field, id, allowed]) => {
+    const end = (field: '_from' | '_to', id: string, allowed: readonly VertexCollection[]) => {
       const parsed = parseDocumentId(id);
-      if (!parsed || !(allowed as readonly string[]).includes(parsed.collection)) {
+      const collection = parsed?.collection;
+      if (!parsed || !collection || !isVertexCollection(collection) || !allowed.includes(collection)) {
         throw new AppError('INVALID_ARGUMENT', `${field} of a ${name} edge must be a ${allowed.join(' or ')} _id; got ${JSON.stringify(id)}`);
       }
       if (parsed.workflowId !== workflowId) throw new AppError('INVALID_ARGUMENT', `${field} ${id} belongs to another workflow`);
-      return parsed;
-    });
-    const [from, to] = ends as [NonNullable<ReturnType<typeof parseDocumentId>>, NonNullable<ReturnType<typeof parseDocumentId>>];
+      return { collection, id: parsed.id };
+    };
+    const from = end('_from', body._from, EDGES[edge].from);
+    const to = end('_to', body._to, EDGES[edge].to);
     const row = await this.repo.transaction(async (tx) => {
       for (const [field, end] of [['_from', from], ['_to', to]] as const) {
-        const found = await tx.existing(modelOf(end.collection as never), workflowId, [end.id]);
+        const found = await tx.existing(modelOf(end.collection), workflowId, [end.id]);
         if (!found.size) throw new AppError('INVALID_ARGUMENT', `${field} ${end.collection}__${workflowId}/${end.id} does not exist`);
       }
       return tx.createEdge(workflowId, { name: edge, from_collection: from.collection, from_id: from.id, to_collection: to.collection, to_id: to.id, data: body.data ?? null });
@@ -68,7 +60,7 @@ export class EdgeService {
     return edgeToWire(row);
   }
 
-  async remove(workflowKey: string, name: string, key: string): Promise<Doc> {
+  async remove(workflowKey: string, name: string, key: string): Promise<Edge> {
     const edge = edgeName(name);
     const workflowId = await this.workflows.idOf(workflowKey);
     const row = await this.repo.reader.deleteEdge(workflowId, edge, parseKey(key, `${name} edge`));

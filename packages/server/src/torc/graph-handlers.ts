@@ -1,22 +1,15 @@
 // Views over a workflow's graph and event log: latest event time, events after a time, DOT graphs, joins.
 import type { HandlerMap } from '../http/handler.ts';
-import type { TorcDeps } from './deps.ts';
-import type { Doc } from './document-service.ts';
-import { GraphRepository } from './graph-repository.ts';
-import { GraphService } from './graph-service.ts';
+import type { GraphService } from './graph-service.ts';
 
-// Services speak in plain documents; response validation in the tests checks them against the contract.
-const reply = <T>(body: unknown) => ({ status: 200 as const, body: body as T });
-
-export function graphHandlers(deps: TorcDeps): HandlerMap {
-  const graphs = new GraphService(new GraphRepository(deps.db, deps.provider), deps.workflows);
+export function graphHandlers(graphs: GraphService) {
   return {
-    get_latest_event_timestamp: async ({ params }) => reply(await graphs.latestEventTimestamp(params.key)),
-    get_events_after_timestamp: async ({ params, query }) => reply(await graphs.eventsAfter(params.key, params.timestamp, query)),
-    get_dot_graph: async ({ params }) => reply(await graphs.dotGraph(params.key, params.name)),
+    get_latest_event_timestamp: async ({ params }) => ({ status: 200, body: await graphs.latestEventTimestamp(params.key) }),
+    get_events_after_timestamp: async ({ params, query }) => ({ status: 200, body: await graphs.eventsAfter(params.key, params.timestamp, query) }),
+    get_dot_graph: async ({ params }) => ({ status: 200, body: await graphs.dotGraph(params.key, params.name) }),
     join_collections_by_outbound_edge: async ({ params, query, body }) =>
-      reply(await graphs.join(params.key, 'outbound', params.collection, params.edge, body as Doc, query)),
+      ({ status: 200, body: await graphs.join(params.key, 'outbound', params.collection, params.edge, body, query) }),
     join_collections_by_inbound_edge: async ({ params, query, body }) =>
-      reply(await graphs.join(params.key, 'inbound', params.collection, params.edge, body as Doc, query)),
-  };
+      ({ status: 200, body: await graphs.join(params.key, 'inbound', params.collection, params.edge, body, query) }),
+  } satisfies HandlerMap;
 }

@@ -4,9 +4,8 @@
 // documents themselves are then read through Prisma's delegates so every column comes back typed alike.
 import type { Db } from '../db/client.ts';
 import type { Provider } from '../db/migrate.ts';
-import type { EdgeName, VertexCollection } from './collections.ts';
+import { isVertexCollection, matchableColumns, modelOf, type EdgeName, type VertexCollection } from './collections.ts';
 import type { EdgeRow, Row } from './document-repository.ts';
-import { modelOf } from './job-service.ts';
 import { chunks, RawSql, tableOf } from '../db/raw-sql.ts';
 
 /** The quoted table of a vertex collection. */
@@ -45,6 +44,15 @@ export interface JoinLink {
 export interface Vertex {
   id: number;
   name: string | null;
+}
+
+/** Quotes a column of `collection` for SQL text, refusing any name not on the collection's allow-list. */
+function columnOf(collection: VertexCollection): (name: string) => string {
+  const allowed = matchableColumns(collection);
+  return (name) => {
+    if (name !== 'id' && !Object.hasOwn(allowed, name)) throw new Error(`${name} is not a matchable column of ${collection}`);
+    return `"${name}"`;
+  };
 }
 
 export class GraphRepository {
@@ -109,7 +117,8 @@ export class GraphRepository {
    */
   async joinPage(args: JoinArgs): Promise<{ links: JoinLink[]; total: number }> {
     const [near, far] = args.outbound ? ['from', 'to'] : ['to', 'from'];
-    const conditions = args.where.map((m) => (m.value === null ? `b."${m.column}" IS NULL` : `b."${m.column}" = ?`));
+    const column = columnOf(args.collection);
+    const conditions = args.where.map((m) => (m.value === null ? `b.${column(m.column)} IS NULL` : `b.${column(m.column)} = ?`));
     const values = args.where.flatMap((m) => (m.value === null ? [] : [m.value]));
     const from = `FROM ${tableOfCollection(args.collection)} b
       JOIN "Edge" e ON e.name = ? AND e.${near}_collection = ? AND e.${near}_id = b.id AND e."workflowId" = b."workflowId"
@@ -124,9 +133,10 @@ export class GraphRepository {
       this.query<{ n: number | bigint }>(`SELECT COUNT(*) AS n ${from}`, ...bound),
     ]);
     return {
-      links: rows.map((r) => ({
-        edgeId: Number(r.edge_id), baseId: Number(r.base_id), otherCollection: r.other_collection as VertexCollection, otherId: Number(r.other_id),
-      })),
+      // An edge's ends are always vertex collections; a row that says otherwise is skipped, not trusted.
+      links: rows.flatMap((r) => (isVertexCollection(r.other_collection)
+        ? [{ edgeId: Number(r.edge_id), baseId: Number(r.base_id), otherCollection: r.other_collection, otherId: Number(r.other_id) }]
+        : [])),
       total: Number(count?.n ?? 0),
     };
   }

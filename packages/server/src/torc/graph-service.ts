@@ -2,13 +2,10 @@
 // DOT drawings of the job dependencies, and collections joined through an edge. Every view answers 404 for
 // an unknown workflow and 400 for a name, collection, edge or filter it cannot use.
 import { AppError } from '../errors.ts';
-import { COLLECTIONS, EDGES, isEdgeName, VERTEX_COLLECTIONS, type CollectionSpec, type EdgeName, type VertexCollection } from './collections.ts';
+import { EDGES, isEdgeName, matchableColumns, VERTEX_COLLECTIONS, type EdgeName, type VertexCollection } from './collections.ts';
 import { clampLimit, fitsInt, page, type Page } from './documents.ts';
-import { toWire, type Doc } from './document-service.ts';
-import { edgeToWire } from './edge-service.ts';
 import type { ColumnMatch, GraphRepository, Vertex } from './graph-repository.ts';
-import { jobToWire } from './job-service.ts';
-import type { Row } from './document-repository.ts';
+import { documentToWire, edgeToWire, vertexToWire, type CollectionDocs, type Doc, type JoinRow } from './wire.ts';
 import type { WorkflowService } from './workflow-service.ts';
 
 /** What each DOT graph draws: its edges, and the collection at the far end besides jobs. */
@@ -19,14 +16,6 @@ export const DOT_GRAPHS = {
 } as const satisfies Record<string, { edges: readonly EdgeName[]; others: VertexCollection | undefined }>;
 
 export type DotGraphName = keyof typeof DOT_GRAPHS;
-
-/** The columns a job can be matched on (its relations are edges, `internal` and `schedule_compute_nodes` are not scalars). */
-const JOB_COLUMNS = {
-  name: 'string', command: 'string', invocation_script: 'string', status: 'string',
-  cancel_on_blocking_job_failure: 'bool', supports_termination: 'bool',
-} as const;
-
-type ScalarKind = 'string' | 'int' | 'float' | 'bool';
 
 /** A Graphviz quoted string: backslashes and quotes escaped, line breaks as `\n`, other control characters dropped. */
 export function dotString(text: string): string {
@@ -63,13 +52,13 @@ export class GraphService {
    * upstream: a watcher pages by asking again after the newest timestamp it saw. `total_count` counts every
    * later event, so `has_more` tells it to ask again.
    */
-  async eventsAfter(workflowKey: string, timestamp: number, query: { category?: string; limit?: number }): Promise<Page<Doc>> {
+  async eventsAfter(workflowKey: string, timestamp: number, query: { category?: string; limit?: number }): Promise<Page<CollectionDocs['events']>> {
     if (typeof timestamp !== 'number' || !Number.isFinite(timestamp)) {
       throw new AppError('INVALID_ARGUMENT', `timestamp must be milliseconds since the epoch; got ${String(timestamp)}`);
     }
     const workflowId = await this.workflows.idOf(workflowKey);
     const { rows, total } = await this.repo.eventsAfter(workflowId, timestamp, query.category, clampLimit(query.limit));
-    return page(rows.map((r) => toWire(COLLECTIONS.events, r)), 0, total);
+    return page(rows.map((r) => documentToWire('events', r)), 0, total);
   }
 
   // ---- DOT ----
@@ -112,12 +101,12 @@ export class GraphService {
    * the base document as `from`, inbound rows as `to`. `skip`/`limit` count rows and `total_count` is the
    * number of rows in all, so clients can page with `skip += count` while `has_more`.
    */
-  async join(workflowKey: string, direction: 'outbound' | 'inbound', collection: string, edge: string, filter: Doc, query: JoinQuery): Promise<Page<Doc>> {
-    if (!(VERTEX_COLLECTIONS as string[]).includes(collection)) {
+  async join(workflowKey: string, direction: 'outbound' | 'inbound', collection: string, edge: string, filter: Doc, query: JoinQuery): Promise<Page<JoinRow>> {
+    const base = VERTEX_COLLECTIONS.find((c) => c === collection);
+    if (base === undefined) {
       throw new AppError('INVALID_ARGUMENT', `unknown collection ${collection}; use one of ${VERTEX_COLLECTIONS.join(', ')}`);
     }
     if (!isEdgeName(edge)) throw new AppError('INVALID_ARGUMENT', `unknown edge collection ${edge}; use one of ${Object.keys(EDGES).join(', ')}`);
-    const base = collection as VertexCollection;
     const outbound = direction === 'outbound';
     const ends = (outbound ? EDGES[edge].from : EDGES[edge].to) as readonly VertexCollection[];
     if (!ends.includes(base)) {
@@ -143,29 +132,18 @@ export class GraphService {
       ...[...others].map(async ([c, ids]) => [c, await this.repo.byIds(c, workflowId, ids)] as const),
     ]);
     const byCollection = new Map(neighbours);
-    const items: Doc[] = [];
+    const items: JoinRow[] = [];
     for (const l of links) {
       const b = bases.get(l.baseId);
       const o = byCollection.get(l.otherCollection)?.get(l.otherId);
       const e = edges.get(l.edgeId);
       // A document deleted between the two reads drops its row.
       if (!b || !o || !e) continue;
-      const [baseDoc, otherDoc] = [documentToWire(base, b), documentToWire(l.otherCollection, o)];
+      const [baseDoc, otherDoc] = [vertexToWire(base, b), vertexToWire(l.otherCollection, o)];
       items.push(outbound ? { from: baseDoc, to: otherDoc, edge: edgeToWire(e) } : { from: otherDoc, to: baseDoc, edge: edgeToWire(e) });
     }
     return page(items, skip, total);
   }
-}
-
-/** A vertex in its wire form: jobs through jobToWire, the other collections through their spec. */
-function documentToWire(collection: VertexCollection, row: Row): Doc {
-  return collection === 'jobs' ? jobToWire(row) : toWire(COLLECTIONS[collection] as CollectionSpec, row);
-}
-
-/** The scalar columns of a collection that a filter can match, with their kinds. */
-function scalarColumns(collection: VertexCollection): Record<string, ScalarKind> {
-  const fields: Record<string, string> = collection === 'jobs' ? JOB_COLUMNS : COLLECTIONS[collection].fields;
-  return Object.fromEntries(Object.entries(fields).filter(([, kind]) => kind !== 'json')) as Record<string, ScalarKind>;
 }
 
 /**
@@ -173,7 +151,7 @@ function scalarColumns(collection: VertexCollection): Record<string, ScalarKind>
  * undefined when they can match nothing (a `_key` that is not one of ours, an integer out of range).
  */
 function baseFilter(collection: VertexCollection, filter: Doc, query: JoinQuery): ColumnMatch[] | undefined {
-  const columns = scalarColumns(collection);
+  const columns = matchableColumns(collection);
   const conditions: ColumnMatch[] = [];
   let impossible = false;
   const matchKey = (value: unknown, what: string) => {

@@ -1,24 +1,11 @@
 // Torc's HTTP handlers: read the validated request, call a service, shape the reply. No rules live here.
 import type { HandlerMap } from '../http/handler.ts';
-import type { Doc } from './document-service.ts';
-import type { EdgeService } from './edge-service.ts';
-import type { JobService } from './job-service.ts';
-import type { WorkflowService } from './workflow-service.ts';
+import type { TorcServices } from './deps.ts';
 
 /** The Torc API version whose contract this server implements. */
 export const TORC_API_VERSION = '0.6.4';
 
-export interface TorcServices {
-  workflows: WorkflowService;
-  jobs: JobService;
-  edges: EdgeService;
-}
-
-// Services speak in plain documents; the validator has already checked them against the contract.
-const asDoc = (v: unknown) => v as Doc;
-const reply = <T>(body: unknown) => ({ status: 200 as const, body: body as T });
-
-export function torcHandlers({ workflows, jobs, edges }: TorcServices): HandlerMap {
+export function torcHandlers({ workflows, jobs, edges }: Pick<TorcServices, 'workflows' | 'jobs' | 'edges'>) {
   return {
     ping: () => ({ status: 200, body: { message: 'torc-service is running' } }),
     get_version: () => ({ status: 200, body: { version: TORC_API_VERSION } }),
@@ -34,18 +21,18 @@ export function torcHandlers({ workflows, jobs, edges }: TorcServices): HandlerM
     get_workflow_status: async ({ params }) => ({ status: 200, body: await workflows.getStatus(params.key) }),
     modify_workflow_status: async ({ params, body }) => ({ status: 200, body: await workflows.updateStatus(params.key, body) }),
 
-    list_jobs: async ({ params, query }) => reply(await jobs.list(params.workflow, asDoc(query))),
-    add_job: async ({ params, body }) => reply(await jobs.create(params.workflow, asDoc(body))),
-    add_jobs: async ({ params, body }) => reply({ items: await jobs.createMany(params.workflow, body.jobs as Doc[]) }),
-    delete_jobs: async ({ params }) => reply(await jobs.removeAll(params.workflow)),
-    get_job: async ({ params }) => reply(await jobs.get(params.workflow, params.key)),
-    modify_job: async ({ params, body }) => reply(await jobs.update(params.workflow, params.key, asDoc(body))),
-    remove_job: async ({ params }) => reply(await jobs.remove(params.workflow, params.key)),
+    list_jobs: async ({ params, query }) => ({ status: 200, body: await jobs.list(params.workflow, query) }),
+    add_job: async ({ params, body }) => ({ status: 200, body: await jobs.create(params.workflow, body) }),
+    add_jobs: async ({ params, body }) => ({ status: 200, body: { items: await jobs.createMany(params.workflow, body.jobs) } }),
+    delete_jobs: async ({ params }) => ({ status: 200, body: await jobs.removeAll(params.workflow) }),
+    get_job: async ({ params }) => ({ status: 200, body: await jobs.get(params.workflow, params.key) }),
+    modify_job: async ({ params, body }) => ({ status: 200, body: await jobs.update(params.workflow, params.key, body) }),
+    remove_job: async ({ params }) => ({ status: 200, body: await jobs.remove(params.workflow, params.key) }),
 
-    list_edges: async ({ params, query }) => reply(await edges.list(params.workflow, params.name, asDoc(query))),
-    add_edge: async ({ params, body }) => reply(await edges.create(params.workflow, params.name, body as { _from: string; _to: string })),
-    delete_edges: async ({ params }) => reply(await edges.removeAll(params.workflow, params.name)),
-    get_edge: async ({ params }) => reply(await edges.get(params.workflow, params.name, params.key)),
-    remove_edge: async ({ params }) => reply(await edges.remove(params.workflow, params.name, params.key)),
-  };
+    list_edges: async ({ params, query }) => ({ status: 200, body: await edges.list(params.workflow, params.name, query) }),
+    add_edge: async ({ params, body }) => ({ status: 200, body: await edges.create(params.workflow, params.name, body) }),
+    delete_edges: async ({ params }) => ({ status: 200, body: await edges.removeAll(params.workflow, params.name) }),
+    get_edge: async ({ params }) => ({ status: 200, body: await edges.get(params.workflow, params.name, params.key) }),
+    remove_edge: async ({ params }) => ({ status: 200, body: await edges.remove(params.workflow, params.name, params.key) }),
+  } satisfies HandlerMap;
 }

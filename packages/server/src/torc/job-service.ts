@@ -1,14 +1,12 @@
 // Jobs (semantics.md §1, §6): relation fields on input (`blocked_by`, `input_files`, ...) are `_id`s that
 // become edges, in the same transaction as the job; they are never stored on, or returned with, the job.
 import { AppError, notFound } from '../errors.ts';
-import { SCHEDULER_COLLECTIONS, type EdgeName, type VertexCollection } from './collections.ts';
-import { compact, conflict, docIdentity, listQuery, page, parseDocumentId, parseKey, requireRevision, type Page } from './documents.ts';
-import type { DocumentRepository, EdgeRow, Row, TxDocuments } from './document-repository.ts';
-import { checkIntegers, rejectIdentity, type Doc } from './document-service.ts';
+import { isVertexCollection, modelOf, SCHEDULER_COLLECTIONS, type EdgeName, type VertexCollection } from './collections.ts';
+import { checkIntegers, conflict, listQuery, page, parseDocumentId, parseKey, rejectIdentity, requireRevision, type Page } from './documents.ts';
+import type { DocumentRepository, EdgeRow, TxDocuments } from './document-repository.ts';
+import { JOB_FIELDS, JOB_INTERNAL_FIELDS, jobToWire, type Doc, type Job } from './wire.ts';
 import type { WorkflowService } from './workflow-service.ts';
 
-const JOB_FIELDS = ['name', 'command', 'invocation_script', 'status', 'cancel_on_blocking_job_failure', 'supports_termination', 'schedule_compute_nodes'] as const;
-const INTERNAL_FIELDS = ['memory_bytes', 'num_cpus', 'num_gpus', 'num_nodes', 'runtime_seconds', 'scheduler_config_id', 'hash'] as const;
 /** The internal fields kept in 32-bit integer columns. */
 const INTERNAL_INT_FIELDS = ['num_cpus', 'num_gpus', 'num_nodes'];
 
@@ -32,29 +30,17 @@ export const RELATIONS: readonly Relation[] = [
   { field: 'scheduler', edge: 'scheduled_bys', targets: SCHEDULER_COLLECTIONS, inbound: false, many: false },
 ];
 
-const MODEL: Record<VertexCollection, string> = {
-  jobs: 'job', files: 'file', user_data: 'userData', resource_requirements: 'resourceRequirements', results: 'result',
-  events: 'event', compute_nodes: 'computeNode', compute_node_stats: 'computeNodeStats', job_process_stats: 'jobProcessStats',
-  aws_schedulers: 'awsScheduler', local_schedulers: 'localScheduler', slurm_schedulers: 'slurmScheduler',
-  scheduled_compute_nodes: 'scheduledComputeNode',
-};
-export const modelOf = (collection: VertexCollection) => MODEL[collection];
+// Stored jobs become documents in wire.ts; re-exported for the lifecycle, which maps jobs the same way.
+export { jobToWire } from './wire.ts';
 
-export function jobToWire(row: Row, oldRev?: number): Doc {
-  const doc: Doc = docIdentity('jobs', row.workflowId, row.id, row.rev);
-  if (oldRev !== undefined) doc._oldRev = String(oldRev);
-  for (const f of JOB_FIELDS) doc[f] = row[f];
-  doc.internal = Object.fromEntries(INTERNAL_FIELDS.map((f) => [f, row[`internal_${f}`]]));
-  return compact(doc);
-}
-
-function jobColumns(body: Doc): Doc {
+/** A job body as columns: top-level fields by name, `internal` ones prefixed. */
+function jobColumns(body: Job): Doc {
   const data: Doc = {};
   for (const f of JOB_FIELDS) if (body[f] !== undefined) data[f] = body[f];
-  const internal = body.internal as Doc | undefined;
+  const internal = body.internal;
   if (internal) {
     checkIntegers(internal, INTERNAL_INT_FIELDS, 'job.internal');
-    for (const f of INTERNAL_FIELDS) if (internal[f] !== undefined) data[`internal_${f}`] = internal[f];
+    for (const f of JOB_INTERNAL_FIELDS) if (internal[f] !== undefined) data[`internal_${f}`] = internal[f];
   }
   return data;
 }
@@ -67,27 +53,27 @@ export class JobService {
     private readonly workflows: WorkflowService,
   ) {}
 
-  async list(workflowKey: string, query: Doc): Promise<Page<Doc>> {
+  async list(workflowKey: string, query: Doc): Promise<Page<Job>> {
     const workflowId = await this.workflows.idOf(workflowKey);
     const q = listQuery(query, [...JOB_FIELDS], { nullable: ['name', 'invocation_script'] });
     const { rows, total } = await this.repo.reader.list('job', workflowId, q);
     return page(rows.map((r) => jobToWire(r)), q.skip, total);
   }
 
-  async get(workflowKey: string, key: string): Promise<Doc> {
+  async get(workflowKey: string, key: string): Promise<Job> {
     const workflowId = await this.workflows.idOf(workflowKey);
     const row = await this.repo.reader.get('job', workflowId, parseKey(key, 'job'));
     if (!row) throw notFound(`job ${key} of workflow ${workflowKey}`);
     return jobToWire(row);
   }
 
-  async create(workflowKey: string, body: Doc): Promise<Doc> {
+  async create(workflowKey: string, body: Job): Promise<Job> {
     const [job] = await this.createMany(workflowKey, [body]);
     return job!;
   }
 
   /** POST /bulk_jobs: all jobs and their edges in one transaction, in batched statements, in order. */
-  async createMany(workflowKey: string, bodies: Doc[]): Promise<Doc[]> {
+  async createMany(workflowKey: string, bodies: Job[]): Promise<Job[]> {
     const workflowId = await this.workflows.idOf(workflowKey);
     bodies.forEach((b) => rejectIdentity(b, 'job'));
     const rows = await this.repo.transaction(async (tx) => {
@@ -99,9 +85,9 @@ export class JobService {
     return rows.map((r) => jobToWire(r));
   }
 
-  async update(workflowKey: string, key: string, body: Doc): Promise<Doc> {
+  async update(workflowKey: string, key: string, body: Job): Promise<Job> {
     const workflowId = await this.workflows.idOf(workflowKey);
-    const rev = requireRevision(body as { _key?: string; _rev?: string }, key, 'job');
+    const rev = requireRevision(body, key, 'job');
     const id = parseKey(key, 'job');
     const result = await this.repo.transaction(async (tx) => {
       await this.checkReferences(tx, workflowId, [body]);
@@ -119,12 +105,12 @@ export class JobService {
     });
     if (!result.ok) {
       if (!result.current) throw notFound(`job ${key} of workflow ${workflowKey}`);
-      throw conflict('job', key, body._rev as string, result.current.rev);
+      throw conflict('job', key, body._rev, result.current.rev);
     }
     return jobToWire(result.row, rev);
   }
 
-  async remove(workflowKey: string, key: string): Promise<Doc> {
+  async remove(workflowKey: string, key: string): Promise<Job> {
     const workflowId = await this.workflows.idOf(workflowKey);
     const row = await this.repo.transaction((tx) => tx.delete('job', 'jobs', workflowId, parseKey(key, 'job')));
     if (!row) throw notFound(`job ${key} of workflow ${workflowKey}`);
@@ -138,7 +124,7 @@ export class JobService {
   }
 
   /** Every relation `_id` must name an existing document of the right collection in this workflow. */
-  private async checkReferences(tx: TxDocuments, workflowId: number, bodies: Doc[]): Promise<void> {
+  private async checkReferences(tx: TxDocuments, workflowId: number, bodies: Job[]): Promise<void> {
     const wanted = new Map<VertexCollection, Set<number>>();
     for (const body of bodies) {
       for (const rel of RELATIONS) {
@@ -148,20 +134,21 @@ export class JobService {
             throw new AppError('INVALID_ARGUMENT', `${rel.field} must hold ${rel.targets.join(' or ')} _ids like ${rel.targets[0]}__${workflowId}/<key>; got ${JSON.stringify(ref)}`);
           }
           if (parsed.workflowId !== workflowId) throw new AppError('INVALID_ARGUMENT', `${rel.field} refers to ${ref}, which belongs to another workflow`);
-          const set = wanted.get(parsed.collection as VertexCollection) ?? new Set<number>();
+          if (!isVertexCollection(parsed.collection)) continue;
+          const set = wanted.get(parsed.collection) ?? new Set<number>();
           set.add(parsed.id);
-          wanted.set(parsed.collection as VertexCollection, set);
+          wanted.set(parsed.collection, set);
         }
       }
     }
     for (const [collection, ids] of wanted) {
-      const found = await tx.existing(MODEL[collection], workflowId, [...ids]);
+      const found = await tx.existing(modelOf(collection), workflowId, [...ids]);
       const missing = [...ids].filter((id) => !found.has(id));
       if (missing.length) throw new AppError('INVALID_ARGUMENT', `no such ${collection}: ${missing.slice(0, 10).map((id) => `${collection}__${workflowId}/${id}`).join(', ')}`);
     }
   }
 
-  private planEdges(jobId: number, body: Doc): PlannedEdge[] {
+  private planEdges(jobId: number, body: Job): PlannedEdge[] {
     const edges: PlannedEdge[] = [];
     for (const rel of RELATIONS) {
       for (const ref of refsOf(body, rel)) {
@@ -175,8 +162,8 @@ export class JobService {
   }
 }
 
-function refsOf(body: Doc, rel: Relation): string[] {
+function refsOf(body: Job, rel: Relation): string[] {
   const v = body[rel.field];
   if (v === undefined || v === null || v === '') return [];
-  return rel.many ? (v as string[]) : [v as string];
+  return typeof v === 'string' ? [v] : v;
 }

@@ -3,6 +3,7 @@
 // Edges are polymorphic (one Edge table), so a view follows edges first and then fetches the documents
 // by id; every id list is cut into chunks so no statement carries more than ID_CHUNK parameters.
 import type { Db } from '../db/client.ts';
+import { runTransaction } from '../db/transaction.ts';
 import { chunks, type DbTx, type SqlClient } from '../db/raw-sql.ts';
 import type { EdgeName, VertexCollection } from './collections.ts';
 import type { EdgeRow, Row } from './document-repository.ts';
@@ -23,7 +24,7 @@ export class QueryRepository {
   constructor(private readonly db: Db) {}
 
   transaction<T>(fn: (repo: TxQueries) => Promise<T>): Promise<T> {
-    return this.db.$transaction((tx) => fn(new TxQueries(tx)), { timeout: 60_000, maxWait: 30_000 });
+    return runTransaction(this.db, (tx) => fn(new TxQueries(tx)));
   }
 
   get reader(): TxQueries {

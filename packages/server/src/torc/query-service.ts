@@ -2,11 +2,10 @@
 // POST jobs/{key}/user_data (user data and its `stores` edge together) and PUT jobs/{key}/resource_requirements.
 // Every view answers 404 for an unknown workflow, job, file or resource requirements key.
 import { notFound } from '../errors.ts';
-import { COLLECTIONS, DOCUMENT_ONLY, EDGES, VERTEX_COLLECTIONS } from './collections.ts';
-import { clampLimit, page, parseKey, type Page } from './documents.ts';
-import { rejectIdentity, fromWire, toWire, type Doc } from './document-service.ts';
-import { edgeToWire } from './edge-service.ts';
-import { jobToWire } from './job-service.ts';
+import { DOCUMENT_ONLY, EDGES, VERTEX_COLLECTIONS } from './collections.ts';
+import type { Row } from './document-repository.ts';
+import { clampLimit, page, parseKey, rejectIdentity, type Page } from './documents.ts';
+import { documentToWire, edgeToWire, fromWire, jobToWire, type CollectionDocs, type Edge, type Job } from './wire.ts';
 import type { QueryRepository, TxQueries } from './query-repository.ts';
 import type { WorkflowService } from './workflow-service.ts';
 
@@ -18,7 +17,9 @@ export interface PageQuery {
 /** What a job without a `requires` edge gets (Torc's defaults; no `_key`, as upstream). */
 export const DEFAULT_RESOURCE_REQUIREMENTS = {
   name: 'default', num_cpus: 1, num_gpus: 0, num_nodes: 1, memory: '1m', runtime: 'P0DT1M',
-} as const;
+} as const satisfies ResourceRequirements;
+
+type ResourceRequirements = CollectionDocs['resource_requirements'];
 
 export class QueryService {
   constructor(
@@ -45,14 +46,14 @@ export class QueryService {
     return { items: ids.map(String) };
   }
 
-  async jobsByStatus(workflowKey: string, status: string, query: PageQuery): Promise<Page<Doc>> {
+  async jobsByStatus(workflowKey: string, status: string, query: PageQuery): Promise<Page<Job>> {
     const workflowId = await this.workflows.idOf(workflowKey);
     const skip = query.skip ?? 0;
     const { rows, total } = await this.repo.reader.jobsByStatus(workflowId, status, skip, clampLimit(query.limit));
     return page(rows.map((r) => jobToWire(r)), skip, total);
   }
 
-  async jobsNeedingFile(workflowKey: string, fileKey: string, query: PageQuery): Promise<Page<Doc>> {
+  async jobsNeedingFile(workflowKey: string, fileKey: string, query: PageQuery): Promise<Page<Job>> {
     const workflowId = await this.workflows.idOf(workflowKey);
     const fileId = parseKey(fileKey, 'file');
     const reader = this.repo.reader;
@@ -61,43 +62,43 @@ export class QueryService {
     return this.pageOf('job', workflowId, ids.sort(byNumber), query, (r) => jobToWire(r));
   }
 
-  async filesProducedByJob(workflowKey: string, jobKey: string, query: PageQuery): Promise<Page<Doc>> {
+  async filesProducedByJob(workflowKey: string, jobKey: string, query: PageQuery): Promise<Page<CollectionDocs['files']>> {
     const { workflowId, jobId } = await this.job(workflowKey, jobKey);
     const ids = await this.repo.reader.targetsOf(workflowId, 'produces', 'jobs', jobId);
-    return this.pageOf('file', workflowId, ids.sort(byNumber), query, (r) => toWire(COLLECTIONS.files, r));
+    return this.pageOf('file', workflowId, ids.sort(byNumber), query, (r) => documentToWire('files', r));
   }
 
   /** The user data a job stores or consumes: all of it in one page. */
-  async userDataOfJob(workflowKey: string, jobKey: string, edge: 'stores' | 'consumes'): Promise<Page<Doc>> {
+  async userDataOfJob(workflowKey: string, jobKey: string, edge: 'stores' | 'consumes'): Promise<Page<CollectionDocs['user_data']>> {
     const { workflowId, jobId } = await this.job(workflowKey, jobKey);
     const ids = await this.repo.reader.targetsOf(workflowId, edge, 'jobs', jobId);
     const rows = await this.repo.reader.byIds('userData', workflowId, ids.sort(byNumber));
-    return page(rows.map((r) => toWire(COLLECTIONS.user_data, r)), 0, rows.length);
+    return page(rows.map((r) => documentToWire('user_data', r)), 0, rows.length);
   }
 
   /** Creates the user data and the `stores` edge job → user data in one transaction. */
-  async addUserDataForJob(workflowKey: string, jobKey: string, body: Doc): Promise<Doc> {
+  async addUserDataForJob(workflowKey: string, jobKey: string, body: CollectionDocs['user_data']): Promise<CollectionDocs['user_data']> {
     rejectIdentity(body, 'user_data');
     const workflowId = await this.workflows.idOf(workflowKey);
     const jobId = parseKey(jobKey, 'job');
     const row = await this.repo.transaction(async (tx) => {
       if (!(await tx.jobExists(workflowId, jobId))) throw notFound(`job ${jobKey} of workflow ${workflowKey}`);
-      const created = await tx.createUserData(workflowId, fromWire(COLLECTIONS.user_data, body));
+      const created = await tx.createUserData(workflowId, fromWire('user_data', body));
       await tx.createEdge(workflowId, { name: 'stores', from_collection: 'jobs', from_id: jobId, to_collection: 'user_data', to_id: created.id });
       return created;
     });
-    return toWire(COLLECTIONS.user_data, row);
+    return documentToWire('user_data', row);
   }
 
-  async jobResourceRequirements(workflowKey: string, jobKey: string): Promise<Doc> {
+  async jobResourceRequirements(workflowKey: string, jobKey: string): Promise<ResourceRequirements> {
     const { workflowId, jobId } = await this.job(workflowKey, jobKey);
     const [rrId] = await this.repo.reader.targetsOf(workflowId, 'requires', 'jobs', jobId);
     const row = rrId === undefined ? null : await this.repo.reader.getResourceRequirements(workflowId, rrId);
-    return row ? toWire(COLLECTIONS.resource_requirements, row) : { ...DEFAULT_RESOURCE_REQUIREMENTS };
+    return row ? documentToWire('resource_requirements', row) : { ...DEFAULT_RESOURCE_REQUIREMENTS };
   }
 
   /** Replaces the job's `requires` edge; `internal` is recomputed by the next initialize_jobs, as upstream. */
-  async setJobResourceRequirements(workflowKey: string, jobKey: string, rrKey: string): Promise<Doc> {
+  async setJobResourceRequirements(workflowKey: string, jobKey: string, rrKey: string): Promise<Edge> {
     const workflowId = await this.workflows.idOf(workflowKey);
     const jobId = parseKey(jobKey, 'job');
     const rrId = parseKey(rrKey, 'resource_requirements');
@@ -110,30 +111,30 @@ export class QueryService {
     return edgeToWire(edge);
   }
 
-  async processStats(workflowKey: string, jobKey: string): Promise<Doc[]> {
+  async processStats(workflowKey: string, jobKey: string): Promise<CollectionDocs['job_process_stats'][]> {
     const { workflowId, jobId } = await this.job(workflowKey, jobKey);
     const rows = await this.repo.reader.processStatsOf(workflowId, jobId);
-    return rows.map((r) => toWire(COLLECTIONS.job_process_stats, r));
+    return rows.map((r) => documentToWire('job_process_stats', r));
   }
 
   /** The job's result for the workflow's current run_id (the latest stored, if several), or 404. */
-  async latestResult(workflowKey: string, jobKey: string): Promise<Doc> {
+  async latestResult(workflowKey: string, jobKey: string): Promise<CollectionDocs['results']> {
     const { workflowId, jobId } = await this.job(workflowKey, jobKey);
     const runId = await this.repo.reader.currentRunId(workflowId);
     const row = runId === undefined ? null : await this.repo.reader.latestResult(workflowId, jobId, runId);
     if (!row) throw notFound(`a result of job ${jobKey} for run ${runId} of workflow ${workflowKey}`);
-    return toWire(COLLECTIONS.results, row);
+    return documentToWire('results', row);
   }
 
   /** Every job downstream of the job through `blocks`, breadth first, paged. */
-  async downstreamJobs(workflowKey: string, jobKey: string, query: PageQuery): Promise<Page<Doc>> {
+  async downstreamJobs(workflowKey: string, jobKey: string, query: PageQuery): Promise<Page<Job>> {
     const { workflowId, jobId } = await this.job(workflowKey, jobKey);
     const ids = await this.repo.reader.downstreamJobIds(workflowId, jobId);
     return this.pageOf('job', workflowId, ids, query, (r) => jobToWire(r));
   }
 
   /** One page of an ordered id list, fetched by id. */
-  private async pageOf(model: 'job' | 'file', workflowId: number, ids: number[], query: PageQuery, wire: (r: Parameters<typeof jobToWire>[0]) => Doc): Promise<Page<Doc>> {
+  private async pageOf<T>(model: 'job' | 'file', workflowId: number, ids: number[], query: PageQuery, wire: (r: Row) => T): Promise<Page<T>> {
     const skip = query.skip ?? 0;
     const rows = await this.repo.reader.byIds(model, workflowId, ids.slice(skip, skip + clampLimit(query.limit)));
     return page(rows.map(wire), skip, ids.length);

@@ -1,11 +1,8 @@
 // Workflow and job specifications: whole workflows written by name (spec-and-worker.md §A).
 import type { HandlerMap } from '../http/handler.ts';
-import type { TorcDeps } from './deps.ts';
-import { SpecificationRepository } from './specification-repository.ts';
-import { SpecificationService } from './specification-service.ts';
+import type { SpecificationService } from './specification-service.ts';
 
-export function specificationHandlers(deps: TorcDeps): HandlerMap {
-  const specs = new SpecificationService(new SpecificationRepository(deps.db, deps.provider), deps.workflows);
+export function specificationHandlers(specs: SpecificationService) {
   return {
     add_workflow_specification: async ({ body, identity }) => ({ status: 200, body: await specs.create(body, identity.user) }),
     get_workflow_specification_example: () => ({ status: 200, body: specs.example() }),
@@ -13,5 +10,5 @@ export function specificationHandlers(deps: TorcDeps): HandlerMap {
     get_workflow_specification: async ({ params }) => ({ status: 200, body: await specs.get(params.key) }),
     list_job_specifications: async ({ params, query }) => ({ status: 200, body: await specs.listJobs(params.workflow, query) }),
     get_job_specification: async ({ params }) => ({ status: 200, body: await specs.getJob(params.workflow, params.key) }),
-  };
+  } satisfies HandlerMap;
 }

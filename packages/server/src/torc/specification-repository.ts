@@ -3,6 +3,7 @@
 // whole or a page of its jobs with their edges. The only code behind specification-service.ts that uses Prisma.
 import { insertIds, insertOnly } from '../db/bulk.ts';
 import type { Db } from '../db/client.ts';
+import { runTransaction } from '../db/transaction.ts';
 import { tableOf, type DbTx, type SqlClient } from '../db/raw-sql.ts';
 import type { Provider } from '../db/migrate.ts';
 import type { EdgeName } from './collections.ts';
@@ -30,7 +31,7 @@ export class SpecificationRepository {
 
   /** Everything `fn` writes is committed together, or nothing is (an exception rolls it all back). */
   transaction<T>(fn: (writer: SpecificationWriter) => Promise<T>): Promise<T> {
-    return this.db.$transaction((tx) => fn(new SpecificationWriter(tx, this.provider)), { timeout: 120_000, maxWait: 30_000 });
+    return runTransaction(this.db, (tx) => fn(new SpecificationWriter(tx, this.provider)));
   }
 
   /** Every row of `model` in the workflow, in key order. */

@@ -1,5 +1,6 @@
 // The only code that touches the workflow tables. Returns plain objects.
 import type { Db } from '../db/client.ts';
+import { runTransaction } from '../db/transaction.ts';
 
 export interface WorkflowRow {
   id: number;
@@ -86,7 +87,7 @@ export class WorkflowRepository {
 
   /** Deletes the workflow and (by cascade) everything it owns; returns what was deleted. */
   async delete(id: number): Promise<WorkflowRow | null> {
-    return this.db.$transaction(async (tx) => {
+    return runTransaction(this.db, async (tx) => {
       const row = await tx.workflow.findUnique({ where: { id } });
       if (row) await tx.workflow.delete({ where: { id } });
       return row;
@@ -111,7 +112,7 @@ export class WorkflowRepository {
 
   /** Writes `fields` only if the row is still at `rev` (and moves `rev` on); reports the row either way. */
   private conditionalUpdate<T>(model: 'workflow' | 'workflowConfig' | 'workflowStatus', where: { id: number } | { workflowId: number }, rev: number, fields: object): Promise<Versioned<T>> {
-    return this.db.$transaction(async (tx) => {
+    return runTransaction(this.db, async (tx) => {
       // The three delegates share this shape; the model is a parameter, so it is typed loosely here.
       const delegate = (tx as unknown as Record<string, { updateMany(a: object): Promise<{ count: number }>; findUnique(a: object): Promise<T | null> }>)[model]!;
       const { count } = await delegate.updateMany({ where: { ...where, rev }, data: { ...fields, rev: { increment: 1 } } });

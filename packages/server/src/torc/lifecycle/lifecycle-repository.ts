@@ -1,0 +1,46 @@
+// The lifecycle's repositories over one database client, and the way into a transaction: inside
+// `transaction`, every repository writes through the same transaction, which db/transaction.ts opens with
+// the one timeout policy. Services never see the client.
+import type { Db } from '../../db/client.ts';
+import type { Provider } from '../../db/migrate.ts';
+import { RawSql, type SqlClient } from '../../db/raw-sql.ts';
+import { runTransaction } from '../../db/transaction.ts';
+import { ChangeRepository } from '../change-repository.ts';
+import { ClaimRepository } from './claim-repository.ts';
+import { InitializeRepository } from './initialize-repository.ts';
+import { JobGraphRepository } from './job-graph-repository.ts';
+import { LeaseRepository } from './lease-repository.ts';
+import { RecordRepository } from './record-repository.ts';
+import { RunStateRepository } from './run-state-repository.ts';
+
+export class LifecycleRepository {
+  readonly jobs: JobGraphRepository;
+  readonly runs: RunStateRepository;
+  readonly claims: ClaimRepository;
+  readonly leases: LeaseRepository;
+  readonly records: RecordRepository;
+  readonly initialize: InitializeRepository;
+  readonly changes: ChangeRepository;
+
+  constructor(
+    private readonly db: Db,
+    readonly provider: Provider,
+    /** Set on the copy handed to a transaction's callback. */
+    private readonly tx?: SqlClient,
+  ) {
+    const sql = new RawSql(tx ?? db, provider);
+    this.jobs = new JobGraphRepository(sql);
+    this.runs = new RunStateRepository(sql);
+    this.claims = new ClaimRepository(sql);
+    this.leases = new LeaseRepository(sql);
+    this.records = new RecordRepository(sql);
+    this.initialize = new InitializeRepository(sql);
+    this.changes = new ChangeRepository(sql);
+  }
+
+  /** Runs `fn` in one transaction (or in the current one, when already inside); a throw rolls it all back. */
+  transaction<T>(fn: (repo: LifecycleRepository) => Promise<T>): Promise<T> {
+    if (this.tx) return fn(this);
+    return runTransaction(this.db, (tx) => fn(new LifecycleRepository(this.db, this.provider, tx)));
+  }
+}
