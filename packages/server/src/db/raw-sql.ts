@@ -5,8 +5,8 @@ import { insertIds, insertOnly } from './bulk.ts';
 import type { Db } from './client.ts';
 import type { Provider } from './migrate.ts';
 
-/** A Prisma interactive transaction. */
-export type DbTx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+import type { DbTx } from './transaction.ts';
+export type { DbTx };
 /** The database, or a transaction on it. */
 export type SqlClient = Db | DbTx;
 
