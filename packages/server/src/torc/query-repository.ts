@@ -1,6 +1,6 @@
 // The only code that reads Torc's cross-collection views (semantics.md §6): job keys, finds by status or
 // edge, a job's user data, resource requirements and process stats, results by run, downstream walks.
-// Edges are polymorphic (one Edge table), so a view follows edges first and then fetches the documents
+// Edges are polymorphic (one torc_edge table), so a view follows edges first and then fetches the documents
 // by id; every id list is cut into chunks so no statement carries more than ID_CHUNK parameters.
 import type { Db } from '../db/client.ts';
 import { runTransaction, type DbTx } from '../db/transaction.ts';
