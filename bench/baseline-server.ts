@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 
 const file = process.env.DATABASE_URL!.replace(/^file:/, '');
 const db = new Database(file, { readonly: true });
-const byId = db.prepare('SELECT id, rev, name, user, description, timestamp, isArchived FROM "Workflow" WHERE id = ?');
+const byId = db.prepare('SELECT id, rev, name, user_name, description, timestamp, is_archived FROM torc_workflow WHERE id = ?');
 const route = /^\/torc-service\/workflows\/(\d+)$/;
 
 http.createServer((req, res) => {
@@ -16,8 +16,8 @@ http.createServer((req, res) => {
     return;
   }
   const body = JSON.stringify({
-    _key: String(row.id), _id: `workflows/${row.id}`, _rev: String(row.rev), name: row.name ?? undefined, user: row.user,
-    description: row.description ?? undefined, timestamp: row.timestamp, is_archived: row.isArchived === 1,
+    _key: String(row.id), _id: `workflows/${row.id}`, _rev: String(row.rev), name: row.name ?? undefined, user: row.user_name,
+    description: row.description ?? undefined, timestamp: row.timestamp, is_archived: row.is_archived === 1,
   });
   res.writeHead(200, { 'content-type': 'application/json' }).end(body);
 }).listen(Number(process.env.PORT), process.env.HOST);

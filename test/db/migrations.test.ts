@@ -35,18 +35,15 @@ describe.each(PROVIDERS)('migrations on %s', (provider) => {
     expect(await migrateDatabase(database.url)).toEqual([]);
   });
 
-  it('When the database is at the previous migration, then the upgrade applies only the rest and keeps the data', async () => {
+  it('When the database is at the previous migration, then the upgrade applies only the rest', async () => {
     database = await createTestDatabase(provider);
     const previous = names.at(-2);
     const first = previous ? await migrateDatabase(database.url, { upTo: previous }) : [];
     expect(first).toEqual(names.slice(0, -1));
-    // Data written at the previous schema must survive the upgrade (when that schema has workflows yet).
-    const hasWorkflows = first.length > 0;
-    if (hasWorkflows) await query(provider, database.url, `INSERT INTO "Workflow" ("user", "timestamp") VALUES ('alice', '2026-01-01T00:00:00Z')`);
 
     expect(await migrateDatabase(database.url)).toEqual(names.slice(-1));
 
-    if (hasWorkflows) expect(await query(provider, database.url, 'SELECT "user" FROM "Workflow"')).toEqual([{ user: 'alice' }]);
+    // That every row survives a migration is proven table by table in torc-namespace-migration.test.ts.
     const rows = await query(provider, database.url, 'SELECT migration_name FROM "_prisma_migrations"');
     expect(rows).toHaveLength(names.length);
   });

@@ -1,12 +1,12 @@
-// Bulk inserts write safe values into the SQL text (see packages/server/src/db/bulk.ts); whatever a client
-// sends must still come back byte for byte, and nothing it sends can change the statement.
+// Bulk inserts send a whole batch of rows as one bound JSON parameter (see packages/server/src/db/sql.ts);
+// whatever a client sends must come back byte for byte, and nothing it sends can change the statement.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unwrap } from '@pipeloom/sdk';
 import { PROVIDERS, startTestServer, type TestServer } from '../helpers/server.ts';
 
 const AWKWARD = [
   `quote ' in the middle`,
-  `'); DROP TABLE "Job"; --`,
+  `'); DROP TABLE torc_job; --`,
   'back\\slash and \\\' both',
   'line\nbreak\ttab',
   'ünïcödé ✓ 漢字',

@@ -97,9 +97,9 @@ describe.each(PROVIDERS)('Torc workflow specifications on %s', (provider) => {
   async function counts() {
     const db = t.server.database.db;
     const [workflows, configs, statuses, jobRows, files, userData, rrs, aws, local, slurm, edges] = await Promise.all([
-      db.workflow.count(), db.workflowConfig.count(), db.workflowStatus.count(), db.job.count(), db.file.count(),
-      db.userData.count(), db.resourceRequirements.count(), db.awsScheduler.count(), db.localScheduler.count(),
-      db.slurmScheduler.count(), db.edge.count(),
+      db.torcWorkflow.count(), db.torcWorkflowConfig.count(), db.torcWorkflowStatus.count(), db.torcJob.count(),
+      db.torcFile.count(), db.torcUserData.count(), db.torcResourceRequirements.count(), db.torcAwsScheduler.count(),
+      db.torcLocalScheduler.count(), db.torcSlurmScheduler.count(), db.torcEdge.count(),
     ]);
     return { workflows, configs, statuses, jobs: jobRows, files, userData, rrs, aws, local, slurm, edges };
   }
@@ -238,11 +238,11 @@ describe.each(PROVIDERS)('Torc workflow specifications on %s', (provider) => {
       // A trigger makes the database refuse `stores` edges, which are written last, after everything else.
       const db = t.server.database.db;
       const drop = provider === 'sqlite'
-        ? (await db.$executeRawUnsafe(`CREATE TRIGGER test_fail_edge BEFORE INSERT ON "Edge" WHEN NEW.name = 'stores' BEGIN SELECT RAISE(ABORT, 'injected failure'); END`),
-          () => db.$executeRawUnsafe('DROP TRIGGER test_fail_edge'))
-        : (await db.$executeRawUnsafe(`CREATE FUNCTION test_fail_edge() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$ LANGUAGE plpgsql`),
-          await db.$executeRawUnsafe(`CREATE TRIGGER test_fail_edge BEFORE INSERT ON "Edge" FOR EACH ROW WHEN (NEW.name = 'stores') EXECUTE FUNCTION test_fail_edge()`),
-          async () => { await db.$executeRawUnsafe('DROP TRIGGER test_fail_edge ON "Edge"'); await db.$executeRawUnsafe('DROP FUNCTION test_fail_edge()'); });
+        ? (await db.$executeRaw`CREATE TRIGGER test_fail_edge BEFORE INSERT ON torc_edge WHEN NEW.name = 'stores' BEGIN SELECT RAISE(ABORT, 'injected failure'); END`,
+          () => db.$executeRaw`DROP TRIGGER test_fail_edge`)
+        : (await db.$executeRaw`CREATE FUNCTION test_fail_edge() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$ LANGUAGE plpgsql`,
+          await db.$executeRaw`CREATE TRIGGER test_fail_edge BEFORE INSERT ON torc_edge FOR EACH ROW WHEN (NEW.name = 'stores') EXECUTE FUNCTION test_fail_edge()`,
+          async () => { await db.$executeRaw`DROP TRIGGER test_fail_edge ON torc_edge`; await db.$executeRaw`DROP FUNCTION test_fail_edge()`; });
       try {
         const before = await counts();
         const { response } = await post(fullSpec());

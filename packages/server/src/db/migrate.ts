@@ -12,7 +12,7 @@ import pg from 'pg';
 export type Provider = 'sqlite' | 'postgresql';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const MIGRATIONS_DIR = path.resolve(here, '../../../../prisma/migrations');
+export const MIGRATIONS_DIR = path.resolve(here, '../../prisma/migrations');
 
 export interface Migration { name: string; sql: string; checksum: string }
 export interface AppliedRow { migration_name: string; checksum: string; finished_at: unknown; rolled_back_at: unknown }

@@ -1,7 +1,9 @@
 // The one place a transaction is opened, so every transaction gets the same limits: how long it may wait
 // for the database's write lock, and how long it may run before it is rolled back.
 import type { Db } from './client.ts';
-import type { DbTx } from './raw-sql.ts';
+
+/** A Prisma interactive transaction. */
+export type DbTx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
 export const TRANSACTION_LIMITS = {
   /** SQLite allows one writer; a burst of claims may queue behind it this long. */

@@ -1,5 +1,6 @@
 // What Torc's per-workflow collections are: their wire names, the table behind each, their fields, and
 // which edges may connect them. The generic document service and repository are driven by these.
+import type { TorcTable } from './tables.ts';
 
 /** How a field travels between the wire and its column. */
 export type FieldKind = 'string' | 'int' | 'float' | 'bool' | 'json';
@@ -7,8 +8,6 @@ export type FieldKind = 'string' | 'int' | 'float' | 'bool' | 'json';
 export interface CollectionSpec {
   /** Torc's collection name, as in `_id` (`files__17/42`) and in the URL. */
   name: string;
-  /** Prisma model delegate (`db[model]`). */
-  model: string;
   /** Wire field name → kind. Column names equal wire names. */
   fields: Record<string, FieldKind>;
   /** Optional columns (NULL when absent); list sorting puts them first, as ArangoDB does. */
@@ -18,46 +17,46 @@ export interface CollectionSpec {
 }
 
 export const COLLECTIONS = {
-  files: { name: 'files', model: 'file', fields: { name: 'string', path: 'string', st_mtime: 'float' }, nullable: ['name', 'st_mtime'] },
-  user_data: { name: 'user_data', model: 'userData', fields: { name: 'string', is_ephemeral: 'bool', data: 'json' }, nullable: ['name', 'data'] },
+  files: { name: 'files', fields: { name: 'string', path: 'string', st_mtime: 'float' }, nullable: ['name', 'st_mtime'] },
+  user_data: { name: 'user_data', fields: { name: 'string', is_ephemeral: 'bool', data: 'json' }, nullable: ['name', 'data'] },
   resource_requirements: {
-    name: 'resource_requirements', model: 'resourceRequirements',
+    name: 'resource_requirements',
     fields: { name: 'string', num_cpus: 'int', num_gpus: 'int', num_nodes: 'int', memory: 'string', runtime: 'string' },
     nullable: ['name'],
   },
   results: {
-    name: 'results', model: 'result',
+    name: 'results',
     fields: { job_key: 'string', run_id: 'int', return_code: 'int', exec_time_minutes: 'float', completion_time: 'string', status: 'string' },
   },
   events: {
-    name: 'events', model: 'event', fields: { category: 'string', type: 'string', message: 'string', timestamp: 'float' },
+    name: 'events', fields: { category: 'string', type: 'string', message: 'string', timestamp: 'float' },
     nullable: ['category', 'type', 'message'], openFields: true,
   },
   compute_nodes: {
-    name: 'compute_nodes', model: 'computeNode',
+    name: 'compute_nodes',
     fields: { hostname: 'string', pid: 'int', start_time: 'string', duration_seconds: 'float', is_active: 'bool', resources: 'json', scheduler: 'json' },
     nullable: ['duration_seconds', 'is_active', 'scheduler'],
   },
   compute_node_stats: {
-    name: 'compute_node_stats', model: 'computeNodeStats', fields: { hostname: 'string', stats: 'json', timestamp: 'string' },
+    name: 'compute_node_stats', fields: { hostname: 'string', stats: 'json', timestamp: 'string' },
     nullable: ['stats'],
   },
   job_process_stats: {
-    name: 'job_process_stats', model: 'jobProcessStats',
+    name: 'job_process_stats',
     fields: { job_key: 'string', run_id: 'int', avg_cpu_percent: 'float', max_cpu_percent: 'float', avg_rss: 'float', max_rss: 'float', num_samples: 'int', timestamp: 'string' },
   },
-  aws_schedulers: { name: 'aws_schedulers', model: 'awsScheduler', fields: { name: 'string' }, nullable: ['name'] },
+  aws_schedulers: { name: 'aws_schedulers', fields: { name: 'string' }, nullable: ['name'] },
   local_schedulers: {
-    name: 'local_schedulers', model: 'localScheduler', fields: { name: 'string', memory: 'string', num_cpus: 'int' },
+    name: 'local_schedulers', fields: { name: 'string', memory: 'string', num_cpus: 'int' },
     nullable: ['name', 'memory', 'num_cpus'],
   },
   slurm_schedulers: {
-    name: 'slurm_schedulers', model: 'slurmScheduler',
+    name: 'slurm_schedulers',
     fields: { name: 'string', account: 'string', nodes: 'int', walltime: 'string', partition: 'string', qos: 'string', gres: 'string', mem: 'string', tmp: 'string', ntasks_per_node: 'int', extra: 'string' },
     nullable: ['name', 'walltime', 'partition', 'qos', 'gres', 'mem', 'tmp', 'ntasks_per_node', 'extra'],
   },
   scheduled_compute_nodes: {
-    name: 'scheduled_compute_nodes', model: 'scheduledComputeNode',
+    name: 'scheduled_compute_nodes',
     fields: { scheduler_id: 'string', scheduler_config_id: 'string', status: 'string' },
     nullable: ['scheduler_id'],
   },
@@ -87,17 +86,33 @@ export const EDGES = {
 
 export type EdgeName = keyof typeof EDGES;
 
-/** The Prisma model (delegate name) behind each vertex collection. */
-const MODEL: Record<VertexCollection, string> = {
-  jobs: 'job', files: 'file', user_data: 'userData', resource_requirements: 'resourceRequirements', results: 'result',
-  events: 'event', compute_nodes: 'computeNode', compute_node_stats: 'computeNodeStats', job_process_stats: 'jobProcessStats',
-  aws_schedulers: 'awsScheduler', local_schedulers: 'localScheduler', slurm_schedulers: 'slurmScheduler',
-  scheduled_compute_nodes: 'scheduledComputeNode',
+/** The Prisma model delegates behind Torc's vertex collections (`db.torcJob`, ...). */
+export type TorcModel =
+  | 'torcJob' | 'torcFile' | 'torcUserData' | 'torcResourceRequirements' | 'torcResult' | 'torcEvent' | 'torcComputeNode'
+  | 'torcComputeNodeStats' | 'torcJobProcessStats' | 'torcAwsScheduler' | 'torcLocalScheduler' | 'torcSlurmScheduler'
+  | 'torcScheduledComputeNode';
+
+/** Where each vertex collection is stored: its Prisma delegate and its table. Only repositories read this. */
+const STORAGE: Record<VertexCollection, { model: TorcModel; table: TorcTable }> = {
+  jobs: { model: 'torcJob', table: 'torc_job' },
+  files: { model: 'torcFile', table: 'torc_file' },
+  user_data: { model: 'torcUserData', table: 'torc_user_data' },
+  resource_requirements: { model: 'torcResourceRequirements', table: 'torc_resource_requirements' },
+  results: { model: 'torcResult', table: 'torc_result' },
+  events: { model: 'torcEvent', table: 'torc_event' },
+  compute_nodes: { model: 'torcComputeNode', table: 'torc_compute_node' },
+  compute_node_stats: { model: 'torcComputeNodeStats', table: 'torc_compute_node_stats' },
+  job_process_stats: { model: 'torcJobProcessStats', table: 'torc_job_process_stats' },
+  aws_schedulers: { model: 'torcAwsScheduler', table: 'torc_aws_scheduler' },
+  local_schedulers: { model: 'torcLocalScheduler', table: 'torc_local_scheduler' },
+  slurm_schedulers: { model: 'torcSlurmScheduler', table: 'torc_slurm_scheduler' },
+  scheduled_compute_nodes: { model: 'torcScheduledComputeNode', table: 'torc_scheduled_compute_node' },
 };
-export const modelOf = (collection: VertexCollection) => MODEL[collection];
+export const modelOf = (collection: VertexCollection): TorcModel => STORAGE[collection].model;
+export const tableOf = (collection: VertexCollection): TorcTable => STORAGE[collection].table;
 
 /** Narrows a collection name read from the wire or from storage. */
-export const isVertexCollection = (name: string): name is VertexCollection => Object.hasOwn(MODEL, name);
+export const isVertexCollection = (name: string): name is VertexCollection => Object.hasOwn(STORAGE, name);
 
 export const isEdgeName = (name: string): name is EdgeName => Object.hasOwn(EDGES, name);
 

@@ -1,17 +1,16 @@
-// The only code that reads and writes Torc's per-workflow collections and edges. Collections are reached
-// through their Prisma delegate by name (see collections.ts), so one repository serves all of them.
-import { insertReturning } from '../db/bulk.ts';
+// The only code that reads and writes Torc's per-workflow collections and edges. A collection is reached
+// through the Prisma delegate that stores it (see collections.ts), so one repository serves all of them.
 import type { Db } from '../db/client.ts';
-import { runTransaction } from '../db/transaction.ts';
-import { tableOf, type DbTx, type SqlClient } from '../db/raw-sql.ts';
+import { runTransaction, type DbTx } from '../db/transaction.ts';
+import { Sql } from '../db/sql.ts';
 import type { Provider } from '../db/migrate.ts';
-import { EDGES, edgesTouching, type EdgeName, type VertexCollection } from './collections.ts';
+import { EDGES, edgesTouching, modelOf, tableOf, type EdgeName, type VertexCollection } from './collections.ts';
 import { INT_MAX, type SortOrder } from './documents.ts';
+import { TORC_TABLES } from './tables.ts';
 
 export type Row = { id: number; rev: number; workflowId: number } & Record<string, unknown>;
 export type Versioned<T> = { ok: true; row: T } | { ok: false; current: T | null };
-type Tx = DbTx;
-type Client = SqlClient;
+type Client = Db | DbTx;
 
 export interface EdgeRow {
   id: number;
@@ -35,7 +34,12 @@ export interface ListArgs {
 // Prisma's delegates share one shape; the model is chosen at run time, so it is typed loosely here.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Delegate = any;
-const delegate = (db: Client, model: string): Delegate => (db as unknown as Record<string, Delegate>)[model];
+const delegate = (db: Client, collection: VertexCollection): Delegate => (db as unknown as Record<string, Delegate>)[modelOf(collection)];
+
+/** A row read back by raw SQL names its column `workflow_id`; the model API (and so Row) says `workflowId`. */
+function fromColumns({ workflow_id, ...rest }: Record<string, unknown>): Row {
+  return { ...rest, workflowId: Number(workflow_id) } as Row;
+}
 
 export class DocumentRepository {
   constructor(
@@ -55,73 +59,78 @@ export class DocumentRepository {
 
 /** Document and edge access on one client (the database, or a transaction). */
 export class TxDocuments {
+  private readonly sql: Sql<typeof TORC_TABLES>;
+
   constructor(
     private readonly db: Client,
-    private readonly provider: Provider,
-  ) {}
+    provider: Provider,
+  ) {
+    this.sql = new Sql(db, provider, TORC_TABLES);
+  }
 
-  async list(model: string, workflowId: number, args: ListArgs): Promise<{ rows: Row[]; total: number }> {
+  async list(collection: VertexCollection, workflowId: number, args: ListArgs): Promise<{ rows: Row[]; total: number }> {
     const where = { ...args.where, workflowId };
     const [rows, total] = await Promise.all([
-      delegate(this.db, model).findMany({ where, orderBy: args.orderBy, skip: args.skip, take: args.take }),
-      delegate(this.db, model).count({ where }),
+      delegate(this.db, collection).findMany({ where, orderBy: args.orderBy, skip: args.skip, take: args.take }),
+      delegate(this.db, collection).count({ where }),
     ]);
     return { rows, total };
   }
 
-  get(model: string, workflowId: number, id: number): Promise<Row | null> {
-    return delegate(this.db, model).findFirst({ where: { id, workflowId } });
+  get(collection: VertexCollection, workflowId: number, id: number): Promise<Row | null> {
+    return delegate(this.db, collection).findFirst({ where: { id, workflowId } });
   }
 
-  findMany(model: string, workflowId: number, where: Record<string, unknown>, orderBy: Record<string, 'asc' | 'desc'> = { id: 'asc' }): Promise<Row[]> {
-    return delegate(this.db, model).findMany({ where: { ...where, workflowId }, orderBy });
+  findMany(collection: VertexCollection, workflowId: number, where: Record<string, unknown>, orderBy: Record<string, 'asc' | 'desc'> = { id: 'asc' }): Promise<Row[]> {
+    return delegate(this.db, collection).findMany({ where: { ...where, workflowId }, orderBy });
   }
 
-  /** Ids that exist in `model` for this workflow, among `ids`. */
-  async existing(model: string, workflowId: number, ids: number[]): Promise<Set<number>> {
+  /** Ids that exist in `collection` for this workflow, among `ids`. */
+  async existing(collection: VertexCollection, workflowId: number, ids: number[]): Promise<Set<number>> {
     // Keys beyond the integer columns' range cannot exist (and PostgreSQL refuses to compare with them).
     ids = ids.filter((id) => id <= INT_MAX);
     if (ids.length === 0 || workflowId > INT_MAX) return new Set();
-    const rows: { id: number }[] = await delegate(this.db, model).findMany({ where: { workflowId, id: { in: ids } }, select: { id: true } });
+    const rows: { id: number }[] = await delegate(this.db, collection).findMany({ where: { workflowId, id: { in: ids } }, select: { id: true } });
     return new Set(rows.map((r) => r.id));
   }
 
-  create(model: string, workflowId: number, data: Record<string, unknown>): Promise<Row> {
-    return delegate(this.db, model).create({ data: { ...data, workflowId } });
+  create(collection: VertexCollection, workflowId: number, data: Record<string, unknown>): Promise<Row> {
+    return delegate(this.db, collection).create({ data: { ...data, workflowId } });
   }
 
   /** Inserts many rows with batched statements; returns them in input order. */
-  async createMany(model: string, workflowId: number, data: Record<string, unknown>[]): Promise<Row[]> {
+  async createMany(collection: VertexCollection, workflowId: number, data: Record<string, unknown>[]): Promise<Row[]> {
     if (data.length === 0) return [];
-    // Batched raw inserts: Prisma's createMany is ~30x slower per row (see db/bulk.ts).
-    return insertReturning<Row>(this.db, this.provider, tableOf(model), data.map((d) => ({ ...d, workflowId })));
+    // Batched raw inserts: Prisma's createMany is ~30x slower per row. Wire field names are column names.
+    const rows = await this.sql.insertReturning(tableOf(collection), data.map((d) => ({ ...d, workflow_id: workflowId })));
+    return rows.map(fromColumns);
   }
 
   /** Updates the row only if it is still at `rev`; the revision moves on by one. */
-  async update(model: string, workflowId: number, id: number, rev: number, data: Record<string, unknown>): Promise<Versioned<Row>> {
-    const { count } = await delegate(this.db, model).updateMany({ where: { id, workflowId, rev }, data: { ...data, rev: { increment: 1 } } });
-    const row = await this.get(model, workflowId, id);
+  async update(collection: VertexCollection, workflowId: number, id: number, rev: number, data: Record<string, unknown>): Promise<Versioned<Row>> {
+    const { count } = await delegate(this.db, collection).updateMany({ where: { id, workflowId, rev }, data: { ...data, rev: { increment: 1 } } });
+    const row = await this.get(collection, workflowId, id);
     return count === 1 && row ? { ok: true, row } : { ok: false, current: row };
   }
 
   /** Unconditional update used by the server's own state changes. */
-  async touch(model: string, workflowId: number, id: number, data: Record<string, unknown>): Promise<Row> {
-    return delegate(this.db, model).update({ where: { id }, data: { ...data, rev: { increment: 1 } } });
+  async touch(collection: VertexCollection, workflowId: number, id: number, data: Record<string, unknown>): Promise<Row> {
+    return delegate(this.db, collection).update({ where: { id }, data: { ...data, rev: { increment: 1 } } });
   }
 
   /** Deletes one vertex and every edge that touches it. */
-  async delete(model: string, collection: VertexCollection, workflowId: number, id: number): Promise<Row | null> {
-    const row = await this.get(model, workflowId, id);
+  async delete(collection: VertexCollection, workflowId: number, id: number): Promise<Row | null> {
+    const row = await this.get(collection, workflowId, id);
     if (!row) return null;
     await this.deleteEdgesOf(collection, [id]);
-    await delegate(this.db, model).delete({ where: { id } });
+    await delegate(this.db, collection).delete({ where: { id } });
     return row;
   }
 
   /** Deletes a whole collection of a workflow, and the edges that touch it. */
-  async deleteAll(model: string, collection: VertexCollection, workflowId: number): Promise<number> {
-    await this.db.edge.deleteMany({ where: { workflowId, OR: [{ from_collection: collection }, { to_collection: collection }] } });
-    const { count } = await delegate(this.db, model).deleteMany({ where: { workflowId } });
+  async deleteAll(collection: VertexCollection, workflowId: number): Promise<number> {
+    await this.db.torcEdge.deleteMany({ where: { workflowId, OR: [{ from_collection: collection }, { to_collection: collection }] } });
+    const { count } = await delegate(this.db, collection).deleteMany({ where: { workflowId } });
     return count;
   }
 
@@ -131,62 +140,65 @@ export class TxDocuments {
       ...(outgoing.length ? [{ name: { in: outgoing }, from_collection: collection, from_id: { in: ids } }] : []),
       ...(incoming.length ? [{ name: { in: incoming }, to_collection: collection, to_id: { in: ids } }] : []),
     ];
-    if (or.length) await this.db.edge.deleteMany({ where: { OR: or } });
+    if (or.length) await this.db.torcEdge.deleteMany({ where: { OR: or } });
   }
 
   // ---- edges ----
 
   async createEdges(workflowId: number, edges: Omit<EdgeRow, 'id' | 'rev' | 'workflowId'>[]): Promise<number> {
     if (edges.length === 0) return 0;
-    return (await insertReturning(this.db, this.provider, 'Edge', edges.map((e) => ({ ...e, data: e.data ?? undefined, workflowId })))).length;
+    // An edge without data leaves its column to the default.
+    const rows = edges.map((e) => ({ ...e, data: e.data ?? undefined, workflow_id: workflowId }));
+    await this.sql.insert('torc_edge', rows);
+    return rows.length;
   }
 
   createEdge(workflowId: number, edge: Omit<EdgeRow, 'id' | 'rev' | 'workflowId'>): Promise<EdgeRow> {
-    return this.db.edge.create({ data: { ...edge, data: (edge.data ?? undefined) as never, workflowId } }) as Promise<EdgeRow>;
+    return this.db.torcEdge.create({ data: { ...edge, data: (edge.data ?? undefined) as never, workflowId } }) as Promise<EdgeRow>;
   }
 
   async listEdges(workflowId: number, name: EdgeName, skip: number, take: number): Promise<{ rows: EdgeRow[]; total: number }> {
     const where = { workflowId, name };
     const [rows, total] = await Promise.all([
-      this.db.edge.findMany({ where, orderBy: { id: 'asc' }, skip, take }),
-      this.db.edge.count({ where }),
+      this.db.torcEdge.findMany({ where, orderBy: { id: 'asc' }, skip, take }),
+      this.db.torcEdge.count({ where }),
     ]);
     return { rows: rows as EdgeRow[], total };
   }
 
   getEdge(workflowId: number, name: EdgeName, id: number): Promise<EdgeRow | null> {
-    return this.db.edge.findFirst({ where: { id, workflowId, name } }) as Promise<EdgeRow | null>;
+    return this.db.torcEdge.findFirst({ where: { id, workflowId, name } }) as Promise<EdgeRow | null>;
   }
 
   async deleteEdge(workflowId: number, name: EdgeName, id: number): Promise<EdgeRow | null> {
     const row = await this.getEdge(workflowId, name, id);
-    if (row) await this.db.edge.delete({ where: { id } });
+    if (row) await this.db.torcEdge.delete({ where: { id } });
     return row;
   }
 
   async deleteEdges(workflowId: number, name: EdgeName): Promise<number> {
-    return (await this.db.edge.deleteMany({ where: { workflowId, name } })).count;
+    return (await this.db.torcEdge.deleteMany({ where: { workflowId, name } })).count;
   }
 
   /** Edges of `name` leaving any of `fromIds` (or entering any of `toIds`). */
   edgesFrom(name: EdgeName, fromIds: number[]): Promise<EdgeRow[]> {
-    return this.db.edge.findMany({ where: { name, from_id: { in: fromIds }, from_collection: EDGES[name].from[0] }, orderBy: { id: 'asc' } }) as Promise<EdgeRow[]>;
+    return this.db.torcEdge.findMany({ where: { name, from_id: { in: fromIds }, from_collection: EDGES[name].from[0] }, orderBy: { id: 'asc' } }) as Promise<EdgeRow[]>;
   }
 
   edgesTo(name: EdgeName, toIds: number[], toCollection: VertexCollection): Promise<EdgeRow[]> {
-    return this.db.edge.findMany({ where: { name, to_id: { in: toIds }, to_collection: toCollection }, orderBy: { id: 'asc' } }) as Promise<EdgeRow[]>;
+    return this.db.torcEdge.findMany({ where: { name, to_id: { in: toIds }, to_collection: toCollection }, orderBy: { id: 'asc' } }) as Promise<EdgeRow[]>;
   }
 
   /** Every edge of `name` in the workflow (for whole-workflow reads such as specification export). */
   allEdges(workflowId: number, names: EdgeName[]): Promise<EdgeRow[]> {
-    return this.db.edge.findMany({ where: { workflowId, name: { in: names } }, orderBy: { id: 'asc' } }) as Promise<EdgeRow[]>;
+    return this.db.torcEdge.findMany({ where: { workflowId, name: { in: names } }, orderBy: { id: 'asc' } }) as Promise<EdgeRow[]>;
   }
 
   async deleteEdgesFrom(name: EdgeName, fromIds: number[]): Promise<void> {
-    await this.db.edge.deleteMany({ where: { name, from_id: { in: fromIds }, from_collection: EDGES[name].from[0] } });
+    await this.db.torcEdge.deleteMany({ where: { name, from_id: { in: fromIds }, from_collection: EDGES[name].from[0] } });
   }
 
   async deleteEdgesTo(name: EdgeName, toIds: number[], toCollection: VertexCollection): Promise<void> {
-    await this.db.edge.deleteMany({ where: { name, to_id: { in: toIds }, to_collection: toCollection } });
+    await this.db.torcEdge.deleteMany({ where: { name, to_id: { in: toIds }, to_collection: toCollection } });
   }
 }

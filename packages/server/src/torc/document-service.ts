@@ -26,14 +26,14 @@ export class DocumentService {
     const spec = specOf(collection);
     const workflowId = await this.workflows.idOf(workflowKey);
     const q = listQuery(query, Object.keys(spec.fields), { nullable: spec.nullable, ints: intFieldsOf(spec) });
-    const { rows, total } = await this.repo.reader.list(spec.model, workflowId, q);
+    const { rows, total } = await this.repo.reader.list(collection, workflowId, q);
     return page(rows.map((r) => documentToWire(collection, r)), q.skip, total);
   }
 
   async get<C extends DocumentCollection>(collection: C, workflowKey: string, key: string): Promise<CollectionDocs[C]> {
     const spec = specOf(collection);
     const workflowId = await this.workflows.idOf(workflowKey);
-    const row = await this.repo.reader.get(spec.model, workflowId, parseKey(key, collection));
+    const row = await this.repo.reader.get(collection, workflowId, parseKey(key, collection));
     if (!row) throw notFound(`${collection} document ${key} of workflow ${workflowKey}`);
     return documentToWire(collection, row);
   }
@@ -44,7 +44,7 @@ export class DocumentService {
     rejectIdentity(body, collection);
     const data = fromWire(collection, body);
     checkIntegers(data, intFieldsOf(spec), collection);
-    return documentToWire(collection, await this.repo.reader.create(spec.model, workflowId, this.prepare(collection, data)));
+    return documentToWire(collection, await this.repo.reader.create(collection, workflowId, this.prepare(collection, data)));
   }
 
   async update<C extends DocumentCollection>(collection: C, workflowKey: string, key: string, body: CollectionDocs[C] & Revised): Promise<CollectionDocs[C]> {
@@ -59,11 +59,11 @@ export class DocumentService {
     // Fields that are sent replace the stored ones and the others stay (Torc's update), free-form ones included.
     const result = spec.openFields && data.extra
       ? await this.repo.transaction(async (tx) => {
-        const current = await tx.get(spec.model, workflowId, id);
+        const current = await tx.get(collection, workflowId, id);
         if (current?.rev === rev && current.extra && typeof current.extra === 'object') data.extra = { ...current.extra, ...(data.extra as Doc) };
-        return tx.update(spec.model, workflowId, id, rev, data);
+        return tx.update(collection, workflowId, id, rev, data);
       })
-      : await this.repo.reader.update(spec.model, workflowId, id, rev, data);
+      : await this.repo.reader.update(collection, workflowId, id, rev, data);
     if (!result.ok) {
       if (!result.current) throw notFound(`${collection} document ${key} of workflow ${workflowKey}`);
       throw conflict(`${collection} document`, key, body._rev, result.current.rev);
@@ -74,7 +74,7 @@ export class DocumentService {
   async remove<C extends DocumentCollection>(collection: C, workflowKey: string, key: string): Promise<CollectionDocs[C]> {
     const spec = specOf(collection);
     const workflowId = await this.workflows.idOf(workflowKey);
-    const row = await this.repo.transaction((tx) => tx.delete(spec.model, collection, workflowId, parseKey(key, collection)));
+    const row = await this.repo.transaction((tx) => tx.delete(collection, workflowId, parseKey(key, collection)));
     if (!row) throw notFound(`${collection} document ${key} of workflow ${workflowKey}`);
     return documentToWire(collection, row);
   }
@@ -82,7 +82,7 @@ export class DocumentService {
   async removeAll(collection: DocumentCollection, workflowKey: string): Promise<{ message: string }> {
     const spec = specOf(collection);
     const workflowId = await this.workflows.idOf(workflowKey);
-    const count = await this.repo.transaction((tx) => tx.deleteAll(spec.model, collection, workflowId));
+    const count = await this.repo.transaction((tx) => tx.deleteAll(collection, workflowId));
     return { message: `Deleted ${count} documents in ${collection}__${workflowId}` };
   }
 

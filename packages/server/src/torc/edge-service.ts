@@ -2,7 +2,7 @@
 // DELETE one and DELETE all; there is no PUT. An edge's ends must be documents of the collections that
 // edge connects, in the same workflow.
 import { AppError, notFound } from '../errors.ts';
-import { EDGES, isEdgeName, isVertexCollection, modelOf, type EdgeName, type VertexCollection } from './collections.ts';
+import { EDGES, isEdgeName, isVertexCollection, type EdgeName, type VertexCollection } from './collections.ts';
 import { listQuery, page, parseDocumentId, parseKey, rejectIdentity, type Page } from './documents.ts';
 import type { DocumentRepository } from './document-repository.ts';
 import { edgeToWire, type Doc, type Edge } from './wire.ts';
@@ -52,7 +52,7 @@ export class EdgeService {
     const to = end('_to', body._to, EDGES[edge].to);
     const row = await this.repo.transaction(async (tx) => {
       for (const [field, end] of [['_from', from], ['_to', to]] as const) {
-        const found = await tx.existing(modelOf(end.collection), workflowId, [end.id]);
+        const found = await tx.existing(end.collection, workflowId, [end.id]);
         if (!found.size) throw new AppError('INVALID_ARGUMENT', `${field} ${end.collection}__${workflowId}/${end.id} does not exist`);
       }
       return tx.createEdge(workflowId, { name: edge, from_collection: from.collection, from_id: from.id, to_collection: to.collection, to_id: to.id, data: body.data ?? null });

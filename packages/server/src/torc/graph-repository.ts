@@ -1,15 +1,15 @@
 // The only code that reads Torc's graph views (semantics.md §6): the event log by time, the vertices and
-// edges a DOT graph draws, and collections joined through an edge. Joins are set-based SQL through Prisma's
-// raw API, written once for SQLite and PostgreSQL (`?` placeholders are renumbered for PostgreSQL); the
-// documents themselves are then read through Prisma's delegates so every column comes back typed alike.
+// edges a DOT graph draws, and collections joined through an edge. Joins are set-based SQL (db/sql.ts),
+// written once for SQLite and PostgreSQL; the documents themselves are then read through Prisma's
+// delegates so every column comes back typed alike.
 import type { Db } from '../db/client.ts';
 import type { Provider } from '../db/migrate.ts';
-import { isVertexCollection, matchableColumns, modelOf, type EdgeName, type VertexCollection } from './collections.ts';
+import { chunks, empty, join, list, sql, Sql, type Fragment } from '../db/sql.ts';
+import { isVertexCollection, matchableColumns, modelOf, tableOf, type EdgeName, type VertexCollection } from './collections.ts';
 import type { EdgeRow, Row } from './document-repository.ts';
-import { chunks, RawSql, tableOf } from '../db/raw-sql.ts';
+import { TORC_TABLES, type TorcTable } from './tables.ts';
 
-/** The quoted table of a vertex collection. */
-const tableOfCollection = (collection: VertexCollection) => `"${tableOf(modelOf(collection))}"`;
+type TorcSql = Sql<typeof TORC_TABLES>;
 
 // Prisma's delegates share one shape; the model is chosen at run time, so it is typed loosely here.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -46,23 +46,27 @@ export interface Vertex {
   name: string | null;
 }
 
-/** Quotes a column of `collection` for SQL text, refusing any name not on the collection's allow-list. */
-function columnOf(collection: VertexCollection): (name: string) => string {
+/**
+ * A column of `collection` under `alias`, refusing any name a filter may not match on (the collection's
+ * matchable columns) and, through Sql.column, any name its table does not have.
+ */
+function columnOf(q: TorcSql, collection: VertexCollection, alias: string): (name: string) => Fragment {
   const allowed = matchableColumns(collection);
+  const table = tableOf(collection);
   return (name) => {
     if (name !== 'id' && !Object.hasOwn(allowed, name)) throw new Error(`${name} is not a matchable column of ${collection}`);
-    return `"${name}"`;
+    return q.column(table, name as (typeof TORC_TABLES)[TorcTable][number], alias);
   };
 }
 
 export class GraphRepository {
+  private readonly sql: TorcSql;
+
   constructor(
     private readonly db: Db,
     readonly provider: Provider,
-  ) {}
-
-  private query<T>(sql: string, ...values: unknown[]): Promise<T[]> {
-    return new RawSql(this.db, this.provider).query<T>(sql, ...values);
+  ) {
+    this.sql = new Sql(db, provider, TORC_TABLES);
   }
 
   private delegate(collection: VertexCollection): Delegate {
@@ -72,7 +76,7 @@ export class GraphRepository {
   // ---- events ----
 
   async latestEventTimestamp(workflowId: number): Promise<number | null> {
-    const { _max } = await this.db.event.aggregate({ where: { workflowId }, _max: { timestamp: true } });
+    const { _max } = await this.db.torcEvent.aggregate({ where: { workflowId }, _max: { timestamp: true } });
     return _max.timestamp ?? null;
   }
 
@@ -80,8 +84,8 @@ export class GraphRepository {
   async eventsAfter(workflowId: number, after: number, category: string | undefined, take: number): Promise<{ rows: Row[]; total: number }> {
     const where = { workflowId, timestamp: { gt: after }, ...(category === undefined ? {} : { category }) };
     const [rows, total] = await Promise.all([
-      this.db.event.findMany({ where, orderBy: [{ timestamp: 'asc' }, { id: 'asc' }], take }),
-      this.db.event.count({ where }),
+      this.db.torcEvent.findMany({ where, orderBy: [{ timestamp: 'asc' }, { id: 'asc' }], take }),
+      this.db.torcEvent.count({ where }),
     ]);
     return { rows: rows as Row[], total };
   }
@@ -90,23 +94,26 @@ export class GraphRepository {
 
   /** Every vertex of `collection` in the workflow, by key. */
   async vertices(collection: VertexCollection, workflowId: number): Promise<Vertex[]> {
-    return this.query<Vertex>(`SELECT id, name FROM ${tableOfCollection(collection)} WHERE "workflowId" = ? ORDER BY id`, workflowId);
+    const table = tableOf(collection);
+    return this.sql.query<Vertex>(
+      sql`SELECT id, ${this.sql.column(table, 'name')} FROM ${this.sql.table(table)} WHERE workflow_id = ${workflowId} ORDER BY id`,
+    );
   }
 
   /** The vertices of `collection` at the `end` of the workflow's edges of `names`, by key. */
   async verticesAtEdges(collection: VertexCollection, workflowId: number, names: readonly EdgeName[], end: 'from' | 'to'): Promise<Vertex[]> {
-    const list = names.map(() => '?').join(', ');
-    return this.query<Vertex>(
-      `SELECT v.id, v.name FROM ${tableOfCollection(collection)} v WHERE v."workflowId" = ? AND v.id IN (
-         SELECT e.${end}_id FROM "Edge" e WHERE e."workflowId" = ? AND e.name IN (${list}) AND e.${end}_collection = ?
-       ) ORDER BY v.id`,
-      workflowId, workflowId, ...names, collection,
-    );
+    const table = tableOf(collection);
+    const endId = this.sql.column('torc_edge', `${end}_id`, 'e');
+    const endCollection = this.sql.column('torc_edge', `${end}_collection`, 'e');
+    return this.sql.query<Vertex>(sql`
+      SELECT v.id, ${this.sql.column(table, 'name', 'v')} FROM ${this.sql.table(table)} v WHERE v.workflow_id = ${workflowId} AND v.id IN (
+        SELECT ${endId} FROM torc_edge e WHERE e.workflow_id = ${workflowId} AND e.name IN (${list(names)}) AND ${endCollection} = ${collection}
+      ) ORDER BY v.id`);
   }
 
   /** The workflow's edges of `names`, by key. */
   edges(workflowId: number, names: readonly EdgeName[]): Promise<EdgeRow[]> {
-    return this.db.edge.findMany({ where: { workflowId, name: { in: [...names] } }, orderBy: { id: 'asc' } }) as Promise<EdgeRow[]>;
+    return this.db.torcEdge.findMany({ where: { workflowId, name: { in: [...names] } }, orderBy: { id: 'asc' } }) as Promise<EdgeRow[]>;
   }
 
   // ---- joins ----
@@ -116,21 +123,21 @@ export class GraphRepository {
    * by base key and then edge key, and the number of such rows in all.
    */
   async joinPage(args: JoinArgs): Promise<{ links: JoinLink[]; total: number }> {
-    const [near, far] = args.outbound ? ['from', 'to'] : ['to', 'from'];
-    const column = columnOf(args.collection);
-    const conditions = args.where.map((m) => (m.value === null ? `b.${column(m.column)} IS NULL` : `b.${column(m.column)} = ?`));
-    const values = args.where.flatMap((m) => (m.value === null ? [] : [m.value]));
-    const from = `FROM ${tableOfCollection(args.collection)} b
-      JOIN "Edge" e ON e.name = ? AND e.${near}_collection = ? AND e.${near}_id = b.id AND e."workflowId" = b."workflowId"
-      WHERE b."workflowId" = ?${conditions.map((c) => ` AND ${c}`).join('')}`;
-    const bound = [args.edge, args.collection, args.workflowId, ...values];
+    const [near, far] = args.outbound ? (['from', 'to'] as const) : (['to', 'from'] as const);
+    const edge = (column: 'id' | 'collection') => this.sql.column('torc_edge', `${near}_${column}`, 'e');
+    const column = columnOf(this.sql, args.collection, 'b');
+    const conditions = args.where.map((m) => (m.value === null ? sql` AND ${column(m.column)} IS NULL` : sql` AND ${column(m.column)} = ${m.value}`));
+    const from = sql`FROM ${this.sql.table(tableOf(args.collection))} b
+      JOIN torc_edge e ON e.name = ${args.edge} AND ${edge('collection')} = ${args.collection} AND ${edge('id')} = b.id AND e.workflow_id = b.workflow_id
+      WHERE b.workflow_id = ${args.workflowId}${conditions.length ? join(conditions, '') : empty}`;
+    const farCollection = this.sql.column('torc_edge', `${far}_collection`, 'e');
+    const farId = this.sql.column('torc_edge', `${far}_id`, 'e');
     const [rows, [count]] = await Promise.all([
-      this.query<{ edge_id: number; base_id: number; other_collection: string; other_id: number }>(
-        `SELECT e.id AS edge_id, b.id AS base_id, e.${far}_collection AS other_collection, e.${far}_id AS other_id
-         ${from} ORDER BY b.id, e.id LIMIT ? OFFSET ?`,
-        ...bound, args.take, args.skip,
+      this.sql.query<{ edge_id: number; base_id: number; other_collection: string; other_id: number }>(
+        sql`SELECT e.id AS edge_id, b.id AS base_id, ${farCollection} AS other_collection, ${farId} AS other_id
+            ${from} ORDER BY b.id, e.id LIMIT ${args.take} OFFSET ${args.skip}`,
       ),
-      this.query<{ n: number | bigint }>(`SELECT COUNT(*) AS n ${from}`, ...bound),
+      this.sql.query<{ n: number | bigint }>(sql`SELECT COUNT(*) AS n ${from}`),
     ]);
     return {
       // An edge's ends are always vertex collections; a row that says otherwise is skipped, not trusted.
@@ -155,7 +162,7 @@ export class GraphRepository {
   async edgesByIds(workflowId: number, ids: readonly number[]): Promise<Map<number, EdgeRow>> {
     const found = new Map<number, EdgeRow>();
     for (const part of chunks([...new Set(ids)])) {
-      const rows = (await this.db.edge.findMany({ where: { workflowId, id: { in: part } } })) as EdgeRow[];
+      const rows = (await this.db.torcEdge.findMany({ where: { workflowId, id: { in: part } } })) as EdgeRow[];
       for (const r of rows) found.set(r.id, r);
     }
     return found;

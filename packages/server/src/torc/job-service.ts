@@ -1,7 +1,7 @@
 // Jobs (semantics.md §1, §6): relation fields on input (`blocked_by`, `input_files`, ...) are `_id`s that
 // become edges, in the same transaction as the job; they are never stored on, or returned with, the job.
 import { AppError, notFound } from '../errors.ts';
-import { isVertexCollection, modelOf, SCHEDULER_COLLECTIONS, type EdgeName, type VertexCollection } from './collections.ts';
+import { isVertexCollection, SCHEDULER_COLLECTIONS, type EdgeName, type VertexCollection } from './collections.ts';
 import { checkIntegers, conflict, listQuery, page, parseDocumentId, parseKey, rejectIdentity, requireRevision, type Page } from './documents.ts';
 import type { DocumentRepository, EdgeRow, TxDocuments } from './document-repository.ts';
 import { JOB_FIELDS, JOB_INTERNAL_FIELDS, jobToWire, type Doc, type Job } from './wire.ts';
@@ -56,13 +56,13 @@ export class JobService {
   async list(workflowKey: string, query: Doc): Promise<Page<Job>> {
     const workflowId = await this.workflows.idOf(workflowKey);
     const q = listQuery(query, [...JOB_FIELDS], { nullable: ['name', 'invocation_script'] });
-    const { rows, total } = await this.repo.reader.list('job', workflowId, q);
+    const { rows, total } = await this.repo.reader.list('jobs', workflowId, q);
     return page(rows.map((r) => jobToWire(r)), q.skip, total);
   }
 
   async get(workflowKey: string, key: string): Promise<Job> {
     const workflowId = await this.workflows.idOf(workflowKey);
-    const row = await this.repo.reader.get('job', workflowId, parseKey(key, 'job'));
+    const row = await this.repo.reader.get('jobs', workflowId, parseKey(key, 'job'));
     if (!row) throw notFound(`job ${key} of workflow ${workflowKey}`);
     return jobToWire(row);
   }
@@ -78,7 +78,7 @@ export class JobService {
     bodies.forEach((b) => rejectIdentity(b, 'job'));
     const rows = await this.repo.transaction(async (tx) => {
       await this.checkReferences(tx, workflowId, bodies);
-      const created = await tx.createMany('job', workflowId, bodies.map(jobColumns));
+      const created = await tx.createMany('jobs', workflowId, bodies.map(jobColumns));
       await tx.createEdges(workflowId, created.flatMap((row, i) => this.planEdges(row.id, bodies[i]!)));
       return created;
     });
@@ -91,7 +91,7 @@ export class JobService {
     const id = parseKey(key, 'job');
     const result = await this.repo.transaction(async (tx) => {
       await this.checkReferences(tx, workflowId, [body]);
-      const r = await tx.update('job', workflowId, id, rev, jobColumns(body));
+      const r = await tx.update('jobs', workflowId, id, rev, jobColumns(body));
       if (r.ok) {
         // A relation field that is sent replaces that relation; one left out is kept.
         for (const rel of RELATIONS) {
@@ -112,14 +112,14 @@ export class JobService {
 
   async remove(workflowKey: string, key: string): Promise<Job> {
     const workflowId = await this.workflows.idOf(workflowKey);
-    const row = await this.repo.transaction((tx) => tx.delete('job', 'jobs', workflowId, parseKey(key, 'job')));
+    const row = await this.repo.transaction((tx) => tx.delete('jobs', workflowId, parseKey(key, 'job')));
     if (!row) throw notFound(`job ${key} of workflow ${workflowKey}`);
     return jobToWire(row);
   }
 
   async removeAll(workflowKey: string): Promise<{ message: string }> {
     const workflowId = await this.workflows.idOf(workflowKey);
-    const count = await this.repo.transaction((tx) => tx.deleteAll('job', 'jobs', workflowId));
+    const count = await this.repo.transaction((tx) => tx.deleteAll('jobs', workflowId));
     return { message: `Deleted ${count} documents in jobs__${workflowId}` };
   }
 
@@ -142,7 +142,7 @@ export class JobService {
       }
     }
     for (const [collection, ids] of wanted) {
-      const found = await tx.existing(modelOf(collection), workflowId, [...ids]);
+      const found = await tx.existing(collection, workflowId, [...ids]);
       const missing = [...ids].filter((id) => !found.has(id));
       if (missing.length) throw new AppError('INVALID_ARGUMENT', `no such ${collection}: ${missing.slice(0, 10).map((id) => `${collection}__${workflowId}/${id}`).join(', ')}`);
     }

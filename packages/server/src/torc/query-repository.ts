@@ -1,15 +1,14 @@
 // The only code that reads Torc's cross-collection views (semantics.md §6): job keys, finds by status or
 // edge, a job's user data, resource requirements and process stats, results by run, downstream walks.
-// Edges are polymorphic (one Edge table), so a view follows edges first and then fetches the documents
+// Edges are polymorphic (one torc_edge table), so a view follows edges first and then fetches the documents
 // by id; every id list is cut into chunks so no statement carries more than ID_CHUNK parameters.
 import type { Db } from '../db/client.ts';
-import { runTransaction } from '../db/transaction.ts';
-import { chunks, type DbTx, type SqlClient } from '../db/raw-sql.ts';
-import type { EdgeName, VertexCollection } from './collections.ts';
+import { runTransaction, type DbTx } from '../db/transaction.ts';
+import { chunks } from '../db/sql.ts';
+import { modelOf, type EdgeName, type VertexCollection } from './collections.ts';
 import type { EdgeRow, Row } from './document-repository.ts';
 
-type Tx = DbTx;
-type Client = SqlClient;
+type Client = Db | DbTx;
 
 // Prisma splits an unordered `in` further when the database takes fewer bind values (it assumes 999 for
 // SQLite), so queries with an `in` here never carry an orderBy.
@@ -38,40 +37,40 @@ export class TxQueries {
 
   /** The run the workflow is in, or undefined when it has no status (it does not exist). */
   async currentRunId(workflowId: number): Promise<number | undefined> {
-    const status = await this.db.workflowStatus.findUnique({ where: { workflowId }, select: { runId: true } });
+    const status = await this.db.torcWorkflowStatus.findUnique({ where: { workflowId }, select: { runId: true } });
     return status?.runId;
   }
 
   async jobExists(workflowId: number, id: number): Promise<boolean> {
-    return (await this.db.job.count({ where: { workflowId, id } })) > 0;
+    return (await this.db.torcJob.count({ where: { workflowId, id } })) > 0;
   }
 
   async fileExists(workflowId: number, id: number): Promise<boolean> {
-    return (await this.db.file.count({ where: { workflowId, id } })) > 0;
+    return (await this.db.torcFile.count({ where: { workflowId, id } })) > 0;
   }
 
   getResourceRequirements(workflowId: number, id: number): Promise<Row | null> {
-    return this.db.resourceRequirements.findFirst({ where: { workflowId, id } }) as Promise<Row | null>;
+    return this.db.torcResourceRequirements.findFirst({ where: { workflowId, id } }) as Promise<Row | null>;
   }
 
   /** Every job id of the workflow, in storage order. */
   async jobIds(workflowId: number): Promise<number[]> {
-    const rows = await this.db.job.findMany({ where: { workflowId }, select: { id: true }, orderBy: { id: 'asc' } });
+    const rows = await this.db.torcJob.findMany({ where: { workflowId }, select: { id: true }, orderBy: { id: 'asc' } });
     return rows.map((r) => r.id);
   }
 
   async jobsByStatus(workflowId: number, status: string, skip: number, take: number): Promise<JobRows> {
     const where = { workflowId, status };
     const [rows, total] = await Promise.all([
-      this.db.job.findMany({ where, orderBy: { id: 'asc' }, skip, take }),
-      this.db.job.count({ where }),
+      this.db.torcJob.findMany({ where, orderBy: { id: 'asc' }, skip, take }),
+      this.db.torcJob.count({ where }),
     ]);
     return { rows: rows as Row[], total };
   }
 
   /** Distinct ids at the far end of `name` edges leaving `fromId`, in edge order. */
   async targetsOf(workflowId: number, name: EdgeName, fromCollection: VertexCollection, fromId: number): Promise<number[]> {
-    const edges = await this.db.edge.findMany({
+    const edges = await this.db.torcEdge.findMany({
       where: { workflowId, name, from_collection: fromCollection, from_id: fromId },
       select: { to_id: true },
       orderBy: { id: 'asc' },
@@ -81,7 +80,7 @@ export class TxQueries {
 
   /** Distinct ids at the near end of `name` edges entering `toId`, in edge order. */
   async sourcesOf(workflowId: number, name: EdgeName, toCollection: VertexCollection, toId: number): Promise<number[]> {
-    const edges = await this.db.edge.findMany({
+    const edges = await this.db.torcEdge.findMany({
       where: { workflowId, name, to_collection: toCollection, to_id: toId },
       select: { from_id: true },
       orderBy: { id: 'asc' },
@@ -102,7 +101,7 @@ export class TxQueries {
       for (const part of chunks(frontier)) {
         // No orderBy: Prisma cannot split an ordered query under SQLite's 999-parameter limit (P2029), but
         // it splits an unordered one; edge order is restored here.
-        const edges = await this.db.edge.findMany({
+        const edges = await this.db.torcEdge.findMany({
           where: { workflowId, name: 'blocks', from_collection: 'jobs', from_id: { in: part } },
           select: { id: true, from_id: true, to_id: true },
         });
@@ -128,11 +127,12 @@ export class TxQueries {
     return order;
   }
 
-  /** Documents of `model` with these ids, in the order of `ids` (missing ones dropped). */
-  async byIds(model: 'job' | 'file' | 'userData' | 'jobProcessStats', workflowId: number, ids: readonly number[]): Promise<Row[]> {
+  /** Documents of `collection` with these ids, in the order of `ids` (missing ones dropped). */
+  async byIds(collection: 'jobs' | 'files' | 'user_data' | 'job_process_stats', workflowId: number, ids: readonly number[]): Promise<Row[]> {
     const found = new Map<number, Row>();
+    // The delegates share this shape; the collection is a parameter, so it is typed loosely here.
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const delegate = (this.db as unknown as Record<string, any>)[model];
+    const delegate = (this.db as unknown as Record<string, any>)[modelOf(collection)];
     for (const part of chunks(ids)) {
       const rows: Row[] = await delegate.findMany({ where: { workflowId, id: { in: part } } });
       for (const r of rows) found.set(r.id, r);
@@ -144,8 +144,8 @@ export class TxQueries {
   async processStatsOf(workflowId: number, jobId: number): Promise<Row[]> {
     const linked = await this.targetsOf(workflowId, 'process_used', 'jobs', jobId);
     const [byKey, byEdge] = await Promise.all([
-      this.db.jobProcessStats.findMany({ where: { workflowId, job_key: String(jobId) } }) as Promise<Row[]>,
-      this.byIds('jobProcessStats', workflowId, linked),
+      this.db.torcJobProcessStats.findMany({ where: { workflowId, job_key: String(jobId) } }) as Promise<Row[]>,
+      this.byIds('job_process_stats', workflowId, linked),
     ]);
     const all = new Map<number, Row>();
     for (const r of [...byKey, ...byEdge]) all.set(r.id, r);
@@ -154,22 +154,22 @@ export class TxQueries {
 
   /** The job's latest result for `runId`, if any. */
   latestResult(workflowId: number, jobId: number, runId: number): Promise<Row | null> {
-    return this.db.result.findFirst({
+    return this.db.torcResult.findFirst({
       where: { workflowId, job_key: String(jobId), run_id: runId },
       orderBy: { id: 'desc' },
     }) as Promise<Row | null>;
   }
 
   createUserData(workflowId: number, data: Record<string, unknown>): Promise<Row> {
-    return this.db.userData.create({ data: { ...data, workflowId } as never }) as Promise<Row>;
+    return this.db.torcUserData.create({ data: { ...data, workflowId } as never }) as Promise<Row>;
   }
 
   createEdge(workflowId: number, edge: Omit<EdgeRow, 'id' | 'rev' | 'workflowId' | 'data'>): Promise<EdgeRow> {
-    return this.db.edge.create({ data: { ...edge, workflowId } }) as Promise<EdgeRow>;
+    return this.db.torcEdge.create({ data: { ...edge, workflowId } }) as Promise<EdgeRow>;
   }
 
   async deleteEdgesFrom(workflowId: number, name: EdgeName, fromCollection: VertexCollection, fromId: number): Promise<void> {
-    await this.db.edge.deleteMany({ where: { workflowId, name, from_collection: fromCollection, from_id: fromId } });
+    await this.db.torcEdge.deleteMany({ where: { workflowId, name, from_collection: fromCollection, from_id: fromId } });
   }
 }
 

@@ -59,20 +59,20 @@ export class QueryService {
     const reader = this.repo.reader;
     if (!(await reader.fileExists(workflowId, fileId))) throw notFound(`file ${fileKey} of workflow ${workflowKey}`);
     const ids = await reader.sourcesOf(workflowId, 'needs', 'files', fileId);
-    return this.pageOf('job', workflowId, ids.sort(byNumber), query, (r) => jobToWire(r));
+    return this.pageOf('jobs', workflowId, ids.sort(byNumber), query, (r) => jobToWire(r));
   }
 
   async filesProducedByJob(workflowKey: string, jobKey: string, query: PageQuery): Promise<Page<CollectionDocs['files']>> {
     const { workflowId, jobId } = await this.job(workflowKey, jobKey);
     const ids = await this.repo.reader.targetsOf(workflowId, 'produces', 'jobs', jobId);
-    return this.pageOf('file', workflowId, ids.sort(byNumber), query, (r) => documentToWire('files', r));
+    return this.pageOf('files', workflowId, ids.sort(byNumber), query, (r) => documentToWire('files', r));
   }
 
   /** The user data a job stores or consumes: all of it in one page. */
   async userDataOfJob(workflowKey: string, jobKey: string, edge: 'stores' | 'consumes'): Promise<Page<CollectionDocs['user_data']>> {
     const { workflowId, jobId } = await this.job(workflowKey, jobKey);
     const ids = await this.repo.reader.targetsOf(workflowId, edge, 'jobs', jobId);
-    const rows = await this.repo.reader.byIds('userData', workflowId, ids.sort(byNumber));
+    const rows = await this.repo.reader.byIds('user_data', workflowId, ids.sort(byNumber));
     return page(rows.map((r) => documentToWire('user_data', r)), 0, rows.length);
   }
 
@@ -130,13 +130,13 @@ export class QueryService {
   async downstreamJobs(workflowKey: string, jobKey: string, query: PageQuery): Promise<Page<Job>> {
     const { workflowId, jobId } = await this.job(workflowKey, jobKey);
     const ids = await this.repo.reader.downstreamJobIds(workflowId, jobId);
-    return this.pageOf('job', workflowId, ids, query, (r) => jobToWire(r));
+    return this.pageOf('jobs', workflowId, ids, query, (r) => jobToWire(r));
   }
 
   /** One page of an ordered id list, fetched by id. */
-  private async pageOf<T>(model: 'job' | 'file', workflowId: number, ids: number[], query: PageQuery, wire: (r: Row) => T): Promise<Page<T>> {
+  private async pageOf<T>(collection: 'jobs' | 'files', workflowId: number, ids: number[], query: PageQuery, wire: (r: Row) => T): Promise<Page<T>> {
     const skip = query.skip ?? 0;
-    const rows = await this.repo.reader.byIds(model, workflowId, ids.slice(skip, skip + clampLimit(query.limit)));
+    const rows = await this.repo.reader.byIds(collection, workflowId, ids.slice(skip, skip + clampLimit(query.limit)));
     return page(rows.map(wire), skip, ids.length);
   }
 }

@@ -5,7 +5,7 @@
 // (specification-export.ts).
 import type { components } from '@pipeloom/sdk/generated';
 import { notFound } from '../errors.ts';
-import { COLLECTIONS, modelOf, isVertexCollection, type DocumentCollection, type EdgeName } from './collections.ts';
+import { isVertexCollection, type DocumentCollection, type EdgeName } from './collections.ts';
 import { clampLimit, compact, page, parseKey, type Page } from './documents.ts';
 import type { Row } from './document-repository.ts';
 import { exampleSpecification, templateSpecification } from './specification-examples.ts';
@@ -65,9 +65,9 @@ export class SpecificationService {
       const wid = workflow.id;
       const ids = {} as Record<keyof Plan['lists'], number[]>;
       for (const collection of Object.keys(plan.lists) as (keyof Plan['lists'])[]) {
-        ids[collection] = await w.createMany(COLLECTIONS[collection].model, wid, plan.lists[collection].map((doc) => fromWire(collection, doc)));
+        ids[collection] = await w.createMany(collection, wid, plan.lists[collection].map((doc) => fromWire(collection, doc)));
       }
-      const jobIds = await w.createMany('job', wid, plan.jobs.map((job, i) => {
+      const jobIds = await w.createMany('jobs', wid, plan.jobs.map((job, i) => {
         const data: Doc = {};
         for (const f of JOB_FIELDS) if (job[f] !== undefined) data[f] = job[f];
         const on = plan.refs[i]!.scheduleOn;
@@ -101,11 +101,11 @@ export class SpecificationService {
     const workflow = await this.workflows.require(key);
     const wid = workflow.id;
     const config = await this.workflows.getConfig(key);
-    const read = async (collection: DocumentCollection) => (await this.repo.all(COLLECTIONS[collection].model, wid));
+    const read = async (collection: DocumentCollection) => (await this.repo.all(collection, wid));
     const [files, userData, rrs, aws, local, slurm, jobs, edges] = await Promise.all([
       read('files'), read('user_data'), read('resource_requirements'),
       read('aws_schedulers'), read('local_schedulers'), read('slurm_schedulers'),
-      this.repo.all('job', wid), this.repo.allEdges(wid, SPEC_EDGES),
+      this.repo.all('jobs', wid), this.repo.allEdges(wid, SPEC_EDGES),
     ]);
     const index: NameIndex = new Map();
     const add = (collection: string, rows: Row[]) => index.set(collection, new Map(rows.map((r) => [r.id, r.name as string | null])));
@@ -162,7 +162,7 @@ export class SpecificationService {
     }
     const index: NameIndex = new Map();
     await Promise.all([...wanted].map(async ([collection, ids]) => {
-      if (isVertexCollection(collection)) index.set(collection, await this.repo.namesOf(modelOf(collection), wid, ids));
+      if (isVertexCollection(collection)) index.set(collection, await this.repo.namesOf(collection, wid, ids));
     }));
     return jobSpecifications(wid, jobs, edges, index);
   }

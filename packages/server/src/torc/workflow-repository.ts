@@ -60,19 +60,19 @@ export class WorkflowRepository {
 
   async list(filter: WorkflowFilter, orderBy: object[], skip: number, take: number) {
     const [rows, total] = await Promise.all([
-      this.db.workflow.findMany({ where: filter, orderBy: orderBy as never, skip, take }),
-      this.db.workflow.count({ where: filter }),
+      this.db.torcWorkflow.findMany({ where: filter, orderBy: orderBy as never, skip, take }),
+      this.db.torcWorkflow.count({ where: filter }),
     ]);
     return { rows: rows as WorkflowRow[], total };
   }
 
   async get(id: number): Promise<WorkflowRow | null> {
-    return this.db.workflow.findUnique({ where: { id } });
+    return this.db.torcWorkflow.findUnique({ where: { id } });
   }
 
   /** The workflow, its config and its status are created together or not at all. */
   async create(fields: WorkflowFields, config: WorkflowConfigFields & Pick<WorkflowConfigRow, 'computeNodeResourceStats'>, status: Pick<WorkflowStatusRow, 'autoTuneStatus' | 'scheduledComputeNodeIds'>): Promise<WorkflowRow> {
-    return this.db.workflow.create({
+    return this.db.torcWorkflow.create({
       data: {
         ...fields,
         config: { create: config as never },
@@ -82,36 +82,36 @@ export class WorkflowRepository {
   }
 
   async update(id: number, rev: number, fields: Partial<WorkflowFields>): Promise<Versioned<WorkflowRow>> {
-    return this.conditionalUpdate('workflow', { id }, rev, fields);
+    return this.conditionalUpdate('torcWorkflow', { id }, rev, fields);
   }
 
   /** Deletes the workflow and (by cascade) everything it owns; returns what was deleted. */
   async delete(id: number): Promise<WorkflowRow | null> {
     return runTransaction(this.db, async (tx) => {
-      const row = await tx.workflow.findUnique({ where: { id } });
-      if (row) await tx.workflow.delete({ where: { id } });
+      const row = await tx.torcWorkflow.findUnique({ where: { id } });
+      if (row) await tx.torcWorkflow.delete({ where: { id } });
       return row;
     });
   }
 
   async getConfig(workflowId: number): Promise<WorkflowConfigRow | null> {
-    return this.db.workflowConfig.findUnique({ where: { workflowId } });
+    return this.db.torcWorkflowConfig.findUnique({ where: { workflowId } });
   }
 
   async updateConfig(workflowId: number, rev: number, fields: WorkflowConfigFields): Promise<Versioned<WorkflowConfigRow>> {
-    return this.conditionalUpdate('workflowConfig', { workflowId }, rev, fields);
+    return this.conditionalUpdate('torcWorkflowConfig', { workflowId }, rev, fields);
   }
 
   async getStatus(workflowId: number): Promise<WorkflowStatusRow | null> {
-    return this.db.workflowStatus.findUnique({ where: { workflowId } });
+    return this.db.torcWorkflowStatus.findUnique({ where: { workflowId } });
   }
 
   async updateStatus(workflowId: number, rev: number, fields: WorkflowStatusFields): Promise<Versioned<WorkflowStatusRow>> {
-    return this.conditionalUpdate('workflowStatus', { workflowId }, rev, fields);
+    return this.conditionalUpdate('torcWorkflowStatus', { workflowId }, rev, fields);
   }
 
   /** Writes `fields` only if the row is still at `rev` (and moves `rev` on); reports the row either way. */
-  private conditionalUpdate<T>(model: 'workflow' | 'workflowConfig' | 'workflowStatus', where: { id: number } | { workflowId: number }, rev: number, fields: object): Promise<Versioned<T>> {
+  private conditionalUpdate<T>(model: 'torcWorkflow' | 'torcWorkflowConfig' | 'torcWorkflowStatus', where: { id: number } | { workflowId: number }, rev: number, fields: object): Promise<Versioned<T>> {
     return runTransaction(this.db, async (tx) => {
       // The three delegates share this shape; the model is a parameter, so it is typed loosely here.
       const delegate = (tx as unknown as Record<string, { updateMany(a: object): Promise<{ count: number }>; findUnique(a: object): Promise<T | null> }>)[model]!;

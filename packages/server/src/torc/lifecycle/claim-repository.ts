@@ -1,20 +1,21 @@
 // Handing out jobs: the candidates that fit a worker, in the order of a sort method, and the guarded writes
 // that claim them. A claim only updates rows still `ready`/`scheduled`, so no job is handed out twice; on
 // PostgreSQL the candidates are also locked FOR UPDATE SKIP LOCKED so concurrent claimers do not collide.
-import { chunked, RawSql } from '../../db/raw-sql.ts';
+import { chunked, empty, list, sql, type Fragment, type Row } from '../../db/sql.ts';
 import type { components } from '@pipeloom/sdk/generated';
 import type { Candidate } from './claim-packing.ts';
 import { toJobRow } from './job-graph-repository.ts';
 import type { JobRow, ScheduleParams } from './job-wire.ts';
+import type { TorcSql } from './lifecycle-repository.ts';
 
 export type SortMethod = NonNullable<components['schemas']['claim_jobs_request']['sort_method']>;
 export type ClaimStatus = 'submitted_pending' | 'submitted';
 
-// The only ORDER BY texts a claim can use; the key is checked by the type and by the lookup.
-const ORDER: Record<SortMethod, string> = {
-  gpus_runtime_memory: 'internal_num_gpus DESC, internal_runtime_seconds DESC, internal_memory_bytes DESC, id ASC',
-  gpus_memory_runtime: 'internal_num_gpus DESC, internal_memory_bytes DESC, internal_runtime_seconds DESC, id ASC',
-  none: 'id ASC',
+// The only ORDER BY clauses a claim can use: constant fragments, looked up by a key the type checks.
+const ORDER: Record<SortMethod, Fragment> = {
+  gpus_runtime_memory: sql`internal_num_gpus DESC, internal_runtime_seconds DESC, internal_memory_bytes DESC, id ASC`,
+  gpus_memory_runtime: sql`internal_num_gpus DESC, internal_memory_bytes DESC, internal_runtime_seconds DESC, id ASC`,
+  none: sql`id ASC`,
 };
 
 /** What a worker offers: a job is a candidate when its needs are within these. */
@@ -39,58 +40,58 @@ export interface ReadyRequirements {
 }
 
 export class ClaimRepository {
-  constructor(private readonly sql: RawSql) {}
+  constructor(private readonly sql: TorcSql) {}
 
-  private get lock(): string {
-    return this.sql.provider === 'postgresql' ? ' FOR UPDATE SKIP LOCKED' : '';
+  private get lock(): Fragment {
+    return this.sql.provider === 'postgresql' ? sql` FOR UPDATE SKIP LOCKED` : empty;
   }
 
   /** Ready or scheduled jobs that fit `filter`, in `sortMethod` order, at most `limit`. */
   async candidates(workflowId: number, filter: CandidateFilter, sortMethod: SortMethod, limit: number): Promise<Candidate[]> {
     const order = ORDER[sortMethod];
     if (!order) throw new Error(`unknown sort method ${String(sortMethod)}`);
-    const rows = await this.sql.query<Record<string, unknown>>(
-      `SELECT id, internal_num_cpus, internal_num_gpus, internal_memory_bytes FROM "Job"
-       WHERE "workflowId" = ? AND status IN ('ready', 'scheduled') AND internal_memory_bytes <= ? AND internal_num_cpus <= ?
-         AND internal_num_gpus <= ? AND internal_num_nodes <= ?${filter.seconds === undefined ? '' : ' AND internal_runtime_seconds <= ?'}
-         AND (internal_scheduler_config_id = '' OR internal_scheduler_config_id = ?)
-       ORDER BY ${order} LIMIT ?${this.lock}`,
-      workflowId, filter.bytes, filter.cpus, filter.gpus, filter.nodes, ...(filter.seconds === undefined ? [] : [filter.seconds]), filter.scheduler, limit);
+    const seconds = filter.seconds === undefined ? empty : sql` AND internal_runtime_seconds <= ${filter.seconds}`;
+    const rows = await this.sql.query(
+      sql`SELECT id, internal_num_cpus, internal_num_gpus, internal_memory_bytes FROM torc_job
+       WHERE workflow_id = ${workflowId} AND status IN ('ready', 'scheduled') AND internal_memory_bytes <= ${filter.bytes}
+         AND internal_num_cpus <= ${filter.cpus} AND internal_num_gpus <= ${filter.gpus} AND internal_num_nodes <= ${filter.nodes}${seconds}
+         AND (internal_scheduler_config_id = '' OR internal_scheduler_config_id = ${filter.scheduler})
+       ORDER BY ${order} LIMIT ${limit}${this.lock}`);
     return rows.map((r) => ({ id: Number(r.id), cpus: Number(r.internal_num_cpus), gpus: Number(r.internal_num_gpus), bytes: Number(r.internal_memory_bytes) }));
   }
 
   /** Claims these jobs if they are still ready or scheduled, stamping the claim time. */
   async claim(workflowId: number, ids: number[], status: ClaimStatus, now: number): Promise<JobRow[]> {
-    const rows = await chunked(ids, (part) => this.sql.query<Record<string, unknown>>(
-      `UPDATE "Job" SET status = ?, claimed_at = ?, rev = rev + 1
-       WHERE "workflowId" = ? AND id IN (${RawSql.list(part)}) AND status IN ('ready', 'scheduled') RETURNING *`,
-      status, now, workflowId, ...part));
+    const rows = await chunked(ids, (part) => this.sql.query(
+      sql`UPDATE torc_job SET status = ${status}, claimed_at = ${now}, rev = rev + 1
+       WHERE workflow_id = ${workflowId} AND id IN (${list(part)}) AND status IN ('ready', 'scheduled') RETURNING *`));
     return rows.map(toJobRow);
   }
 
   /** Claims the first `limit` ready or scheduled jobs by key, in one statement (atomic on both databases). */
   async claimFirst(workflowId: number, limit: number, status: ClaimStatus, now: number): Promise<JobRow[]> {
-    const rows = await this.sql.query<Record<string, unknown>>(
-      `UPDATE "Job" SET status = ?, claimed_at = ?, rev = rev + 1
-       WHERE id IN (SELECT id FROM "Job" WHERE "workflowId" = ? AND status IN ('ready', 'scheduled') ORDER BY id LIMIT ?${this.lock})
-         AND status IN ('ready', 'scheduled') RETURNING *`, status, now, workflowId, limit);
+    const rows = await this.sql.query(
+      sql`UPDATE torc_job SET status = ${status}, claimed_at = ${now}, rev = rev + 1
+       WHERE id IN (SELECT id FROM torc_job WHERE workflow_id = ${workflowId} AND status IN ('ready', 'scheduled') ORDER BY id LIMIT ${limit}${this.lock})
+         AND status IN ('ready', 'scheduled') RETURNING *`);
     return rows.map(toJobRow).sort((a, b) => a.id - b.id);
   }
 
   /** Ready jobs that ask for compute nodes become scheduled; their requests, by key. */
   async schedule(workflowId: number): Promise<ScheduleParams[]> {
-    const rows = await this.sql.query<Record<string, unknown>>(
-      `UPDATE "Job" SET status = 'scheduled', rev = rev + 1 WHERE "workflowId" = ? AND status = 'ready' AND schedule_compute_nodes IS NOT NULL RETURNING *`, workflowId);
+    const rows = await this.sql.query(
+      sql`UPDATE torc_job SET status = 'scheduled', rev = rev + 1
+       WHERE workflow_id = ${workflowId} AND status = 'ready' AND schedule_compute_nodes IS NOT NULL RETURNING *`);
     return rows.map(toJobRow).sort((a, b) => a.id - b.id).flatMap((r) => (r.schedule_compute_nodes ? [r.schedule_compute_nodes] : []));
   }
 
   /** What the ready jobs a scheduler may run need, in total. */
   async readyRequirements(workflowId: number, scheduler: string): Promise<ReadyRequirements> {
-    const [r] = await this.sql.query<Record<string, unknown>>(
-      `SELECT COUNT(*) AS num_jobs, SUM(internal_num_cpus) AS num_cpus, SUM(internal_num_gpus) AS num_gpus, SUM(internal_memory_bytes) AS memory,
+    const [r] = await this.sql.query<Row>(
+      sql`SELECT COUNT(*) AS num_jobs, SUM(internal_num_cpus) AS num_cpus, SUM(internal_num_gpus) AS num_gpus, SUM(internal_memory_bytes) AS memory,
               MAX(internal_num_nodes) AS max_num_nodes, MAX(internal_runtime_seconds) AS max_runtime
-       FROM "Job" WHERE "workflowId" = ? AND status = 'ready' AND (internal_scheduler_config_id = '' OR internal_scheduler_config_id = ?)`,
-      workflowId, scheduler);
+       FROM torc_job WHERE workflow_id = ${workflowId} AND status = 'ready'
+         AND (internal_scheduler_config_id = '' OR internal_scheduler_config_id = ${scheduler})`);
     const n = (v: unknown) => Number(v ?? 0);
     return {
       numJobs: n(r?.num_jobs), numCpus: n(r?.num_cpus), numGpus: n(r?.num_gpus), memoryBytes: n(r?.memory),

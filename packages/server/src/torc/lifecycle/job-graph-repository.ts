@@ -1,9 +1,8 @@
 // Jobs and the `blocks` graph between them: reading jobs, guarded status writes, blockers, children and
 // descendants. Set-based SQL, written once for SQLite and PostgreSQL.
-import { chunked, RawSql } from '../../db/raw-sql.ts';
-import { isJobStatus, type JobRow, type JobStatus, type ScheduleParams } from './job-wire.ts';
-
-const IN_COMPLETE = `('done', 'canceled', 'terminated')`;
+import { chunked, empty, join, list, sql, type Fragment } from '../../db/sql.ts';
+import { COMPLETE_STATUSES, isJobStatus, type JobRow, type JobStatus, type ScheduleParams } from './job-wire.ts';
+import type { TorcSql } from './lifecycle-repository.ts';
 
 /** A JSON column as a value: PostgreSQL hands back objects, SQLite may hand back text. */
 export function json(value: unknown): unknown {
@@ -28,7 +27,7 @@ export function toJobRow(r: Record<string, unknown>): JobRow {
   return {
     id: Number(r.id),
     rev: Number(r.rev),
-    workflowId: Number(r.workflowId),
+    workflowId: Number(r.workflow_id),
     name: text(r.name),
     command: String(r.command),
     invocation_script: text(r.invocation_script),
@@ -47,95 +46,90 @@ export function toJobRow(r: Record<string, unknown>): JobRow {
 }
 
 export class JobGraphRepository {
-  constructor(private readonly sql: RawSql) {}
+  constructor(private readonly sql: TorcSql) {}
 
-  private async jobs(statement: string, ...values: unknown[]): Promise<JobRow[]> {
-    return (await this.sql.query(statement, ...values)).map(toJobRow);
+  private async jobs(statement: Fragment): Promise<JobRow[]> {
+    return (await this.sql.query(statement)).map(toJobRow);
   }
 
   async job(workflowId: number, id: number): Promise<JobRow | undefined> {
-    return (await this.jobs(`SELECT * FROM "Job" WHERE "workflowId" = ? AND id = ?`, workflowId, id))[0];
+    return (await this.jobs(sql`SELECT * FROM torc_job WHERE workflow_id = ${workflowId} AND id = ${id}`))[0];
   }
 
   jobsByIds(workflowId: number, ids: number[]): Promise<JobRow[]> {
-    return chunked(ids, (part) => this.jobs(`SELECT * FROM "Job" WHERE "workflowId" = ? AND id IN (${RawSql.list(part)})`, workflowId, ...part));
+    return chunked(ids, (part) => this.jobs(sql`SELECT * FROM torc_job WHERE workflow_id = ${workflowId} AND id IN (${list(part)})`));
   }
 
   /** Done jobs, by key: the ones whose inputs may have changed since they ran. */
   doneJobs(workflowId: number): Promise<JobRow[]> {
-    return this.jobs(`SELECT * FROM "Job" WHERE "workflowId" = ? AND status = 'done' ORDER BY id`, workflowId);
+    return this.jobs(sql`SELECT * FROM torc_job WHERE workflow_id = ${workflowId} AND status = 'done' ORDER BY id`);
   }
 
   /** Sets `status` on the given jobs (a new `_rev` each), only on those now in `onlyFrom` when given. */
   setStatus(workflowId: number, ids: number[], status: JobStatus, onlyFrom?: readonly JobStatus[]): Promise<JobRow[]> {
-    const guard = onlyFrom ? ` AND status IN (${RawSql.list(onlyFrom)})` : '';
+    const guard = onlyFrom ? sql` AND status IN (${list(onlyFrom)})` : empty;
     return chunked(ids, (part) => this.jobs(
-      `UPDATE "Job" SET status = ?, rev = rev + 1 WHERE "workflowId" = ? AND id IN (${RawSql.list(part)})${guard} RETURNING *`,
-      status, workflowId, ...part, ...(onlyFrom ?? []),
+      sql`UPDATE torc_job SET status = ${status}, rev = rev + 1 WHERE workflow_id = ${workflowId} AND id IN (${list(part)})${guard} RETURNING *`,
     ));
   }
 
   /** Sets one job's status if it is still at `rev` (and, when given, in `from`); undefined if it moved. */
   async setStatusAt(id: number, rev: number, status: JobStatus, o: { from?: JobStatus; hash?: number } = {}): Promise<JobRow | undefined> {
-    const [row] = await this.jobs(
-      `UPDATE "Job" SET status = ?${o.hash === undefined ? '' : ', internal_hash = ?'}, rev = rev + 1
-       WHERE id = ? AND rev = ?${o.from ? ' AND status = ?' : ''} RETURNING *`,
-      status, ...(o.hash === undefined ? [] : [o.hash]), id, rev, ...(o.from ? [o.from] : []));
+    const hash = o.hash === undefined ? empty : sql`, internal_hash = ${o.hash}`;
+    const from = o.from ? sql` AND status = ${o.from}` : empty;
+    const [row] = await this.jobs(sql`UPDATE torc_job SET status = ${status}${hash}, rev = rev + 1 WHERE id = ${id} AND rev = ${rev}${from} RETURNING *`);
     return row;
   }
 
   /**
    * Completes many jobs in one statement, each only if still at its `rev`; returns the rows it wrote.
-   * Typed placeholders: PostgreSQL cannot infer the type of a bare parameter inside CASE.
+   * Typed values: PostgreSQL cannot infer the type of a bare parameter inside CASE.
    */
   completeAt(workflowId: number, jobs: { id: number; rev: number; status: JobStatus; hash: number }[]): Promise<JobRow[]> {
-    const cases = (type: string, value: (j: (typeof jobs)[number]) => unknown) => ({
-      sql: `CASE id ${jobs.map(() => `WHEN CAST(? AS INTEGER) THEN CAST(? AS ${type})`).join(' ')} END`,
-      args: jobs.flatMap((j) => [j.id, value(j)]),
-    });
-    const status = cases('TEXT', (j) => j.status);
-    const hash = cases('DOUBLE PRECISION', (j) => j.hash);
-    const rev = cases('INTEGER', (j) => j.rev);
-    const ids = jobs.map((j) => j.id);
+    if (jobs.length === 0) return Promise.resolve([]);
+    type Job = (typeof jobs)[number];
+    // The CAST target types are constant fragments, one per column.
+    const cases = (type: Fragment, value: (j: Job) => unknown) =>
+      sql`CASE id ${join(jobs.map((j) => sql`WHEN CAST(${j.id} AS INTEGER) THEN CAST(${value(j)} AS ${type})`), ' ')} END`;
+    const status = cases(sql`TEXT`, (j) => j.status);
+    const hash = cases(sql`DOUBLE PRECISION`, (j) => j.hash);
+    const rev = cases(sql`INTEGER`, (j) => j.rev);
     return this.jobs(
-      `UPDATE "Job" SET status = ${status.sql}, internal_hash = ${hash.sql}, rev = rev + 1
-       WHERE "workflowId" = ? AND id IN (${RawSql.list(ids)}) AND rev = ${rev.sql} RETURNING *`,
-      ...status.args, ...hash.args, workflowId, ...ids, ...rev.args);
+      sql`UPDATE torc_job SET status = ${status}, internal_hash = ${hash}, rev = rev + 1
+       WHERE workflow_id = ${workflowId} AND id IN (${list(jobs.map((j) => j.id))}) AND rev = ${rev} RETURNING *`);
   }
 
   blockEdgesFrom(ids: number[]): Promise<{ from_id: number; to_id: number }[]> {
-    return chunked(ids, async (part) => (await this.sql.query<{ from_id: unknown; to_id: unknown }>(
-      `SELECT from_id, to_id FROM "Edge" WHERE name = 'blocks' AND from_id IN (${RawSql.list(part)})`, ...part))
+    return chunked(ids, async (part) => (await this.sql.query(
+      sql`SELECT from_id, to_id FROM torc_edge WHERE name = 'blocks' AND from_id IN (${list(part)})`))
       .map((e) => ({ from_id: Number(e.from_id), to_id: Number(e.to_id) })));
   }
 
   /** The blockers of these jobs that are still `ready`, each once. */
   async readyBlockersOf(ids: number[]): Promise<number[]> {
-    const rows = await chunked(ids, (part) => this.sql.query<{ id: unknown }>(
-      `SELECT DISTINCT b.id FROM "Edge" e JOIN "Job" b ON b.id = e.from_id
-       WHERE e.name = 'blocks' AND e.to_id IN (${RawSql.list(part)}) AND b.status = 'ready'`, ...part));
+    const rows = await chunked(ids, (part) => this.sql.query(
+      sql`SELECT DISTINCT b.id FROM torc_edge e JOIN torc_job b ON b.id = e.from_id
+       WHERE e.name = 'blocks' AND e.to_id IN (${list(part)}) AND b.status = 'ready'`));
     return [...new Set(rows.map((r) => Number(r.id)))];
   }
 
   /** For each job, how many of its blockers are not complete. */
   async openBlockerCounts(ids: number[]): Promise<Map<number, number>> {
-    const rows = await chunked(ids, (part) => this.sql.query<{ id: unknown; open: unknown }>(
-      `SELECT e.to_id AS id, SUM(CASE WHEN b.status IN ${IN_COMPLETE} THEN 0 ELSE 1 END) AS open
-       FROM "Edge" e JOIN "Job" b ON b.id = e.from_id WHERE e.name = 'blocks' AND e.to_id IN (${RawSql.list(part)}) GROUP BY e.to_id`,
-      ...part,
+    const rows = await chunked(ids, (part) => this.sql.query(
+      sql`SELECT e.to_id AS id, SUM(CASE WHEN b.status IN (${list(COMPLETE_STATUSES)}) THEN 0 ELSE 1 END) AS open
+       FROM torc_edge e JOIN torc_job b ON b.id = e.from_id WHERE e.name = 'blocks' AND e.to_id IN (${list(part)}) GROUP BY e.to_id`,
     ));
     return new Map(rows.map((r) => [Number(r.id), Number(r.open)]));
   }
 
   /** Every transitive descendant of `ids` through `blocks` edges (not including `ids`). */
   async descendants(workflowId: number, ids: number[]): Promise<number[]> {
-    const rows = await chunked(ids, (part) => this.sql.query<{ id: unknown }>(
-      `WITH RECURSIVE d(id) AS (
-         SELECT e.to_id FROM "Edge" e WHERE e.name = 'blocks' AND e.from_id IN (${RawSql.list(part)})
+    const rows = await chunked(ids, (part) => this.sql.query(
+      sql`WITH RECURSIVE d(id) AS (
+         SELECT e.to_id FROM torc_edge e WHERE e.name = 'blocks' AND e.from_id IN (${list(part)})
          UNION
-         SELECT e.to_id FROM "Edge" e JOIN d ON e.from_id = d.id WHERE e.name = 'blocks'
-       ) SELECT d.id FROM d JOIN "Job" j ON j.id = d.id WHERE j."workflowId" = ?`,
-      ...part, workflowId,
+         SELECT e.to_id FROM torc_edge e JOIN d ON e.from_id = d.id WHERE e.name = 'blocks'
+       ) SELECT d.id FROM d JOIN torc_job j ON j.id = d.id WHERE j.workflow_id = ${workflowId}`,
     ));
     const start = new Set(ids);
     return [...new Set(rows.map((r) => Number(r.id)))].filter((id) => !start.has(id));
@@ -143,11 +137,11 @@ export class JobGraphRepository {
 
   /** The files and user data each job needs, consumes or stores, with their current revisions. */
   jobInputs(ids: number[]): Promise<{ jobId: number; edge: string; inputId: number; rev: number }[]> {
-    return chunked(ids, async (part) => (await this.sql.query<{ from_id: unknown; name: unknown; to_id: unknown; rev: unknown }>(
-      `SELECT e.from_id, e.name, e.to_id, COALESCE(f.rev, u.rev) AS rev FROM "Edge" e
-       LEFT JOIN "File" f ON e.to_collection = 'files' AND f.id = e.to_id
-       LEFT JOIN "UserData" u ON e.to_collection = 'user_data' AND u.id = e.to_id
-       WHERE e.from_id IN (${RawSql.list(part)}) AND e.name IN ('needs', 'consumes', 'stores')`, ...part))
+    return chunked(ids, async (part) => (await this.sql.query(
+      sql`SELECT e.from_id, e.name, e.to_id, COALESCE(f.rev, u.rev) AS rev FROM torc_edge e
+       LEFT JOIN torc_file f ON e.to_collection = 'files' AND f.id = e.to_id
+       LEFT JOIN torc_user_data u ON e.to_collection = 'user_data' AND u.id = e.to_id
+       WHERE e.from_id IN (${list(part)}) AND e.name IN ('needs', 'consumes', 'stores')`))
       .map((r) => ({ jobId: Number(r.from_id), edge: String(r.name), inputId: Number(r.to_id), rev: Number(r.rev) })));
   }
 }

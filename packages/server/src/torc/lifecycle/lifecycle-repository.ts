@@ -3,15 +3,19 @@
 // the one timeout policy. Services never see the client.
 import type { Db } from '../../db/client.ts';
 import type { Provider } from '../../db/migrate.ts';
-import { RawSql, type SqlClient } from '../../db/raw-sql.ts';
+import { Sql, type SqlClient } from '../../db/sql.ts';
 import { runTransaction } from '../../db/transaction.ts';
 import { ChangeRepository } from '../change-repository.ts';
+import { TORC_TABLES } from '../tables.ts';
 import { ClaimRepository } from './claim-repository.ts';
 import { InitializeRepository } from './initialize-repository.ts';
 import { JobGraphRepository } from './job-graph-repository.ts';
 import { LeaseRepository } from './lease-repository.ts';
 import { RecordRepository } from './record-repository.ts';
 import { RunStateRepository } from './run-state-repository.ts';
+
+/** Raw SQL over the Torc tables; the only identifiers it splices are on the Torc allow-list. */
+export type TorcSql = Sql<typeof TORC_TABLES>;
 
 export class LifecycleRepository {
   readonly jobs: JobGraphRepository;
@@ -28,7 +32,7 @@ export class LifecycleRepository {
     /** Set on the copy handed to a transaction's callback. */
     private readonly tx?: SqlClient,
   ) {
-    const sql = new RawSql(tx ?? db, provider);
+    const sql: TorcSql = new Sql(tx ?? db, provider, TORC_TABLES);
     this.jobs = new JobGraphRepository(sql);
     this.runs = new RunStateRepository(sql);
     this.claims = new ClaimRepository(sql);

@@ -1,7 +1,8 @@
-// A workflow's run state (its WorkflowStatus row) and the statements that act on a whole run: cancel, the
+// A workflow's run state (its torc_workflow_status row) and the statements that act on a whole run: cancel, the
 // completion check, and resetting jobs for a rerun.
-import { RawSql } from '../../db/raw-sql.ts';
+import { sql } from '../../db/sql.ts';
 import { json } from './job-graph-repository.ts';
+import type { TorcSql } from './lifecycle-repository.ts';
 
 export interface AutoTuneStatus {
   enabled: boolean;
@@ -9,7 +10,7 @@ export interface AutoTuneStatus {
 }
 
 export interface RunState {
-  /** The WorkflowStatus row's own id. */
+  /** The torc_workflow_status row's own id. */
   id: number;
   runId: number;
   isCanceled: boolean;
@@ -26,66 +27,64 @@ function autoTune(value: unknown): AutoTuneStatus {
 }
 
 export class RunStateRepository {
-  constructor(private readonly sql: RawSql) {}
-
-  private get jsonSlot(): string {
-    return this.sql.provider === 'sqlite' ? '?' : '?::jsonb';
-  }
+  constructor(private readonly sql: TorcSql) {}
 
   async get(workflowId: number): Promise<RunState | undefined> {
-    const [row] = await this.sql.query<Record<string, unknown>>(
-      `SELECT id, "runId", "isCanceled", "hasDetectedNeedToRunCompletionScript", "autoTuneStatus" FROM "WorkflowStatus" WHERE "workflowId" = ?`, workflowId);
+    const [row] = await this.sql.query(
+      sql`SELECT id, run_id, is_canceled, has_detected_need_to_run_completion_script, auto_tune_status
+          FROM torc_workflow_status WHERE workflow_id = ${workflowId}`);
     return row && {
       id: Number(row.id),
-      runId: Number(row.runId),
-      isCanceled: Boolean(row.isCanceled),
-      hasDetectedNeedToRunCompletionScript: Boolean(row.hasDetectedNeedToRunCompletionScript),
-      autoTuneStatus: autoTune(row.autoTuneStatus),
+      runId: Number(row.run_id),
+      isCanceled: Boolean(row.is_canceled),
+      hasDetectedNeedToRunCompletionScript: Boolean(row.has_detected_need_to_run_completion_script),
+      autoTuneStatus: autoTune(row.auto_tune_status),
     };
   }
 
   async setAutoTuneStatus(workflowId: number, status: AutoTuneStatus): Promise<void> {
-    await this.sql.execute(`UPDATE "WorkflowStatus" SET "autoTuneStatus" = ${this.jsonSlot}, rev = rev + 1 WHERE "workflowId" = ?`, JSON.stringify(status), workflowId);
+    await this.sql.execute(sql`UPDATE torc_workflow_status SET auto_tune_status = ${this.sql.json(status)}, rev = rev + 1 WHERE workflow_id = ${workflowId}`);
   }
 
   /** Jobs not yet done, canceled, terminated or disabled. */
   async countOpenJobs(workflowId: number): Promise<number> {
-    const [open] = await this.sql.query<{ n: unknown }>(
-      `SELECT COUNT(*) AS n FROM "Job" WHERE "workflowId" = ? AND status NOT IN ('done', 'canceled', 'terminated', 'disabled')`, workflowId);
+    const [open] = await this.sql.query(
+      sql`SELECT COUNT(*) AS n FROM torc_job WHERE workflow_id = ${workflowId} AND status NOT IN ('done', 'canceled', 'terminated', 'disabled')`);
     return Number(open?.n ?? 0);
   }
 
   /** Sets the completion-script flag; true only for the one caller that changed it. */
   async claimCompletionScript(statusId: number): Promise<boolean> {
     const won = await this.sql.execute(
-      `UPDATE "WorkflowStatus" SET "hasDetectedNeedToRunCompletionScript" = ${this.sql.TRUE}, rev = rev + 1
-       WHERE id = ? AND "hasDetectedNeedToRunCompletionScript" <> ${this.sql.TRUE}`, statusId);
+      sql`UPDATE torc_workflow_status SET has_detected_need_to_run_completion_script = ${true}, rev = rev + 1
+       WHERE id = ${statusId} AND has_detected_need_to_run_completion_script <> ${true}`);
     return won === 1;
   }
 
   /** Marks the run canceled and cancels every job handed out or running. */
   async cancel(workflowId: number): Promise<void> {
-    await this.sql.execute(`UPDATE "WorkflowStatus" SET "isCanceled" = ${this.sql.TRUE}, rev = rev + 1 WHERE "workflowId" = ?`, workflowId);
-    await this.sql.execute(`UPDATE "Job" SET status = 'canceled', rev = rev + 1 WHERE "workflowId" = ? AND status IN ('submitted', 'submitted_pending')`, workflowId);
+    await this.sql.execute(sql`UPDATE torc_workflow_status SET is_canceled = ${true}, rev = rev + 1 WHERE workflow_id = ${workflowId}`);
+    await this.sql.execute(
+      sql`UPDATE torc_job SET status = 'canceled', rev = rev + 1 WHERE workflow_id = ${workflowId} AND status IN ('submitted', 'submitted_pending')`);
   }
 
   /** Clears the cancel flag, the scheduled nodes, auto-tuning and the completion-script flag; keeps run_id. */
   async reset(workflowId: number): Promise<void> {
     await this.sql.execute(
-      `UPDATE "WorkflowStatus" SET "isCanceled" = ${this.sql.FALSE}, "scheduledComputeNodeIds" = ${this.jsonSlot}, "autoTuneStatus" = ${this.jsonSlot},
-         "hasDetectedNeedToRunCompletionScript" = ${this.sql.FALSE}, rev = rev + 1 WHERE "workflowId" = ?`,
-      JSON.stringify([]), JSON.stringify({ enabled: false, job_keys: [] }), workflowId);
+      sql`UPDATE torc_workflow_status SET is_canceled = ${false}, scheduled_compute_node_ids = ${this.sql.json([])},
+         auto_tune_status = ${this.sql.json({ enabled: false, job_keys: [] })},
+         has_detected_need_to_run_completion_script = ${false}, rev = rev + 1 WHERE workflow_id = ${workflowId}`);
   }
 
   /** Every job not already uninitialized becomes uninitialized; returns how many. */
   uninitializeAll(workflowId: number): Promise<number> {
-    return this.sql.execute(`UPDATE "Job" SET status = 'uninitialized', rev = rev + 1 WHERE "workflowId" = ? AND status <> 'uninitialized'`, workflowId);
+    return this.sql.execute(sql`UPDATE torc_job SET status = 'uninitialized', rev = rev + 1 WHERE workflow_id = ${workflowId} AND status <> 'uninitialized'`);
   }
 
   /** Jobs with a failed result (return code not 0) in this run. */
   async failedJobIds(workflowId: number, runId: number): Promise<number[]> {
-    const rows = await this.sql.query<{ job_key: unknown }>(
-      `SELECT DISTINCT job_key FROM "Result" WHERE "workflowId" = ? AND run_id = ? AND return_code <> 0`, workflowId, runId);
+    const rows = await this.sql.query(
+      sql`SELECT DISTINCT job_key FROM torc_result WHERE workflow_id = ${workflowId} AND run_id = ${runId} AND return_code <> 0`);
     return rows.map((r) => Number(r.job_key)).filter(Number.isSafeInteger);
   }
 }

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Development-time Prisma tasks that work offline (Prisma's CLI cannot download its schema engine here):
-//   generate            derive schema.postgresql.prisma, then `prisma generate` for both providers
+//   generate            derive schema-postgresql/, then `prisma generate` for both providers
 //   dev --name <word>   write a new migration for SQLite and PostgreSQL (same folder name), diffed by the wasm engine
 //   verify              exit 1 when the committed migrations do not reproduce the schema (CI drift gate)
 //   deploy [--url U]    apply pending migrations (same code the server runs at start)
-// See ../../shared/reference/prisma-offline.md for why migrations go through @prisma/schema-engine-wasm.
+// The schema is a folder (schema/: main.prisma with the generator and datasource, one file per family).
+// Migrations are diffed by @prisma/schema-engine-wasm because the CLI's native engine cannot be fetched.
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -14,24 +15,41 @@ import { parseArgs } from 'node:util';
 import { openSchemaEngine, offlinePgFactory, sqliteMemoryFactory } from './wasm-engine.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const SCHEMA = { sqlite: path.join(here, 'schema.prisma'), postgresql: path.join(here, 'schema.postgresql.prisma') };
+const SCHEMA = { sqlite: path.join(here, 'schema'), postgresql: path.join(here, 'schema-postgresql') };
 const MIGRATIONS = { sqlite: path.join(here, 'migrations/sqlite'), postgresql: path.join(here, 'migrations/postgresql') };
-// The PostgreSQL side is diffed offline against the schema the last migration was made from.
+// The PostgreSQL side is diffed offline against the schema the last migration was made from (all files in one).
 const SNAPSHOT = path.join(MIGRATIONS.postgresql, 'schema.snapshot.prisma');
+const GENERATED_NOTE = '// GENERATED from prisma/schema/ by prisma/db.mjs: do not edit\n';
 
 const { positionals, values: opt } = parseArgs({
   allowPositionals: true,
   options: { name: { type: 'string' }, url: { type: 'string' } },
 });
 
+/** The `.prisma` files of a schema folder, by name. */
+function schemaFiles(dir) {
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.prisma')).sort()
+    .map((f) => ({ path: path.join(dir, f), content: fs.readFileSync(path.join(dir, f), 'utf8') }));
+}
+
+/** Writes schema-postgresql/ from schema/: the same files with the provider and client output swapped. */
 function deriveSchemas() {
-  const src = fs.readFileSync(SCHEMA.sqlite, 'utf8');
-  const pg = src
-    .replace(/(datasource\s+\w+\s*\{[^}]*provider\s*=\s*)"sqlite"/, '$1"postgresql"')
-    .replace(/(output\s*=\s*"[^"]*\/)sqlite"/, '$1postgresql"');
-  if (pg === src) throw new Error('could not derive the PostgreSQL schema (provider/output lines)');
-  const out = `// GENERATED from schema.prisma by prisma/db.mjs: do not edit\n${pg}`;
-  if (!fs.existsSync(SCHEMA.postgresql) || fs.readFileSync(SCHEMA.postgresql, 'utf8') !== out) fs.writeFileSync(SCHEMA.postgresql, out);
+  const files = schemaFiles(SCHEMA.sqlite);
+  let swapped = 0;
+  const wanted = new Map(files.map((f) => {
+    const pg = f.content
+      .replace(/(datasource\s+\w+\s*\{[^}]*provider\s*=\s*)"sqlite"/, '$1"postgresql"')
+      .replace(/(output\s*=\s*"[^"]*\/)sqlite"/, '$1postgresql"');
+    if (pg !== f.content) swapped++;
+    return [path.basename(f.path), `${GENERATED_NOTE}${pg}`];
+  }));
+  if (swapped !== 1) throw new Error('could not derive the PostgreSQL schema: expected exactly one file with the provider/output lines');
+  fs.mkdirSync(SCHEMA.postgresql, { recursive: true });
+  for (const f of fs.readdirSync(SCHEMA.postgresql)) if (!wanted.has(f)) fs.rmSync(path.join(SCHEMA.postgresql, f));
+  for (const [name, content] of wanted) {
+    const target = path.join(SCHEMA.postgresql, name);
+    if (!fs.existsSync(target) || fs.readFileSync(target, 'utf8') !== content) fs.writeFileSync(target, content);
+  }
 }
 
 function generate() {
@@ -47,7 +65,7 @@ function generate() {
 }
 
 async function withEngine(provider, factory, fn) {
-  const se = await openSchemaEngine({ schemaPath: SCHEMA[provider], adapterFactory: factory });
+  const se = await openSchemaEngine({ schemaFiles: schemaFiles(SCHEMA[provider]), adapterFactory: factory });
   try { return await fn(se); } finally { await se.close(); }
 }
 
@@ -72,7 +90,7 @@ async function dev() {
   if (!lite.changed && !pg.changed) return console.log('No schema changes: nothing to migrate.');
   if (lite.changed) writeMigration(MIGRATIONS.sqlite, name, lite.sql, 'sqlite');
   if (pg.changed) writeMigration(MIGRATIONS.postgresql, name, pg.sql, 'postgresql');
-  fs.copyFileSync(SCHEMA.postgresql, SNAPSHOT);
+  fs.writeFileSync(SNAPSHOT, schemaFiles(SCHEMA.postgresql).map((f) => f.content.replace(GENERATED_NOTE, '')).join('\n'));
   console.log(`Created migration ${name}`);
 }
 
@@ -87,14 +105,14 @@ async function verify() {
 }
 
 async function deploy() {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, '../packages/server/src/db/migrate-cli.ts'), ...(opt.url ? ['--url', opt.url] : [])], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, '../src/db/migrate-cli.ts'), ...(opt.url ? ['--url', opt.url] : [])], { stdio: 'inherit' });
   process.exitCode = r.status ?? 1;
 }
 
 const commands = { generate, dev, verify, deploy, schemas: deriveSchemas };
 const run = commands[positionals[0]];
 if (!run) {
-  console.error(`usage: node prisma/db.mjs <${Object.keys(commands).join('|')}> [--name N] [--url URL]`);
+  console.error(`usage: node packages/server/prisma/db.mjs <${Object.keys(commands).join('|')}> [--name N] [--url URL]`);
   process.exit(2);
 }
 Promise.resolve(run()).then(() => process.exit(process.exitCode ?? 0), (e) => { console.error(e?.stack ?? e); process.exit(1); });

@@ -1,5 +1,5 @@
 // Drives Prisma's schema engine compiled to WebAssembly through a driver adapter, so migrations can be
-// diffed with no native engine binary and no network. Used at development time only (prisma/db.mjs);
+// diffed with no native engine binary and no network. Used at development time only (db.mjs beside it);
 // the server applies the committed SQL itself (packages/server/src/db/migrate.ts).
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -80,13 +80,13 @@ export function offlinePgFactory() {
   return { provider: 'postgres', adapterName: 'offline-postgres-stub', connect: async () => stub(), connectToShadowDb: async () => stub() };
 }
 
-export async function openSchemaEngine({ schemaPath, adapterFactory }) {
+/** `schemaFiles`: every file of a (multi-file) schema, as `{ path, content }`. */
+export async function openSchemaEngine({ schemaFiles, adapterFactory }) {
   const SE = await loadSchemaEngine();
-  const content = fs.readFileSync(schemaPath, 'utf8');
   const opened = [];
   const tracked = { ...adapterFactory, connect: async () => { const a = await adapterFactory.connect(); opened.push(a); return a; } };
-  const engine = await SE.new({ datamodels: [[schemaPath, content]] }, () => {}, bindMigrationAwareSqlAdapterFactory(tracked));
-  const to = { tag: 'schemaDatamodel', files: [{ path: schemaPath, content }] };
+  const engine = await SE.new({ datamodels: schemaFiles.map((f) => [f.path, f.content]) }, () => {}, bindMigrationAwareSqlAdapterFactory(tracked));
+  const to = { tag: 'schemaDatamodel', files: schemaFiles };
   const diff = async (from) => {
     const r = await engine.diff({ from, to, script: true, exitCode: true, filters: noFilter });
     return { sql: r.stdout ?? '', changed: r.exitCode === 2 };
