@@ -7,7 +7,7 @@ import type { HandlerMap } from '../http/handler.ts';
 import { changeHandlers } from './change-handlers.ts';
 import { collectionHandlers } from './collection-handlers.ts';
 import { graphHandlers } from './graph-handlers.ts';
-import { torcHandlers } from './handlers.ts';
+import { workflowHandlers } from './workflow-handlers.ts';
 import { lifecycleHandlers } from './lifecycle-handlers.ts';
 import { queryHandlers } from './query-handlers.ts';
 import { specificationHandlers } from './specification-handlers.ts';
@@ -78,7 +78,7 @@ export function createTorcServices(database: Database, leases: Leases = DEFAULT_
 export function createTorcHandlers(torc: TorcServices): HandlerMap {
   return {
     ...collectionHandlers(torc.documents),
-    ...torcHandlers(torc),
+    ...workflowHandlers(torc),
     ...queryHandlers(torc.queries),
     ...specificationHandlers(torc.specifications),
     ...lifecycleHandlers(torc.lifecycle),

@@ -1,11 +1,11 @@
-// Torc's HTTP handlers: read the validated request, call a service, shape the reply. No rules live here.
+// Torc's service, workflow, job and edge endpoints: read the validated request, call a service, shape the reply.
 import type { HandlerMap } from '../http/handler.ts';
 import type { TorcServices } from './composition.ts';
 
 /** The Torc API version whose contract this server implements. */
 export const TORC_API_VERSION = '0.6.4';
 
-export function torcHandlers({ workflows, jobs, edges }: Pick<TorcServices, 'workflows' | 'jobs' | 'edges'>) {
+export function workflowHandlers({ workflows, jobs, edges }: Pick<TorcServices, 'workflows' | 'jobs' | 'edges'>) {
   return {
     ping: () => ({ status: 200, body: { message: 'torc-service is running' } }),
     get_version: () => ({ status: 200, body: { version: TORC_API_VERSION } }),
