@@ -21,6 +21,18 @@ function fakeKind(seen: { command: string; context: JobRunContext }[]): JobKind 
   };
 }
 
+/** A kind for `wait:` jobs that runs until the worker stops it, records why, and ends with `returnCode`. */
+function waitsForStop(reasons: unknown[], returnCode: number): JobKind {
+  return {
+    name: 'waits-for-stop',
+    matches: (job) => job.command === 'wait:',
+    run: (_job, ctx) => new Promise((resolve) => ctx.stop.addEventListener('abort', () => {
+      reasons.push(ctx.stop.reason);
+      resolve({ returnCode });
+    })),
+  };
+}
+
 describe('job kinds', () => {
   let t: TestServer;
   let tmp: ReturnType<typeof tempDir>;
@@ -59,14 +71,7 @@ describe('job kinds', () => {
   it('When the worker is stopped, then a custom kind is told through its stop signal and its job is reported terminated; a kind that throws counts as a failure', async () => {
     const key = await createWorkflow(t.client, { name: 'kinds-stop', jobs: [{ name: 'waits', command: 'wait:' }, { name: 'throws', command: 'throw:' }] });
     const reasons: unknown[] = [];
-    const waiting: JobKind = {
-      name: 'waits-for-stop',
-      matches: (job) => job.command === 'wait:',
-      run: (_job, ctx) => new Promise((resolve) => ctx.stop.addEventListener('abort', () => {
-        reasons.push(ctx.stop.reason);
-        resolve({ returnCode: -15 });
-      })),
-    };
+    const waiting = waitsForStop(reasons, -15);
     const throwing: JobKind = { name: 'throws', matches: (job) => job.command === 'throw:', run: async () => { throw new Error('no such entry point'); } };
     const stop = new AbortController();
     const lines: string[] = [];
@@ -85,14 +90,7 @@ describe('job kinds', () => {
   it('When the worker runs on a manual clock, then its time limit passes without any real waiting and the job is terminated in time', async () => {
     const key = await createWorkflow(t.client, { name: 'kinds-clock', jobs: [{ name: 'waits', command: 'wait:', supports_termination: true }] });
     const reasons: unknown[] = [];
-    const waiting: JobKind = {
-      name: 'waits-for-stop',
-      matches: (job) => job.command === 'wait:',
-      run: (_job, ctx) => new Promise((resolve) => ctx.stop.addEventListener('abort', () => {
-        reasons.push(ctx.stop.reason);
-        resolve({ returnCode: 0 });
-      })),
-    };
+    const waiting = waitsForStop(reasons, 0);
     const clock = new ManualClock();
     const worker = runWorker({ client: t.client, workflowKey: key, jobKinds: [waiting], clock, timeLimit: 'PT10M', resources: { cpus: 1, memoryGb: 1, gpus: 0 }, cwd: tmp.dir, outputDir: 'kinds-clock', pollIntervalMs: 100, log: () => {} });
     await running(t.client, key, ['waits']);
