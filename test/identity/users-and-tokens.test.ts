@@ -3,6 +3,7 @@
 // and with nobody configured every caller is the single local user.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createPipeloomClient } from '@pipeloom/sdk';
+import { ManualClock } from '../../packages/server/src/clock.ts';
 import { openDatabase, type Database } from '../../packages/server/src/db/client.ts';
 import { createIdentity } from '../../packages/server/src/identity/composition.ts';
 import type { IdentityService } from '../../packages/server/src/identity/identity-service.ts';
@@ -14,13 +15,14 @@ describe.each(PROVIDERS)('the identity store on %s', (provider) => {
   let t: TestServer;
   let admin: Database;
   let identity: IdentityService;
+  const clock = new ManualClock();
 
   /** Status of listing workflows with these headers. */
   const status = async (headers: Record<string, string> = {}) =>
     (await createPipeloomClient({ baseUrl: t.url, headers }).GET('/torc-service/workflows')).response.status;
 
   beforeAll(async () => {
-    t = await startTestServer(provider);
+    t = await startTestServer(provider, { clock });
     // A second connection, as the admin command would open, so the server learns of users only through the database.
     admin = await openDatabase(t.databaseUrl, { migrate: false });
     identity = createIdentity(admin.db);
@@ -38,6 +40,8 @@ describe.each(PROVIDERS)('the identity store on %s', (provider) => {
   it('When a user is added while the server runs, then their token and password work and anonymous calls are refused', async () => {
     await identity.addUser('alice', { password: 'correct horse' });
     const token = await identity.issueToken('alice', 'laptop');
+    // A single-user server looks for its first user at most once a second.
+    clock.advance(1_000);
 
     const alice = createPipeloomClient({ baseUrl: t.url, token });
     const created = await alice.POST('/torc-service/workflows', { body: { user: 'alice' } });

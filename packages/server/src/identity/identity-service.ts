@@ -1,5 +1,7 @@
-// Users, passwords and API tokens for the whole server. Nothing is cached except the fact that users exist
-// (users are never deleted), so additions, deactivations and new tokens count from the next request on.
+// Users, passwords and API tokens for the whole server. Tokens, passwords and the active flag are read on
+// every request, so deactivations and new tokens count from the next request on. Only "the store is empty"
+// is remembered, for a second, so a single-user server does not count users on every call; once a user
+// exists that is remembered for good (users are never deleted).
 import { AppError } from '../errors.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import type { IdentityRepository, UserRow } from './identity-repository.ts';
@@ -28,12 +30,14 @@ export interface IdentityOptions {
 const DUMMY_HASH = hashPassword('not a password');
 // Recording every use of a token would turn each read into a write; once a minute is precise enough.
 const TOUCH_INTERVAL_MS = 60_000;
+const EMPTY_STORE_RECHECK_MS = 1_000;
 
 const USERNAME = /^[A-Za-z0-9._@-]{1,64}$/;
 
 export function identityService(repo: IdentityRepository, { bootstrapTokens = [], clock = systemClock }: IdentityOptions = {}) {
   const bootstrap = parseBootstrapTokens(bootstrapTokens);
   let usersExist = false;
+  let emptyCheckedAt = -Infinity;
 
   async function requireUser(username: string): Promise<UserRow> {
     const user = await repo.findUser(username);
@@ -49,7 +53,10 @@ export function identityService(repo: IdentityRepository, { bootstrapTokens = []
     /** True while nobody is configured: no stored users and no bootstrap tokens, so every caller is the local user. */
     async isSingleUser(): Promise<boolean> {
       if (bootstrap.size || usersExist) return false;
+      const now = clock.now();
+      if (now - emptyCheckedAt < EMPTY_STORE_RECHECK_MS) return true;
       usersExist = (await repo.countUsers()) > 0;
+      if (!usersExist) emptyCheckedAt = now;
       return !usersExist;
     },
 
