@@ -9,6 +9,7 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import { FAMILY_MODULES } from '../families.ts';
 import { buildHandlers } from '../handlers.ts';
+import { createIdentity } from '../identity/composition.ts';
 import { listOperations, loadSpec, validatorDocument } from '../spec.ts';
 import { authenticate } from './auth.ts';
 import { bodyParsers, rejectUnimplemented, removeUploadsAfterResponse, uploadOptions } from './body.ts';
@@ -41,7 +42,7 @@ export function createApp({ config, database, logger, validateResponses = false,
   app.use(requestLog(logger));
   app.use(docsRouter(spec));
   app.use(healthRouter(database));
-  app.use(authenticate(config.tokens));
+  app.use(authenticate(createIdentity(database.db, { bootstrapTokens: config.tokens, clock })));
   const match = operationMatcher(operations);
   app.use(rejectUnimplemented(match, handlers));
   app.use(bodyParsers(match, FAMILY_MODULES));

@@ -1,8 +1,10 @@
 // One place decides who the caller is. Handlers receive an Identity and never read credentials themselves,
-// so users, token stores and permissions can grow here without touching them.
+// so permissions can grow here without touching them. Callers are checked against the identity store on
+// every request, so users and tokens added or deactivated while the server runs count at once.
 import type { NextFunction, Request, Response } from 'express';
 import { AppError } from '../errors.ts';
 import { FAMILY_MODULES } from '../families.ts';
+import type { IdentityService, Principal } from '../identity/identity-service.ts';
 import { HEALTH_PATHS } from './health.ts';
 
 export interface Identity {
@@ -19,33 +21,21 @@ const PUBLIC_PATHS = new Set<string>(['/', ...HEALTH_PATHS, '/openapi.yaml', '/o
 const isPublic = (path: string) => PUBLIC_PATHS.has(path) || path === '/docs' || path.startsWith('/docs/');
 
 /**
- * `tokens` are `user:token` pairs or bare tokens (user `admin`). With none configured every caller is the
- * local user. PLynx clients send HTTP Basic with the token (or user name) in the username field.
+ * Accepts `Authorization: Bearer <token>` and HTTP Basic. PLynx clients send Basic with a token in the
+ * username field, so that field is tried as a token first and only then as a user name with its password.
+ * With no users stored and no bootstrap tokens configured, every caller is the local user.
  */
-export function authenticate(tokens: string[]) {
-  const byToken = new Map<string, string>();
-  for (const entry of tokens) {
-    const i = entry.indexOf(':');
-    if (i > 0) byToken.set(entry.slice(i + 1), entry.slice(0, i));
-    else byToken.set(entry, 'admin');
-  }
-  return (req: Request, res: Response, next: NextFunction) => {
-    if (byToken.size === 0) {
+export function authenticate(identity: IdentityService) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    if (await identity.isSingleUser()) {
       res.locals.identity = LOCAL_IDENTITY;
       return next();
     }
     const header = req.headers.authorization ?? '';
-    const [scheme, value = ''] = header.split(' ', 2);
-    let token: string | undefined;
-    let via: Identity['via'] = 'bearer';
-    if (scheme?.toLowerCase() === 'bearer') token = value.trim();
-    else if (scheme?.toLowerCase() === 'basic') {
-      via = 'basic';
-      token = Buffer.from(value, 'base64').toString('utf8').split(':', 1)[0];
-    }
-    const user = token ? byToken.get(token) : undefined;
-    if (user) {
-      res.locals.identity = { user, via, isAdmin: user === 'admin' } satisfies Identity;
+    const via: Identity['via'] = /^basic /i.test(header) ? 'basic' : 'bearer';
+    const principal = header ? await principalFrom(identity, header) : null;
+    if (principal) {
+      res.locals.identity = { ...principal, via } satisfies Identity;
       return next();
     }
     if (isPublic(req.path)) {
@@ -54,4 +44,17 @@ export function authenticate(tokens: string[]) {
     }
     next(new AppError('UNAUTHENTICATED'));
   };
+}
+
+async function principalFrom(identity: IdentityService, header: string): Promise<Principal | null> {
+  const space = header.indexOf(' ');
+  const scheme = header.slice(0, space).toLowerCase();
+  const value = header.slice(space + 1).trim();
+  if (scheme === 'bearer') return identity.authenticateToken(value);
+  if (scheme !== 'basic') return null;
+  const decoded = Buffer.from(value, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const username = colon < 0 ? decoded : decoded.slice(0, colon);
+  const password = colon < 0 ? '' : decoded.slice(colon + 1);
+  return (await identity.authenticateToken(username)) ?? (password ? identity.authenticatePassword(username, password) : null);
 }

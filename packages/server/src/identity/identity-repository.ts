@@ -1,0 +1,38 @@
+// The identity store's only Prisma user. Every read goes to the database, so a user added, deactivated or
+// given a token by the admin command takes effect on the server's next request.
+import type { Db } from '../db/client.ts';
+
+export interface UserRow {
+  id: number;
+  username: string;
+  passwordHash: string | null;
+  active: boolean;
+  isAdmin: boolean;
+  createdAt: Date;
+}
+
+export interface TokenRow {
+  id: number;
+  lastUsedAt: Date | null;
+  user: UserRow;
+}
+
+export function identityRepository(db: Db) {
+  return {
+    findUser: (username: string): Promise<UserRow | null> => db.identityUser.findUnique({ where: { username } }),
+    listUsers: (): Promise<UserRow[]> => db.identityUser.findMany({ orderBy: { username: 'asc' } }),
+    countUsers: (): Promise<number> => db.identityUser.count(),
+    createUser: (data: { username: string; passwordHash: string | null; isAdmin: boolean }): Promise<UserRow> => db.identityUser.create({ data }),
+    /** Null when there is no such user. */
+    async updateUser(username: string, data: { passwordHash?: string | null; active?: boolean }): Promise<UserRow | null> {
+      const { count } = await db.identityUser.updateMany({ where: { username }, data });
+      return count ? db.identityUser.findUnique({ where: { username } }) : null;
+    },
+    createToken: (userId: number, tokenHash: string, name: string) => db.identityToken.create({ data: { userId, tokenHash, name } }),
+    findToken: (tokenHash: string): Promise<TokenRow | null> =>
+      db.identityToken.findUnique({ where: { tokenHash }, select: { id: true, lastUsedAt: true, user: true } }),
+    touchToken: (id: number, at: Date) => db.identityToken.update({ where: { id }, data: { lastUsedAt: at } }),
+  };
+}
+
+export type IdentityRepository = ReturnType<typeof identityRepository>;

@@ -1,0 +1,124 @@
+// Users, passwords and API tokens for the whole server. Tokens, passwords and the active flag are read on
+// every request, so deactivations and new tokens count from the next request on. Only "the store is empty"
+// is remembered, for a second, so a single-user server does not count users on every call; once a user
+// exists that is remembered for good (users are never deleted).
+import { AppError } from '../errors.ts';
+import { systemClock, type Clock } from '../clock.ts';
+import type { IdentityRepository, UserRow } from './identity-repository.ts';
+import { hashPassword, newToken, tokenHash, verifyPassword } from './passwords.ts';
+
+export interface Principal {
+  user: string;
+  isAdmin: boolean;
+}
+
+export interface UserSummary {
+  username: string;
+  active: boolean;
+  isAdmin: boolean;
+  hasPassword: boolean;
+  createdAt: Date;
+}
+
+export interface IdentityOptions {
+  /** PIPELOOM_TOKENS entries: `user:token` pairs, or bare tokens that act as the admin user `admin`. */
+  bootstrapTokens?: string[];
+  clock?: Clock;
+}
+
+// A throwaway hash so an unknown user name costs as much scrypt work as a wrong password.
+const DUMMY_HASH = hashPassword('not a password');
+// Recording every use of a token would turn each read into a write; once a minute is precise enough.
+const TOUCH_INTERVAL_MS = 60_000;
+const EMPTY_STORE_RECHECK_MS = 1_000;
+
+const USERNAME = /^[A-Za-z0-9._@-]{1,64}$/;
+
+export function identityService(repo: IdentityRepository, { bootstrapTokens = [], clock = systemClock }: IdentityOptions = {}) {
+  const bootstrap = parseBootstrapTokens(bootstrapTokens);
+  let usersExist = false;
+  let emptyCheckedAt = -Infinity;
+
+  async function requireUser(username: string): Promise<UserRow> {
+    const user = await repo.findUser(username);
+    if (!user) throw new AppError('DOCUMENT_NOT_FOUND', `No user named "${username}"`);
+    return user;
+  }
+
+  async function setActive(username: string, active: boolean): Promise<void> {
+    if (!(await repo.updateUser(username, { active }))) throw new AppError('DOCUMENT_NOT_FOUND', `No user named "${username}"`);
+  }
+
+  return {
+    /** True while nobody is configured: no stored users and no bootstrap tokens, so every caller is the local user. */
+    async isSingleUser(): Promise<boolean> {
+      if (bootstrap.size || usersExist) return false;
+      const now = clock.now();
+      if (now - emptyCheckedAt < EMPTY_STORE_RECHECK_MS) return true;
+      usersExist = (await repo.countUsers()) > 0;
+      if (!usersExist) emptyCheckedAt = now;
+      return !usersExist;
+    },
+
+    async addUser(username: string, { password, isAdmin = false }: { password?: string; isAdmin?: boolean } = {}): Promise<UserSummary> {
+      if (!USERNAME.test(username)) throw new AppError('INVALID_ARGUMENT', 'A user name is 1 to 64 letters, digits, dots, dashes, underscores or @');
+      if (await repo.findUser(username)) throw new AppError('CONFLICT', `User "${username}" already exists`);
+      const user = await repo.createUser({ username, passwordHash: password ? await hashPassword(password) : null, isAdmin });
+      return summary(user);
+    },
+
+    async setPassword(username: string, password: string): Promise<void> {
+      if (!password) throw new AppError('INVALID_ARGUMENT', 'The password must not be empty');
+      const passwordHash = await hashPassword(password);
+      if (!(await repo.updateUser(username, { passwordHash }))) throw new AppError('DOCUMENT_NOT_FOUND', `No user named "${username}"`);
+    },
+
+    deactivate: (username: string) => setActive(username, false),
+    activate: (username: string) => setActive(username, true),
+
+    listUsers: async (): Promise<UserSummary[]> => (await repo.listUsers()).map(summary),
+
+    /** A new API token for the user; only its hash is stored, so this is the one time it can be shown. */
+    async issueToken(username: string, name = 'api'): Promise<string> {
+      const user = await requireUser(username);
+      const token = newToken();
+      await repo.createToken(user.id, tokenHash(token), name);
+      return token;
+    },
+
+    /** The token's active owner, or null. Bootstrap tokens are checked first. */
+    async authenticateToken(token: string): Promise<Principal | null> {
+      if (!token) return null;
+      const boot = bootstrap.get(token);
+      if (boot) return { user: boot, isAdmin: boot === 'admin' };
+      const row = await repo.findToken(tokenHash(token));
+      if (!row || !row.user.active) return null;
+      const now = clock.now();
+      if (!row.lastUsedAt || now - row.lastUsedAt.getTime() >= TOUCH_INTERVAL_MS) await repo.touchToken(row.id, new Date(now));
+      return { user: row.user.username, isAdmin: row.user.isAdmin };
+    },
+
+    /** The active user with this password, or null; takes the same time whether or not the user exists. */
+    async authenticatePassword(username: string, password: string): Promise<Principal | null> {
+      const user = username ? await repo.findUser(username) : null;
+      const ok = await verifyPassword(password, user?.passwordHash ?? (await DUMMY_HASH));
+      return ok && user?.active && user.passwordHash ? { user: user.username, isAdmin: user.isAdmin } : null;
+    },
+  };
+}
+
+export type IdentityService = ReturnType<typeof identityService>;
+
+function parseBootstrapTokens(entries: string[]): Map<string, string> {
+  const byToken = new Map<string, string>();
+  for (const entry of entries) {
+    const i = entry.indexOf(':');
+    if (i > 0) byToken.set(entry.slice(i + 1), entry.slice(0, i));
+    else byToken.set(entry, 'admin');
+  }
+  return byToken;
+}
+
+function summary(user: UserRow): UserSummary {
+  return { username: user.username, active: user.active, isAdmin: user.isAdmin, hasPassword: user.passwordHash !== null, createdAt: user.createdAt };
+}
