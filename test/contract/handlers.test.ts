@@ -3,14 +3,12 @@
 // operation's documented response does not compile.
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../packages/server/src/config.ts';
-import type { Database } from '../../packages/server/src/db/client.ts';
-import { buildHandlers } from '../../packages/server/src/handlers.ts';
+import { enumerateHandlers } from '../../packages/server/src/handlers.ts';
 import type { HandlerMap } from '../../packages/server/src/http/handler.ts';
 import { listOperations } from '../../packages/server/src/spec.ts';
 
 // Handlers are only enumerated here, never called, so no database is opened.
-const noDatabase = { db: {} as Database['db'], provider: 'sqlite', readiness: async () => ({ ready: true }), close: async () => {} } satisfies Database;
-const handlers = buildHandlers(noDatabase, loadConfig({}).families);
+const handlers = enumerateHandlers(loadConfig({}).families);
 const operationIds = new Set(listOperations().map((o) => o.operationId));
 
 describe('the handler map', () => {

@@ -50,12 +50,16 @@ export interface TestServer {
   client: PipeloomClient;
   url: string;
   databaseUrl: string;
+  /** The server's data folder (content store and the like), removed by close(). */
+  dataDir: string;
   close(): Promise<void>;
 }
 
 export async function startTestServer(provider: Provider, options: { tokens?: string[]; claimLeaseSeconds?: number; nodeLeaseSeconds?: number; clock?: Clock } = {}): Promise<TestServer> {
   const database = await createTestDatabase(provider);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeloom-data-'));
   const server = await startServer({
+    dataDir,
     port: 0,
     host: '127.0.0.1',
     databaseUrl: database.url,
@@ -74,10 +78,12 @@ export async function startTestServer(provider: Provider, options: { tokens?: st
     server,
     url: server.url,
     databaseUrl: database.url,
+    dataDir,
     client: createPipeloomClient({ baseUrl: server.url }),
     async close() {
       await server.close();
       await database.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -20,13 +20,16 @@ export interface Config {
   tokens: string[];
   /** Apply pending migrations at start (PIPELOOM_MIGRATE=false leaves that to `npm run db:migrate`). */
   migrate: boolean;
+  /** Folder for the server's files (uploads, outputs, logs); PIPELOOM_DATA_DIR, `data/` in the repository by default. */
+  dataDir: string;
   /** Each family's own settings (Torc's leases, ...). */
   families: FamilyConfigs;
 }
 
 // src/config.ts and dist/config.js sit at the same depth, so the repository root is the same for both.
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const DEFAULT_DATABASE_URL = `file:${path.join(repoRoot, 'data', 'pipeloom.db')}`;
+export const DEFAULT_DATA_DIR = path.join(repoRoot, 'data');
+export const DEFAULT_DATABASE_URL = `file:${path.join(DEFAULT_DATA_DIR, 'pipeloom.db')}`;
 
 /**
  * Makes a relative SQLite path absolute against the directory the user ran npm in (INIT_CWD), so
@@ -70,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     tokens: (env.PIPELOOM_TOKENS ?? '').split(',').map((t) => t.trim()).filter(Boolean),
     migrate: readBoolean(env, 'PIPELOOM_MIGRATE', true),
+    dataDir: path.resolve(env.INIT_CWD || process.cwd(), env.PIPELOOM_DATA_DIR?.trim() || DEFAULT_DATA_DIR),
     families: readFamilyConfigs(env),
   };
 }

@@ -1,9 +1,7 @@
 // Builds every family's services and handlers (each family's module is its own composition root) and checks
 // the result against the contract before the server accepts a request.
-import { systemClock, type Clock } from './clock.ts';
-import type { Database } from './db/client.ts';
 import { FAMILY_MODULES, type FamilyConfigs } from './families.ts';
-import type { FamilyModule } from './family/module.ts';
+import type { FamilyContext, FamilyModule } from './family/module.ts';
 import type { HandlerMap } from './http/handler.ts';
 import { listOperations, type SpecOperation } from './spec.ts';
 
@@ -15,12 +13,15 @@ export class HandlerMismatchError extends Error {
   }
 }
 
-export function buildHandlers(database: Database, configs: FamilyConfigs, operations: SpecOperation[] = listOperations(), clock: Clock = systemClock): HandlerMap {
+/** What every family's services may use besides their own settings. */
+export type SharedServices = Omit<FamilyContext<unknown>, 'config'>;
+
+export function buildHandlers(shared: SharedServices, configs: FamilyConfigs, operations: SpecOperation[] = listOperations()): HandlerMap {
   const familyOf = new Map(operations.map((o) => [o.operationId, o.family]));
   const handlers: HandlerMap = {};
   for (const module of FAMILY_MODULES as readonly FamilyModule[]) {
     const config = configs[module.name as keyof FamilyConfigs];
-    const own = module.createHandlers(module.createServices({ database, config, clock }));
+    const own = module.createHandlers(module.createServices({ ...shared, config }));
     checkHandlers(module.name, Object.keys(own), familyOf);
     checkHandlers(module.name, Object.keys(module.bodyLimits ?? {}), familyOf, 'body limits');
     Object.assign(handlers, own);
@@ -34,4 +35,18 @@ export function checkHandlers(family: string, keys: string[], familyOf: Map<stri
   if (unknown.length) throw new HandlerMismatchError(`the ${family} family has ${what} for operations the contract does not declare: ${unknown.join(', ')}`);
   const foreign = keys.filter((k) => familyOf.get(k) !== family);
   if (foreign.length) throw new HandlerMismatchError(`the ${family} family has ${what} for other families' operations: ${foreign.join(', ')}`);
+}
+
+/**
+ * The handler map without a database: for listing which operations are implemented (ops:coverage and the
+ * contract tests). Handlers built this way must never be called; any use of a shared service throws.
+ */
+export function enumerateHandlers(configs: FamilyConfigs, operations: SpecOperation[] = listOperations()): HandlerMap {
+  // Composition roots may read properties of what they are given (database.db, ...); only a call fails.
+  const unusable: object = new Proxy(() => {}, {
+    get: () => unusable,
+    apply: () => { throw new Error('enumerateHandlers: the handlers were built without services and cannot run'); },
+  });
+  const shared = { database: unusable, clock: unusable, identity: unusable, content: unusable } as SharedServices;
+  return buildHandlers(shared, configs, operations);
 }

@@ -4,18 +4,10 @@
 import { FAMILY_MODULES } from './families.ts';
 import type { FamilyModule } from './family/module.ts';
 import { loadConfig } from './config.ts';
-import type { Database } from './db/client.ts';
-import { buildHandlers } from './handlers.ts';
+import { enumerateHandlers } from './handlers.ts';
 import { listOperations, type SpecOperation } from './spec.ts';
 
-// Handlers are only enumerated, never called, so no database is opened.
-const noDatabase: Database = {
-  db: {} as Database['db'],
-  provider: 'sqlite',
-  readiness: async () => ({ ready: false, reason: 'no database' }),
-  close: async () => {},
-};
-const handlers = buildHandlers(noDatabase, loadConfig().families);
+const handlers = enumerateHandlers(loadConfig().families);
 const operations = listOperations();
 const done = (ops: SpecOperation[]) => ops.filter((o) => o.operationId in handlers).length;
 const line = (label: string, ops: SpecOperation[]) => `${label.padEnd(9)} implemented ${String(done(ops)).padStart(3)} / total ${String(ops.length).padStart(3)} operations`;

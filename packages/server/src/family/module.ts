@@ -2,9 +2,11 @@
 // `ops:coverage` only ever read these objects (through the registry in ../families.ts), so adding a family
 // means one folder with a module.ts and one registry line.
 import type { Clock } from '../clock.ts';
+import type { ContentStore } from '../content/content-store.ts';
 import type { Database } from '../db/client.ts';
 import type { AppError } from '../errors.ts';
 import type { HandlerMap, OperationId } from '../http/handler.ts';
+import type { IdentityService } from '../identity/identity-service.ts';
 
 /** Everything a family's services may be built from. */
 export interface FamilyContext<Config> {
@@ -12,6 +14,10 @@ export interface FamilyContext<Config> {
   config: Config;
   /** The server's clock; tests pass a manual one to move time instead of waiting for it. */
   clock: Clock;
+  /** The one identity store: users, passwords and tokens of every family. */
+  identity: IdentityService;
+  /** The one content store: uploaded files, outputs and logs. */
+  content: ContentStore;
 }
 
 export interface FamilyModule<Name extends string = string, Config = unknown, Services = unknown> {

@@ -1,11 +1,13 @@
 // Assembles the Express application, in this order: one log line per request, the server's own pages
 // (redirect, docs, probes), identity, bodies (read only once the caller is known, up to the operation's
 // limit), contract validation, the operation handlers, and the one error middleware.
+import path from 'node:path';
 import express from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.ts';
+import { systemClock, type Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
+import { directoryContentStore } from '../content/directory-store.ts';
 import type { Database } from '../db/client.ts';
 import { FAMILY_MODULES } from '../families.ts';
 import { buildHandlers } from '../handlers.ts';
@@ -34,7 +36,9 @@ export function createApp({ config, database, logger, validateResponses = false,
   const spec = loadSpec();
   const operations = listOperations(spec.document);
   // Built first so that a handler for an operation the contract lacks stops the server before it listens.
-  const handlers = buildHandlers(database, config.families, operations, clock);
+  const identity = createIdentity(database.db, { bootstrapTokens: config.tokens, clock });
+  const content = directoryContentStore(path.join(config.dataDir, 'content'));
+  const handlers = buildHandlers({ database, clock: clock ?? systemClock, identity, content }, config.families, operations);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
@@ -42,7 +46,7 @@ export function createApp({ config, database, logger, validateResponses = false,
   app.use(requestLog(logger));
   app.use(docsRouter(spec));
   app.use(healthRouter(database));
-  app.use(authenticate(createIdentity(database.db, { bootstrapTokens: config.tokens, clock })));
+  app.use(authenticate(identity));
   const match = operationMatcher(operations);
   app.use(rejectUnimplemented(match, handlers));
   app.use(bodyParsers(match, FAMILY_MODULES));

@@ -1,0 +1,16 @@
+// PLynx's composition root: its repositories and services from the shared database, identity store and
+// content store, and its handlers from those services. Each area (graphs, nodes, resources, sessions) has
+// its own services and handler file; this is the one place that wires them together.
+import type { FamilyContext } from '../family/module.ts';
+import type { HandlerMap } from '../http/handler.ts';
+import type { PlynxConfig } from './config.ts';
+
+export function createPlynxServices(context: FamilyContext<PlynxConfig>) {
+  return { context };
+}
+
+export type PlynxServices = ReturnType<typeof createPlynxServices>;
+
+export function createPlynxHandlers(_services: PlynxServices): HandlerMap {
+  return {};
+}
