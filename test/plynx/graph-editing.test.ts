@@ -90,7 +90,12 @@ describe.each(PROVIDERS)('PLynx graph editing on %s', (provider) => {
     expect(bob.response.status).toBe(403);
     expect(bob.error).toMatchObject({ message: 'Permission denied' });
     expect((await p.bob.GET('/plynx/api/v0/graphs/{graph_id}/nodes/list_nodes', path(g._id!))).response.status).toBe(403);
-    const missing = await p.alice.POST('/plynx/api/v0/graphs/{graph_id}/nodes/remove_node', { ...path(oid()), body: { node_id: oid() } });
+    const missing = await p.alice.POST('/plynx/api/v0/graphs/{graph_id}/nodes/remove_node', { ...path(oid()), body: {} });
     expect(missing.response.status).toBe(404);
+    const bobEmpty = await p.bob.POST('/plynx/api/v0/graphs/{graph_id}/nodes/create_link', { ...path(g._id!), body: {} });
+    expect(bobEmpty.response.status).toBe(403);
+    const aliceEmpty = await p.alice.POST('/plynx/api/v0/graphs/{graph_id}/nodes/create_link', { ...path(g._id!), body: {} });
+    expect(aliceEmpty.response.status).toBe(400);
+    expect(aliceEmpty.error).toMatchObject({ status: 'failed', message: 'Empty body' });
   });
 });
