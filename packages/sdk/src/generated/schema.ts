@@ -6831,7 +6831,32 @@ export interface components {
          */
         PlynxGraphAction: "SAVE" | "APPROVE" | "VALIDATE" | "REARRANGE" | "UPGRADE_NODES" | "CANCEL" | "GENERATE_CODE" | "CLONE";
         /**
-         * @description A graph and the actions to run on it, in order. PLynx's code reads `actions`; its docs call the list `action`. One of the two must be present (400 otherwise); `action` may also be a single string, and `actions` wins when both are sent. Other extra keys are ignored.
+         * @description An action as a request may name it: one of the graph actions, or `AUTO_LAYOUT`, the name later releases of PLynx's python client send for REARRANGE (treated as REARRANGE).
+         * @example AUTO_LAYOUT
+         */
+        PlynxGraphRequestAction: components["schemas"]["PlynxGraphAction"] | "AUTO_LAYOUT";
+        /**
+         * @description A graph and the actions to run on it, in order.
+         * @example {
+         *       "actions": [
+         *         "REARRANGE",
+         *         "SAVE"
+         *       ],
+         *       "graph": {
+         *         "_id": "65f2c0de9a1b4c0012ab1001",
+         *         "title": "Count log lines",
+         *         "description": "Counts the lines of an uploaded access log.",
+         *         "nodes": []
+         *       }
+         *     }
+         */
+        PlynxGraphActionFields: {
+            graph?: components["schemas"]["PlynxGraph"];
+            actions?: components["schemas"]["PlynxGraphRequestAction"][];
+            action?: components["schemas"]["PlynxGraphRequestAction"] | components["schemas"]["PlynxGraphRequestAction"][];
+        };
+        /**
+         * @description A graph and the actions to run on it, in order. PLynx's code reads `actions`; its docs call the list `action`. One of the two must be present (400 otherwise); `action` may also be a single string, and `actions` wins when both are sent. Later releases of PLynx's python client wrap both in a `body` object; that form is accepted too. Other extra keys are ignored. A graph is required, at the top level or in `body` (400 otherwise).
          * @example {
          *       "actions": [
          *         "CLONE"
@@ -6844,10 +6869,8 @@ export interface components {
          *       }
          *     }
          */
-        PlynxGraphActionRequest: {
-            graph: components["schemas"]["PlynxGraph"];
-            actions?: components["schemas"]["PlynxGraphAction"][];
-            action?: components["schemas"]["PlynxGraphAction"] | components["schemas"]["PlynxGraphAction"][];
+        PlynxGraphActionRequest: components["schemas"]["PlynxGraphActionFields"] & {
+            body?: components["schemas"]["PlynxGraphActionFields"];
         };
         /**
          * @description What a validation error is about.
