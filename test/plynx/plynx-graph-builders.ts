@@ -82,11 +82,11 @@ export function anomalyGraph(): PlynxGraph {
   const [s, a, b, c, d, p, f] = ['05', '0a', '0b', '0c', '0d', '0e', '0f'].map(oid) as [string, string, string, string, string, string, string];
   return graphOf([
     operation({ id: s, title: 'S', inputs: { left: [[a, 'out']], right: [[b, 'out']] } }),
-    operation({ id: a, title: 'A', inputs: { in: [[p, 'out']] } }),
-    operation({ id: b, title: 'B', inputs: { in: [[c, 'out']] } }),
-    operation({ id: c, title: 'C', inputs: { in: [[d, 'out']] } }),
-    operation({ id: d, title: 'D', inputs: { in: [[p, 'out']] } }),
-    operation({ id: p, title: 'P', inputs: { in: [[f, 'out']] } }),
+    operation({ id: a, title: 'A', inputs: { data: [[p, 'out']] } }),
+    operation({ id: b, title: 'B', inputs: { data: [[c, 'out']] } }),
+    operation({ id: c, title: 'C', inputs: { data: [[d, 'out']] } }),
+    operation({ id: d, title: 'D', inputs: { data: [[p, 'out']] } }),
+    operation({ id: p, title: 'P', inputs: { data: [[f, 'out']] } }),
     operation({ id: f, title: 'F' }),
   ], 'Anomaly');
 }

@@ -21,6 +21,12 @@ export const LAYOUT_SPACING = {
  * Returns a new graph; the input is not modified. Nodes that get no level (only possible on a cycle that
  * has no sink below it) keep their coordinates, as upstream leaves them. Nodes sharing an `_id` all get
  * that id's position (upstream moves only the last of them).
+ * @example
+ * ```ts
+ * import { arrangeGraph } from '@pipeloom/sdk/plynx-graph';
+ * const arranged = arrangeGraph(graph);
+ * arranged.nodes?.map(({ title, x, y }) => `${title}: ${x},${y}`); // e.g. ['seq 100: 30,142', 'Grep: 282,80', ...]
+ * ```
  * @throws {EmptyGraphError} when the graph has no nodes.
  */
 export function arrangeGraph(graph: PlynxGraph): PlynxGraph {

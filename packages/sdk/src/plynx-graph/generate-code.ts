@@ -55,6 +55,17 @@ function definitionBlock(name: string, id: string, node: PlynxNode): string {
  *   a variable assigned further down;
  * - links to nodes that are not in the graph are left out (upstream fails);
  * - a graph whose nodes all sit on cycles gets its definitions and an empty target list (upstream fails).
+ * @example
+ * ```ts
+ * import { generatePythonCode, pythonScriptHeader } from '@pipeloom/sdk/plynx-graph';
+ * const script = pythonScriptHeader({ token, endpoint }) + generatePythonCode(graph);
+ * // ...
+ * // graph = Graph(
+ * //     Client(
+ * //         token=TOKEN,
+ * // ...
+ * // graph.approve().wait()
+ * ```
  * @throws {EmptyGraphError} when the graph has no nodes.
  */
 export function generatePythonCode(graph: PlynxGraph): string {

@@ -12,6 +12,11 @@ export interface ScriptConnection {
  * The lines that make a GENERATE_CODE result a runnable script: shebang, the `plynx.api` import and the
  * `TOKEN`/`ENDPOINT` constants the generated code refers to, then two blank lines. Values are inserted
  * verbatim, as the editor does.
+ * @example
+ * ```ts
+ * pythonScriptHeader({ token: 'eyJ...', endpoint: 'https://example.org/plynx/api/v0' });
+ * // "#!/usr/bin/env python\nfrom plynx.api import Operation, File, Graph, Client\n\nTOKEN = 'eyJ...'\n..."
+ * ```
  */
 export function pythonScriptHeader({ token, endpoint }: ScriptConnection): string {
   return (

@@ -2,6 +2,16 @@
  * PLynx graph helpers shared by the Pipeloom server and SDK: the automatic layout of the REARRANGE
  * action and the Python script of the GENERATE_CODE action, both computed as PLynx 0.2.x computes them.
  * Pure functions over graph documents; no I/O.
+ * @example
+ * ```ts
+ * import { arrangeGraph, EmptyGraphError, generatePythonCode } from '@pipeloom/sdk/plynx-graph';
+ * try {
+ *   const laidOut = arrangeGraph(graph);         // REARRANGE
+ *   const code = generatePythonCode(laidOut);    // GENERATE_CODE
+ * } catch (error) {
+ *   if (!(error instanceof EmptyGraphError)) throw error; // no nodes: a client error
+ * }
+ * ```
  * @module
  */
 export { arrangeGraph, LAYOUT_SPACING } from './arrange.js';

@@ -79,6 +79,14 @@ function compareTuples(a: readonly number[], b: readonly number[]): number {
  * Computes the level/row grid of a graph: levels as {@link assignLevels} describes, then, from the
  * highest level down, each level sorted by (for every higher level L from the top: the row of the first
  * node of L that feeds this node, or -1) and then by node id; finally the height of every row.
+ * @example
+ * ```ts
+ * import { computeGraphLayers } from '@pipeloom/sdk/plynx-graph';
+ * const { maxLevel, levels } = computeGraphLayers(graph);
+ * for (let level = maxLevel; level >= 0; level--) {
+ *   levels[level]?.forEach((nodeId, row) => console.log(`column ${maxLevel - level}, row ${row}: ${nodeId}`));
+ * }
+ * ```
  * @throws {EmptyGraphError} when the graph has no nodes.
  */
 export function computeGraphLayers(graph: PlynxGraph): GraphLayers {

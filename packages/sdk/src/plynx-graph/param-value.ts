@@ -1,5 +1,5 @@
 // Python literal for an exposed parameter's value in a generated script.
-import { pyFloatRepr, pyRepr, pyStr, pyStrRepr } from './py-repr.js';
+import { pyNumberRepr, pyRepr, pyStr, pyStrRepr } from './py-repr.js';
 import type { PlynxParameter } from './types.js';
 
 // What Python's int() accepts from ASCII text: optional surrounding whitespace and sign, digits with
@@ -24,7 +24,7 @@ function toPythonInt(value: unknown): string | undefined {
  */
 function intLiteral(value: unknown): string {
   if (value === null || value === undefined) return '0';
-  if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value).toString() : pyFloatRepr(value);
+  if (typeof value === 'number') return pyNumberRepr(value);
   if (typeof value === 'string') return INT_TEXT.test(value) ? value : pyStrRepr(value);
   return pyRepr(value);
 }
@@ -82,6 +82,10 @@ const DEFAULT_LITERALS: Readonly<Record<string, string>> = {
  * The Python literal upstream's generator writes for a parameter: ints raw, enums as the chosen entry,
  * code as its text, everything else via `repr()` (strings quoted, booleans True/False, lists in brackets).
  * A null value stands for the type's default.
+ * @example
+ * ```ts
+ * parameterLiteral({ name: 'codec', parameter_type: 'enum', value: { values: ['gzip', 'xz'], index: '1' } }); // "'xz'"
+ * ```
  */
 export function parameterLiteral(parameter: PlynxParameter): string {
   const type = parameter.parameter_type ?? 'str';

@@ -57,14 +57,19 @@ export function pyFloatRepr(value: number): string {
 }
 
 /**
- * Python `repr()` of a JSON number. JSON cannot tell `5` from `5.0` once parsed, so whole numbers are
- * printed as Python ints (as `json.loads` would give for the usual integer spelling).
+ * Python `repr()` of a JSON number. Once parsed, JSON cannot tell `5` from `5.0`, so whole numbers JS holds
+ * exactly (safe integers) are written as Python ints, as `json.loads` gives them for the usual spelling;
+ * larger ones lost their digits already and are written as floats (`1e+16`).
  */
 export function pyNumberRepr(value: number): string {
-  return Number.isInteger(value) ? BigInt(value).toString() : pyFloatRepr(value);
+  return Number.isSafeInteger(value) ? String(value) : pyFloatRepr(value);
 }
 
-/** Python 3 `repr()` of any JSON value (null → None, booleans, numbers, strings, lists, dicts). */
+/** Python 3 `repr()` of any JSON value (null → None, booleans, numbers, strings, lists, dicts). * @example
+ * ```ts
+ * pyRepr(['a', "it's", 1, true, null]); // `['a', "it's", 1, True, None]`
+ * ```
+ */
 export function pyRepr(value: unknown): string {
   if (value === null || value === undefined) return 'None';
   if (typeof value === 'boolean') return value ? 'True' : 'False';
