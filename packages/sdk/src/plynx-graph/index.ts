@@ -19,6 +19,7 @@ export { computeGraphLayers, nodeHeight, NODE_HEIGHTS, type GraphLayers } from '
 export { generatePythonCode } from './generate-code.js';
 export { pythonScriptHeader, type ScriptConnection } from './header.js';
 export { operationClassName, pythonVarName } from './names.js';
+export type { GraphIndex } from './node-keys.js';
 export { parameterLiteral } from './param-value.js';
 export { pyRepr, pyStrRepr } from './py-repr.js';
 export { EmptyGraphError, type PlynxGraph, type PlynxNode, type PlynxParameter } from './types.js';
