@@ -4,13 +4,20 @@
 import type { FamilyContext } from '../family/module.ts';
 import type { HandlerMap } from '../http/handler.ts';
 import type { PlynxConfig } from './config.ts';
+import { createSessionHandlers } from './session/session-handlers.ts';
+import { createSessionServices } from './session/session-services.ts';
 
 export function createPlynxServices(context: FamilyContext<PlynxConfig>) {
-  return { context };
+  return {
+    context,
+    session: createSessionServices(context),
+  };
 }
 
 export type PlynxServices = ReturnType<typeof createPlynxServices>;
 
-export function createPlynxHandlers(_services: PlynxServices): HandlerMap {
-  return {};
+export function createPlynxHandlers(services: PlynxServices): HandlerMap {
+  return {
+    ...createSessionHandlers(services.session),
+  };
 }
