@@ -1,7 +1,7 @@
 // Users, passwords, API tokens and session tokens for the whole server. Tokens, passwords and the active
-// flag are read on every request, so deactivations and new tokens count from the next request on. Only "the store is empty"
-// is remembered, for a second, so a single-user server does not count users on every call; once a user
-// exists that is remembered for good (users are never deleted).
+// flag are read on every request, so deactivations and new tokens count from the next request on. Only
+// "the store is empty" is remembered, for a second, so a single-user server does not count users on every
+// call; once a user exists that is remembered for good (users are never deleted).
 import { AppError } from '../errors.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import type { IdentityRepository, UserRow } from './identity-repository.ts';
@@ -134,9 +134,13 @@ export function identityService(repo: IdentityRepository, { bootstrapTokens = []
       return { user: row.user.username, isAdmin: row.user.isAdmin };
     },
 
-    /** The active user with this password, or null; takes the same time whether or not the user exists. */
+    /**
+     * The active user with this password, or null; takes the same time whether or not the user exists.
+     * A name no user could have (an expired token sent with a password, say) is refused without scrypt.
+     */
     async authenticatePassword(username: string, password: string): Promise<Principal | null> {
-      const user = username ? await repo.findUser(username) : null;
+      if (!USERNAME.test(username)) return null;
+      const user = await repo.findUser(username);
       const ok = await verifyPassword(password, user?.passwordHash ?? (await DUMMY_HASH));
       return ok && user?.active && user.passwordHash ? { user: user.username, isAdmin: user.isAdmin } : null;
     },
