@@ -32,6 +32,17 @@ export function identityRepository(db: Db) {
     findToken: (tokenHash: string): Promise<TokenRow | null> =>
       db.identityToken.findUnique({ where: { tokenHash }, select: { id: true, lastUsedAt: true, user: true } }),
     touchToken: (id: number, at: Date) => db.identityToken.update({ where: { id }, data: { lastUsedAt: at } }),
+    /**
+     * Stores `value` under `name` unless a value is already there, then answers the stored one. Replicas that
+     * race here all end up with the first value written: the insert is one statement that yields on conflict.
+     */
+    async secret(name: string, value: string): Promise<string> {
+      const stored = await db.identitySecret.findUnique({ where: { name } });
+      if (stored) return stored.value;
+      await db.$executeRaw`INSERT INTO "identity_secret" ("name", "value") VALUES (${name}, ${value}) ON CONFLICT ("name") DO NOTHING`;
+      const row = await db.identitySecret.findUniqueOrThrow({ where: { name } });
+      return row.value;
+    },
   };
 }
 
