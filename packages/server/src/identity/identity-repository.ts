@@ -20,6 +20,9 @@ export interface TokenRow {
 export function identityRepository(db: Db) {
   return {
     findUser: (username: string): Promise<UserRow | null> => db.identityUser.findUnique({ where: { username } }),
+    /** Active flags of the named users that exist. */
+    activeStates: async (usernames: string[]): Promise<Map<string, boolean>> =>
+      new Map((await db.identityUser.findMany({ where: { username: { in: usernames } }, select: { username: true, active: true } })).map((u) => [u.username, u.active])),
     listUsers: (): Promise<UserRow[]> => db.identityUser.findMany({ orderBy: { username: 'asc' } }),
     countUsers: (): Promise<number> => db.identityUser.count(),
     createUser: (data: { username: string; passwordHash: string | null; isAdmin: boolean }): Promise<UserRow> => db.identityUser.create({ data }),

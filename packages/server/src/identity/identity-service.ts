@@ -100,6 +100,9 @@ export function identityService(repo: IdentityRepository, { bootstrapTokens = []
 
     listUsers: async (): Promise<UserSummary[]> => (await repo.listUsers()).map(summary),
 
+    /** Whether each named user is active; names the store does not hold are left out. */
+    activeStates: (usernames: string[]): Promise<Map<string, boolean>> => (usernames.length ? repo.activeStates(usernames) : Promise.resolve(new Map())),
+
     /** A new API token for the user; only its hash is stored, so this is the one time it can be shown. */
     async issueToken(username: string, name = 'api'): Promise<string> {
       const user = await requireUser(username);
