@@ -4,13 +4,21 @@
 import type { FamilyContext } from '../family/module.ts';
 import type { HandlerMap } from '../http/handler.ts';
 import type { PlynxConfig } from './config.ts';
+import { fileNodeRepository } from './resources/file-node-repository.ts';
+import { createResourceHandlers } from './resources/resource-handlers.ts';
+import { createResourceService } from './resources/resource-service.ts';
 
 export function createPlynxServices(context: FamilyContext<PlynxConfig>) {
-  return { context };
+  return {
+    context,
+    resources: createResourceService({ ...context, ...fileNodeRepository(context.database.db, context.clock) }),
+  };
 }
 
 export type PlynxServices = ReturnType<typeof createPlynxServices>;
 
-export function createPlynxHandlers(_services: PlynxServices): HandlerMap {
-  return {};
+export function createPlynxHandlers(services: PlynxServices): HandlerMap {
+  return {
+    ...createResourceHandlers(services),
+  };
 }
