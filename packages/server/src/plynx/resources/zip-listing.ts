@@ -79,13 +79,27 @@ export async function listZipEntries(read: RangeReader, size: number, { maxEntri
     if (next > directory.length) throw new ZipListingError('the central directory is damaged');
     if (names.length < maxEntries) {
       const raw = directory.subarray(pos + ENTRY_SIZE, pos + ENTRY_SIZE + nameLength);
-      // Bit 11 marks UTF-8 names; older archives use code page 437, whose ASCII half is all most names need.
-      names.push(raw.toString(flags & 0x0800 ? 'utf8' : 'latin1'));
+      names.push(entryName(raw, (flags & 0x0800) !== 0));
     }
     seen++;
     pos = next;
   }
   return { names, omitted: seen - names.length };
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Bit 11 marks UTF-8 names. Without it the format says code page 437, but many tools write UTF-8 all the
+ * same; names that decode as UTF-8 are taken as such, the rest byte by byte (ASCII reads the same anyway).
+ */
+function entryName(raw: Buffer, utf8Flag: boolean): string {
+  if (utf8Flag) return raw.toString('utf8');
+  try {
+    return strictUtf8.decode(raw);
+  } catch {
+    return raw.toString('latin1');
+  }
 }
 
 function safeNumber(value: bigint): number {
