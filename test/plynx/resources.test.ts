@@ -24,7 +24,7 @@ interface Part {
 function form(parts: Part[]): FormData {
   const body = new FormData();
   for (const p of parts) {
-    if (p.filename !== undefined) body.append(p.name, new Blob([p.value]), p.filename);
+    if (p.filename !== undefined) body.append(p.name, new Blob([typeof p.value === 'string' ? p.value : new Uint8Array(p.value)]), p.filename);
     else body.append(p.name, typeof p.value === 'string' ? p.value : Buffer.from(p.value).toString());
   }
   return body;

@@ -11,7 +11,12 @@ import { createResourceService } from './resources/resource-service.ts';
 export function createPlynxServices(context: FamilyContext<PlynxConfig>) {
   return {
     context,
-    resources: createResourceService({ ...context, ...fileNodeRepository(context.database.db, context.clock) }),
+    resources: createResourceService({
+      content: context.content,
+      clock: context.clock,
+      config: context.config,
+      saveFileNode: fileNodeRepository(context.database.db, context.clock).saveFileNode,
+    }),
   };
 }
 

@@ -58,7 +58,8 @@ async function sendResource(
 /** The handlers of upload_file (POST and PUT), POST /resource and both resource download paths. */
 export function createResourceHandlers(services: { resources: ResourceService }): HandlerMap {
   const service = services.resources;
-  const upload = async ({ req, body, identity }: { req: Request; body: { title?: string; description?: string; file_type?: string }; identity: HandlerContext<'plynx_upload_file'>['identity'] }) => ({
+  // POST and PUT take the same form; only the text parts are read from the body, the file from disk.
+  const upload = async ({ req, body, identity }: HandlerContext<'plynx_upload_file'> | HandlerContext<'plynx_upload_file_put'>) => ({
     status: 200 as const,
     body: await service.uploadFile(uploadedFiles(req), { title: body.title, description: body.description, file_type: body.file_type }, plynxUser(identity)),
   });
