@@ -3077,6 +3077,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/plynx/api/v0/resource": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Store a file as a resource, without a File node (Pipeloom extension).
+         * @description Stores the one file part `data` as a new resource and answers its `resource_id`; no node is created. PLynx's server code has this endpoint, but its REST documentation does not list it, so it is marked as an extension here. Workers use it to hand in outputs and logs.
+         */
+        post: operations["plynx_post_resource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/plynx/api/v0/master_state": {
         parameters: {
             query?: never;
@@ -7412,6 +7432,31 @@ export interface components {
             node: components["schemas"]["PlynxNode"];
         };
         /**
+         * @description The multipart form of POST /resource; `data` is the one file part.
+         * @example {
+         *       "data": "42\n"
+         *     }
+         */
+        PlynxPostResourceForm: {
+            /**
+             * Format: binary
+             * @description The file's bytes.
+             */
+            data: Blob;
+        };
+        /**
+         * @description The id of the stored resource.
+         * @example {
+         *       "status": "SUCCESS",
+         *       "resource_id": "3f6c2a1e-d9b4-11ee-9c1a-0242ac120002"
+         *     }
+         */
+        PlynxPostResourceResponse: {
+            /** @constant */
+            status: "SUCCESS";
+            resource_id: string;
+        };
+        /**
          * @description What one worker was doing at the snapshot.
          * @example {
          *       "_id": "5b0e8d2a-d9b5-11ee-9c1a-0242ac120002",
@@ -8449,6 +8494,17 @@ export interface components {
                  *     }
                  */
                 "multipart/form-data": components["schemas"]["PlynxUploadFileForm"];
+            };
+        };
+        /** @description The file to store. */
+        PlynxPostResource: {
+            content: {
+                /**
+                 * @example {
+                 *       "data": "stdout of a run\n"
+                 *     }
+                 */
+                "multipart/form-data": components["schemas"]["PlynxPostResourceForm"];
             };
         };
     };
@@ -14942,6 +14998,29 @@ export interface operations {
             400: components["responses"]["PlynxBadRequest"];
             401: components["responses"]["PlynxUnauthorized"];
             404: components["responses"]["PlynxNotFound"];
+        };
+    };
+    plynx_post_resource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["PlynxPostResource"];
+        responses: {
+            /** @description The stored resource. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlynxPostResourceResponse"];
+                };
+            };
+            400: components["responses"]["PlynxBadRequest"];
+            401: components["responses"]["PlynxUnauthorized"];
+            413: components["responses"]["PlynxTooLarge"];
         };
     };
     plynx_get_master_state: {

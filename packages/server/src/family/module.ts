@@ -41,6 +41,8 @@ export interface FamilyModule<Name extends string = string, Config = unknown, Se
   /** The family's composition root: repositories and services from the database and its settings. */
   createServices(context: FamilyContext<Config>): Services;
   createHandlers(services: Services): HandlerMap;
+  /** Largest uploaded file the family accepts; multipart bodies are cut off while arriving above the largest of these. */
+  maxUploadBytes?(config: Config): number;
   /** Request body limits for operations that legitimately send more than the server's small default. */
   bodyLimits?: Partial<Record<OperationId, string>>;
 }

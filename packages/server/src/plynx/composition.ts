@@ -13,6 +13,8 @@ import { nodeHandlers } from './nodes/node-handlers.ts';
 import { nodeRepository } from './nodes/node-repository.ts';
 import { nodeService } from './nodes/node-service.ts';
 import { resourcesDict } from './resources/plugins.ts';
+import { createResourceHandlers } from './resources/resource-handlers.ts';
+import { createResourceService } from './resources/resource-service.ts';
 import { createSessionHandlers } from './session/session-handlers.ts';
 import { createSessionServices } from './session/session-services.ts';
 import { authorDirectory } from './users/author-directory.ts';
@@ -32,6 +34,7 @@ export function createPlynxServices(context: FamilyContext<PlynxConfig>) {
     editing: graphEditingService({ graphs, nodes, clock, transaction: inTransaction }),
     nodes: nodeSvc,
     session: createSessionServices(context),
+    resources: createResourceService({ content: context.content, clock, config, saveFileNode: nodeSvc.saveFileNode }),
   };
 }
 
@@ -42,5 +45,6 @@ export function createPlynxHandlers(services: PlynxServices): HandlerMap {
     ...graphHandlers(services),
     ...nodeHandlers(services),
     ...createSessionHandlers(services.session),
+    ...createResourceHandlers(services),
   };
 }

@@ -13,6 +13,7 @@ export const plynxModule = defineFamily({
   challenge: 'PlynxBasic realm="Login Required"',
   renderError: (e) => ({ status: 'failed', message: e.message, code: e.code }),
   readConfig: readPlynxConfig,
+  maxUploadBytes: (config) => config.uploadMaxBytes,
   createServices: createPlynxServices,
   createHandlers: createPlynxHandlers,
 });
