@@ -2828,7 +2828,7 @@ export interface paths {
         put?: never;
         /**
          * Add an operation or file to a stored graph.
-         * @description Copies the operation or file `node_id` from the node library into the graph at (`x`, `y`) under a new per-graph `_id` (its `parent_node` is `node_id`), saves the graph and answers the inserted node. Author only. 404 if the graph or the library node does not exist.
+         * @description Copies the operation or file `node_id` from the node library into the graph at (`x`, `y`) under a new per-graph `_id` (its `parent_node` is `node_id`), saves the graph and answers the inserted node. Author only. 404 if the graph or the library node does not exist. Checks come in PLynx's order: an unknown graph (404), then a caller who is not the author (403), then a missing body or field (400).
          */
         post: operations["plynx_insert_graph_node"];
         delete?: never;
@@ -2854,7 +2854,7 @@ export interface paths {
         put?: never;
         /**
          * Remove a node from a stored graph.
-         * @description Deletes the node with per-graph id `node_id` and every link that reads from it, then saves the graph. Author only. 404 if the graph or the node does not exist.
+         * @description Deletes the node with per-graph id `node_id` and every link that reads from it, then saves the graph. Author only. 404 if the graph or the node does not exist. Checks come in PLynx's order: an unknown graph (404), then a caller who is not the author (403), then a missing body or field (400).
          */
         post: operations["plynx_remove_graph_node"];
         delete?: never;
@@ -2880,7 +2880,7 @@ export interface paths {
         put?: never;
         /**
          * Connect an output of one node to an input of another.
-         * @description Adds a link from output `from.resource` of node `from.node_id` to input `to.resource` of node `to.node_id` (per-graph ids) and saves the graph. Author only. 400 if the file types do not fit (the output's type must be listed by the input, or the input takes any `file`), if the input is full, if the link already exists or if the two ends are the same node; 404 if a node, input or output is unknown.
+         * @description Adds a link from output `from.resource` of node `from.node_id` to input `to.resource` of node `to.node_id` (per-graph ids) and saves the graph. Author only. 400 if the file types do not fit (the output's type must be listed by the input, or the input takes any `file`), if the input is full, if the link already exists or if the two ends are the same node; 404 if a node, input or output is unknown. Checks come in PLynx's order: an unknown graph (404), then a caller who is not the author (403), then a missing body or field (400).
          */
         post: operations["plynx_create_graph_link"];
         delete?: never;
@@ -2906,7 +2906,7 @@ export interface paths {
         put?: never;
         /**
          * Disconnect an output from an input.
-         * @description Removes the link described like in create_link and saves the graph. Author only. 404 if a node, input or output is unknown or there is no such link.
+         * @description Removes the link described like in create_link and saves the graph. Author only. 404 if a node, input or output is unknown or there is no such link. Checks come in PLynx's order: an unknown graph (404), then a caller who is not the author (403), then a missing body or field (400).
          */
         post: operations["plynx_remove_graph_link"];
         delete?: never;
@@ -2932,7 +2932,7 @@ export interface paths {
         put?: never;
         /**
          * Set a parameter of a node in a stored graph.
-         * @description Sets parameter `parameter_name` of node `node_id` (per-graph id) to `parameter_value`, converted to the parameter's type, and saves the graph. A name the node does not have changes nothing and still succeeds, as upstream. Author only. 400 if the name or the value is missing or the value does not fit the type; 404 if the graph or node does not exist.
+         * @description Sets parameter `parameter_name` of node `node_id` (per-graph id) to `parameter_value`, converted to the parameter's type, and saves the graph. A name the node does not have changes nothing and still succeeds, as upstream. Author only. 400 if the name or the value is missing or the value does not fit the type; 404 if the graph or node does not exist. Checks come in PLynx's order: an unknown graph (404), then a caller who is not the author (403), then a missing body or field (400).
          */
         post: operations["plynx_change_graph_parameter"];
         delete?: never;
@@ -7054,7 +7054,7 @@ export interface components {
          */
         PlynxInsertNodeRequest: {
             /** @description `_id` of the operation or file in the node library. */
-            node_id: string;
+            node_id?: string;
             /** @default 0 */
             x?: number;
             /** @default 0 */
@@ -7091,7 +7091,7 @@ export interface components {
          */
         PlynxRemoveNodeRequest: {
             /** @description Per-graph `_id` of the node. */
-            node_id: string;
+            node_id?: string;
         };
         /**
          * @description A plain success answer.
@@ -7114,9 +7114,9 @@ export interface components {
          */
         PlynxLinkEnd: {
             /** @description Per-graph `_id` of the node. */
-            node_id: string;
+            node_id?: string;
             /** @description Output name for `from`, input name for `to`. */
-            resource: string;
+            resource?: string;
         };
         /**
          * @description A link from an output to an input inside one graph.
@@ -7132,8 +7132,8 @@ export interface components {
          *     }
          */
         PlynxLinkRequest: {
-            from: components["schemas"]["PlynxLinkEnd"];
-            to: components["schemas"]["PlynxLinkEnd"];
+            from?: components["schemas"]["PlynxLinkEnd"];
+            to?: components["schemas"]["PlynxLinkEnd"];
         };
         /**
          * @description Which parameter of which node to set, and to what.
@@ -7148,10 +7148,10 @@ export interface components {
          */
         PlynxChangeParameterRequest: {
             /** @description Per-graph `_id` of the node. */
-            node_id: string;
-            parameter_name: string;
+            node_id?: string;
+            parameter_name?: string;
             /** @description The new value, in the shape the parameter's type takes; must not be null. */
-            parameter_value: string | number | boolean | unknown[] | {
+            parameter_value?: string | number | boolean | unknown[] | {
                 [key: string]: unknown;
             };
         };
@@ -14462,7 +14462,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 /**
                  * @example {
@@ -14503,7 +14503,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 /**
                  * @example {
@@ -14548,7 +14548,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 /**
                  * @example {
@@ -14594,7 +14594,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 /**
                  * @example {
@@ -14640,7 +14640,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 /**
                  * @example {

@@ -1,16 +1,42 @@
 // PLynx's composition root: its repositories and services from the shared database, identity store and
 // content store, and its handlers from those services. Each area (graphs, nodes, resources, sessions) has
 // its own services and handler file; this is the one place that wires them together.
+import { runTransaction } from '../db/transaction.ts';
 import type { FamilyContext } from '../family/module.ts';
 import type { HandlerMap } from '../http/handler.ts';
 import type { PlynxConfig } from './config.ts';
+import { graphEditingService } from './graphs/graph-editing-service.ts';
+import { graphHandlers } from './graphs/graph-handlers.ts';
+import { graphRepository } from './graphs/graph-repository.ts';
+import { graphService } from './graphs/graph-service.ts';
+import { nodeHandlers } from './nodes/node-handlers.ts';
+import { nodeRepository } from './nodes/node-repository.ts';
+import { nodeService } from './nodes/node-service.ts';
+import { resourcesDict } from './resources/plugins.ts';
+import { authorDirectory } from './users/author-directory.ts';
 
 export function createPlynxServices(context: FamilyContext<PlynxConfig>) {
-  return { context };
+  const { database, clock, identity, config } = context;
+  const { db, provider } = database;
+  const graphs = graphRepository(db, provider);
+  const nodes = nodeRepository(db, provider);
+  const authors = authorDirectory(identity);
+  const inTransaction = <T>(fn: (repos: { graphs: ReturnType<typeof graphRepository>; nodes: ReturnType<typeof nodeRepository> }) => Promise<T>) =>
+    runTransaction(db, (tx) => fn({ graphs: graphRepository(tx, provider), nodes: nodeRepository(tx, provider) }));
+  const nodeSvc = nodeService({ nodes, authors, clock, resourcesDict, transaction: inTransaction });
+  return {
+    context,
+    graphs: graphService({ graphs, nodes, authors, clock, transaction: inTransaction, webUrl: config.webUrl, resourcesDict }),
+    editing: graphEditingService({ graphs, nodes, clock, transaction: inTransaction }),
+    nodes: nodeSvc,
+  };
 }
 
 export type PlynxServices = ReturnType<typeof createPlynxServices>;
 
-export function createPlynxHandlers(_services: PlynxServices): HandlerMap {
-  return {};
+export function createPlynxHandlers(services: PlynxServices): HandlerMap {
+  return {
+    ...graphHandlers(services),
+    ...nodeHandlers(services),
+  };
 }

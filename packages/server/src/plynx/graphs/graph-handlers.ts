@@ -1,0 +1,39 @@
+// PLynx's graph endpoints and the graph editing sub-API: read the validated request, call a service, reply.
+import type { HandlerMap } from '../../http/handler.ts';
+import type { GraphAction } from '../model/types.ts';
+import { plynxUser } from '../model/users.ts';
+import type { GraphEditingService } from './graph-editing-service.ts';
+import type { GraphService } from './graph-service.ts';
+
+/** PLynx's code reads `actions`; its docs show `action`, possibly a single string. `actions` wins. */
+export function requestedActions<A extends string>(body: { actions?: A[]; action?: A | A[] }): A[] {
+  if (body.actions) return body.actions;
+  if (body.action === undefined) return [];
+  return Array.isArray(body.action) ? body.action : [body.action];
+}
+
+export function graphHandlers({ graphs, editing }: { graphs: GraphService; editing: GraphEditingService }) {
+  const one = (action: GraphAction) => async ({ params, identity }: { params: { graph_id: string }; identity: Parameters<typeof plynxUser>[0] }) =>
+    ({ status: 200 as const, body: await graphs.postAction(params.graph_id, action, plynxUser(identity)) });
+
+  return {
+    plynx_search_graphs: async ({ body }) => ({ status: 200, body: await graphs.search(body ?? {}) }),
+    plynx_get_graph: async ({ params, identity }) => ({ status: 200, body: await graphs.get(params.graph_id, plynxUser(identity)) }),
+    plynx_post_graph: async ({ body, identity }) => ({ status: 200, body: await graphs.post(body.graph, requestedActions(body), plynxUser(identity)) }),
+    plynx_approve_graph: one('APPROVE'),
+    plynx_validate_graph: one('VALIDATE'),
+    plynx_rearrange_graph: one('REARRANGE'),
+    plynx_upgrade_graph_nodes: one('UPGRADE_NODES'),
+    plynx_cancel_graph: one('CANCEL'),
+    plynx_generate_graph_code: one('GENERATE_CODE'),
+    plynx_clone_graph: one('CLONE'),
+    plynx_update_graph: async ({ params, body, identity }) => ({ status: 200, body: await graphs.update(params.graph_id, body, plynxUser(identity)) }),
+
+    plynx_list_graph_nodes: async ({ params, identity }) => ({ status: 200, body: await editing.listNodes(params.graph_id, plynxUser(identity)) }),
+    plynx_insert_graph_node: async ({ params, body, identity }) => ({ status: 200, body: await editing.insertNode(params.graph_id, body, plynxUser(identity)) }),
+    plynx_remove_graph_node: async ({ params, body, identity }) => ({ status: 200, body: await editing.removeNode(params.graph_id, body, plynxUser(identity)) }),
+    plynx_change_graph_parameter: async ({ params, body, identity }) => ({ status: 200, body: await editing.changeParameter(params.graph_id, body, plynxUser(identity)) }),
+    plynx_create_graph_link: async ({ params, body, identity }) => ({ status: 200, body: await editing.createLink(params.graph_id, body, plynxUser(identity)) }),
+    plynx_remove_graph_link: async ({ params, body, identity }) => ({ status: 200, body: await editing.removeLink(params.graph_id, body, plynxUser(identity)) }),
+  } satisfies HandlerMap;
+}

@@ -1,0 +1,96 @@
+// The only code that reads and writes the node library (operations and files). Like graphs, a row holds
+// the whole document as JSON text beside the columns searches use.
+import type { Db } from '../../db/client.ts';
+import type { DbTx } from '../../db/transaction.ts';
+import type { Node, NodeStatus } from '../model/types.ts';
+import type { Page, TextSearch } from '../search/search-query.ts';
+import { textFilter } from '../search/text-filter.ts';
+
+export interface StoredNode {
+  node: Node;
+  authorName: string | null;
+  insertionDate: Date;
+  updateDate: Date;
+}
+
+export interface NodeSearch {
+  authorName?: string;
+  statuses: NodeStatus[];
+  baseNodeNames: string[];
+  text: TextSearch;
+  starredFirst: boolean;
+  page: Page;
+}
+
+interface NodeRow {
+  document: string;
+  authorName: string | null;
+  insertionDate: Date;
+  updateDate: Date;
+}
+
+const toStored = (row: NodeRow): StoredNode => ({
+  node: JSON.parse(row.document) as Node,
+  authorName: row.authorName,
+  insertionDate: row.insertionDate,
+  updateDate: row.updateDate,
+});
+
+export function nodeRepository(db: Db | DbTx, provider: 'sqlite' | 'postgresql') {
+  return {
+    async find(id: string): Promise<StoredNode | null> {
+      const row = await db.plynxNode.findUnique({ where: { id } });
+      return row ? toStored(row) : null;
+    },
+
+    /** The stored nodes among `ids`, by id (for refreshing the statuses of a graph's nodes in one query). */
+    async findMany(ids: string[]): Promise<Map<string, StoredNode>> {
+      if (!ids.length) return new Map();
+      const rows = await db.plynxNode.findMany({ where: { id: { in: ids } } });
+      return new Map(rows.map((row) => [row.id, toStored(row)]));
+    },
+
+    /** Inserts or replaces the node; the insertion date of an existing node is kept. */
+    async save(node: Node & { _id: string }, authorName: string | null, now: Date): Promise<StoredNode> {
+      const columns = {
+        title: node.title ?? '',
+        description: node.description ?? '',
+        baseNodeName: node.base_node_name ?? 'bash_jinja2',
+        nodeStatus: node.node_status ?? 'CREATED',
+        authorId: node.author ?? null,
+        authorName,
+        starred: node.starred ?? false,
+        document: JSON.stringify(node),
+        updateDate: now,
+      };
+      const row = await db.plynxNode.upsert({
+        where: { id: node._id },
+        create: { id: node._id, ...columns, insertionDate: now },
+        update: columns,
+      });
+      return toStored(row);
+    },
+
+    async search(query: NodeSearch): Promise<{ items: StoredNode[]; total: number }> {
+      const where = {
+        ...(query.authorName !== undefined ? { authorName: query.authorName } : {}),
+        ...(query.statuses.length ? { nodeStatus: { in: query.statuses } } : {}),
+        ...(query.baseNodeNames.length ? { baseNodeName: { in: query.baseNodeNames } } : {}),
+        ...textFilter(query.text, provider),
+      };
+      const newestFirst = [{ insertionDate: 'desc' as const }, { id: 'desc' as const }];
+      const [rows, total] = await Promise.all([
+        db.plynxNode.findMany({
+          where,
+          orderBy: query.starredFirst ? [{ starred: 'desc' as const }, ...newestFirst] : newestFirst,
+          skip: query.page.offset,
+          take: query.page.perPage,
+        }),
+        db.plynxNode.count({ where }),
+      ]);
+      return { items: rows.map(toStored), total };
+    },
+  };
+}
+
+export type NodeRepository = ReturnType<typeof nodeRepository>;
