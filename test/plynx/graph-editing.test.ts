@@ -49,7 +49,7 @@ describe.each(PROVIDERS)('PLynx graph editing on %s', (provider) => {
     const remove = (body: unknown) => p.alice.POST('/plynx/api/v0/graphs/{graph_id}/nodes/remove_link', { ...path(g._id!), body: body as never });
 
     expect((await create(link(a._id!, 'out', b._id!, 'in'))).data).toEqual({ status: 'success', message: 'Completed' });
-    expect((await nodesOf(g._id!))[1]!.inputs![0]!.values).toEqual([{ node_id: a._id, output_id: 'out', resource_id: null }]);
+    expect((await nodesOf(g._id!))[1]!.inputs![0]!.values).toEqual([{ node_id: a._id, output_id: 'out', resource_id: '' }]);
     const again = await create(link(a._id!, 'out', b._id!, 'in'));
     expect(again.response.status).toBe(400);
     expect(again.error).toMatchObject({ status: 'failed' });

@@ -161,7 +161,7 @@ describe.each(PROVIDERS)('PLynx graphs on %s', (provider) => {
     const r = await p.alice.POST('/plynx/api/v0/graphs/{graph_id}/upgrade_nodes', { params: { path: { graph_id: g._id! } } });
     expect(r.data!.upgraded_nodes_count).toBe(1);
     expect(r.data!.graph!.nodes![0]).toMatchObject({ _id: placed._id, parent_node: successor._id, title: 'New step' });
-    expect(r.data!.graph!.nodes![1]!.inputs![0]!.values).toEqual([{ node_id: placed._id, output_id: 'out', resource_id: null }]);
+    expect(r.data!.graph!.nodes![1]!.inputs![0]!.values).toEqual([{ node_id: placed._id, output_id: 'out', resource_id: '' }]);
     // On its own the upgrade is not saved.
     expect((await read(g._id!)).data!.data.nodes![0]!.parent_node).toBe(old._id);
   });

@@ -106,7 +106,8 @@ describe.each(PROVIDERS)('the PLynx node library on %s', (provider) => {
     } as Node;
     const r = await post(node, 'PREVIEW_CMD');
     expect(r.data!.preview_text).toContain('gzip -9 -c ');
-    expect(r.data!.preview_text).not.toContain('{{');
+    expect(r.data!.preview_text).not.toContain("{{ input['raw'] }}");
+    expect(r.data!.preview_text).toMatch(/^# Use templates: \['input', 'output', 'param'\]/);
   });
 
   it('When a template cannot be rendered, then PREVIEW_CMD answers a 400, not a crash', async () => {

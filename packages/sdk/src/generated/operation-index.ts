@@ -169,6 +169,7 @@ export const operationIndex = {
   plynx_upload_file: { method: 'POST', path: '/plynx/api/v0/upload_file' },
   plynx_get_resource: { method: 'GET', path: '/plynx/api/v0/resources/{resource_id}' },
   plynx_get_resource_singular: { method: 'GET', path: '/plynx/api/v0/resource/{resource_id}' },
+  plynx_post_resource: { method: 'POST', path: '/plynx/api/v0/resource' },
   plynx_get_master_state: { method: 'GET', path: '/plynx/api/v0/master_state' },
   dioptra_get_experiment_resource: { method: 'GET', path: '/api/experiment/' },
   dioptra_post_experiment_resource: { method: 'POST', path: '/api/experiment/' },

@@ -3077,6 +3077,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/plynx/api/v0/resource": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Store a file as a resource, without a File node (Pipeloom extension).
+         * @description Stores the one file part `data` as a new resource and answers its `resource_id`; no node is created. PLynx's server code has this endpoint, but its REST documentation does not list it, so it is marked as an extension here. Workers use it to hand in outputs and logs.
+         */
+        post: operations["plynx_post_resource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/plynx/api/v0/master_state": {
         parameters: {
             query?: never;
@@ -6831,7 +6851,32 @@ export interface components {
          */
         PlynxGraphAction: "SAVE" | "APPROVE" | "VALIDATE" | "REARRANGE" | "UPGRADE_NODES" | "CANCEL" | "GENERATE_CODE" | "CLONE";
         /**
-         * @description A graph and the actions to run on it, in order. PLynx's code reads `actions`; its docs call the list `action`. One of the two must be present (400 otherwise); `action` may also be a single string, and `actions` wins when both are sent. Other extra keys are ignored.
+         * @description An action as a request may name it: one of the graph actions, or `AUTO_LAYOUT`, the name later releases of PLynx's python client send for REARRANGE (treated as REARRANGE).
+         * @example AUTO_LAYOUT
+         */
+        PlynxGraphRequestAction: components["schemas"]["PlynxGraphAction"] | "AUTO_LAYOUT";
+        /**
+         * @description A graph and the actions to run on it, in order.
+         * @example {
+         *       "actions": [
+         *         "REARRANGE",
+         *         "SAVE"
+         *       ],
+         *       "graph": {
+         *         "_id": "65f2c0de9a1b4c0012ab1001",
+         *         "title": "Count log lines",
+         *         "description": "Counts the lines of an uploaded access log.",
+         *         "nodes": []
+         *       }
+         *     }
+         */
+        PlynxGraphActionFields: {
+            graph?: components["schemas"]["PlynxGraph"];
+            actions?: components["schemas"]["PlynxGraphRequestAction"][];
+            action?: components["schemas"]["PlynxGraphRequestAction"] | components["schemas"]["PlynxGraphRequestAction"][];
+        };
+        /**
+         * @description A graph and the actions to run on it, in order. PLynx's code reads `actions`; its docs call the list `action`. One of the two must be present (400 otherwise); `action` may also be a single string, and `actions` wins when both are sent. Later releases of PLynx's python client wrap both in a `body` object; that form is accepted too. Other extra keys are ignored. A graph is required, at the top level or in `body` (400 otherwise).
          * @example {
          *       "actions": [
          *         "CLONE"
@@ -6844,10 +6889,8 @@ export interface components {
          *       }
          *     }
          */
-        PlynxGraphActionRequest: {
-            graph: components["schemas"]["PlynxGraph"];
-            actions?: components["schemas"]["PlynxGraphAction"][];
-            action?: components["schemas"]["PlynxGraphAction"] | components["schemas"]["PlynxGraphAction"][];
+        PlynxGraphActionRequest: components["schemas"]["PlynxGraphActionFields"] & {
+            body?: components["schemas"]["PlynxGraphActionFields"];
         };
         /**
          * @description What a validation error is about.
@@ -7387,6 +7430,31 @@ export interface components {
             status: "SUCCESS";
             resource_id: string;
             node: components["schemas"]["PlynxNode"];
+        };
+        /**
+         * @description The multipart form of POST /resource; `data` is the one file part.
+         * @example {
+         *       "data": "42\n"
+         *     }
+         */
+        PlynxPostResourceForm: {
+            /**
+             * Format: binary
+             * @description The file's bytes.
+             */
+            data: Blob;
+        };
+        /**
+         * @description The id of the stored resource.
+         * @example {
+         *       "status": "SUCCESS",
+         *       "resource_id": "3f6c2a1e-d9b4-11ee-9c1a-0242ac120002"
+         *     }
+         */
+        PlynxPostResourceResponse: {
+            /** @constant */
+            status: "SUCCESS";
+            resource_id: string;
         };
         /**
          * @description What one worker was doing at the snapshot.
@@ -8426,6 +8494,17 @@ export interface components {
                  *     }
                  */
                 "multipart/form-data": components["schemas"]["PlynxUploadFileForm"];
+            };
+        };
+        /** @description The file to store. */
+        PlynxPostResource: {
+            content: {
+                /**
+                 * @example {
+                 *       "data": "stdout of a run\n"
+                 *     }
+                 */
+                "multipart/form-data": components["schemas"]["PlynxPostResourceForm"];
             };
         };
     };
@@ -14919,6 +14998,29 @@ export interface operations {
             400: components["responses"]["PlynxBadRequest"];
             401: components["responses"]["PlynxUnauthorized"];
             404: components["responses"]["PlynxNotFound"];
+        };
+    };
+    plynx_post_resource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: components["requestBodies"]["PlynxPostResource"];
+        responses: {
+            /** @description The stored resource. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlynxPostResourceResponse"];
+                };
+            };
+            400: components["responses"]["PlynxBadRequest"];
+            401: components["responses"]["PlynxUnauthorized"];
+            413: components["responses"]["PlynxTooLarge"];
         };
     };
     plynx_get_master_state: {

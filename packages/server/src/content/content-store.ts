@@ -3,9 +3,19 @@
 import type { Readable } from 'node:stream';
 
 export interface StoredContent {
+  /** How many bytes `stream` yields (the whole content, or the part that was asked for). */
   size: number;
+  /** The size of the whole content, whatever part was asked for. */
+  totalSize: number;
   /** The bytes, from `start` on when a start was asked for. */
   stream: Readable;
+}
+
+export interface OpenOptions {
+  /** First byte to read (0 by default); past the end gives an empty stream. */
+  start?: number;
+  /** Read at most this many bytes. */
+  limit?: number;
 }
 
 export interface ContentStore {
@@ -15,6 +25,17 @@ export interface ContentStore {
   putStream(key: string, source: Readable): Promise<{ size: number }>;
   /** The size of the content, or null when there is none under `key`. */
   stat(key: string): Promise<{ size: number } | null>;
-  /** A stream of the content (optionally only its first `limit` bytes), or null when there is none. */
-  open(key: string, options?: { limit?: number }): Promise<StoredContent | null>;
+  /** A stream of the content (optionally a range of it), or null when there is none. */
+  open(key: string, options?: OpenOptions): Promise<StoredContent | null>;
+}
+
+const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
+
+/**
+ * Whether `key` can name content: a plain name of letters, digits, `.`, `_` and `-` (no path separators,
+ * no `..`), so that no store can be led outside its own space. Callers check ids from requests with this
+ * and answer "not found" for anything else.
+ */
+export function isContentKey(key: string): boolean {
+  return KEY.test(key) && !key.includes('..');
 }

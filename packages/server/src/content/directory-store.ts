@@ -6,14 +6,13 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import crypto from 'node:crypto';
-import type { ContentStore } from './content-store.ts';
+import { isContentKey, type ContentStore } from './content-store.ts';
 
-const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
-
+/** A content store keeping each key as one file in `root` (created when missing). */
 export function directoryContentStore(root: string): ContentStore {
   fs.mkdirSync(root, { recursive: true });
   const fileOf = (key: string) => {
-    if (!KEY.test(key) || key.includes('..')) throw new Error(`invalid content key ${JSON.stringify(key)}`);
+    if (!isContentKey(key)) throw new Error(`invalid content key ${JSON.stringify(key)}`);
     return path.join(root, key);
   };
   // Writes land in a temporary name first, so a reader never sees half a file.
@@ -26,17 +25,25 @@ export function directoryContentStore(root: string): ContentStore {
 
   return {
     async putFile(key, sourcePath) {
+      fileOf(key); // rejects a bad key before the source is moved
       const tmp = temporary();
       try {
         await fsp.rename(sourcePath, tmp);
       } catch (e) {
         // Another file system: copy instead of moving.
         if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
-        await fsp.copyFile(sourcePath, tmp);
+        try {
+          await fsp.copyFile(sourcePath, tmp);
+        } catch (copyError) {
+          await fsp.rm(tmp, { force: true });
+          throw copyError;
+        }
+        await fsp.rm(sourcePath, { force: true });
       }
       return commit(tmp, key);
     },
     async putStream(key, source: Readable) {
+      fileOf(key); // rejects a bad key before anything is written
       const tmp = temporary();
       try {
         await pipeline(source, fs.createWriteStream(tmp));
@@ -54,9 +61,11 @@ export function directoryContentStore(root: string): ContentStore {
       const file = fileOf(key);
       const st = await fsp.stat(file).catch(() => null);
       if (!st?.isFile()) return null;
-      const size = options.limit === undefined ? st.size : Math.min(st.size, options.limit);
-      const stream = size === 0 ? Readable.from([]) : fs.createReadStream(file, { start: 0, end: size - 1 });
-      return { size, stream };
+      const start = Math.min(Math.max(0, options.start ?? 0), st.size);
+      const rest = st.size - start;
+      const size = options.limit === undefined ? rest : Math.min(rest, Math.max(0, options.limit));
+      const stream = size === 0 ? Readable.from([]) : fs.createReadStream(file, { start, end: start + size - 1 });
+      return { size, totalSize: st.size, stream };
     },
   };
 }

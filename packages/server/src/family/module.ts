@@ -27,8 +27,13 @@ export interface FamilyModule<Name extends string = string, Config = unknown, Se
    * `/api/queue/...` but not `/api/queues`.
    */
   prefixes: readonly string[];
-  /** Exact paths callers may use without credentials (liveness checks and the like). */
+  /**
+   * Paths callers may use without credentials (liveness checks and the like): exact paths, or templates
+   * whose `{name}` segments match any one segment (`/plynx/api/v0/resource/{resource_id}`).
+   */
   publicPaths: readonly string[];
+  /** The `WWW-Authenticate` value sent with a 401 on this family's paths; none when absent. */
+  challenge?: string;
   /** The family's documented error body for a failure. */
   renderError(error: AppError): Record<string, unknown>;
   /** Reads the family's settings; throws ConfigError with one clear sentence on a bad value. */
@@ -36,6 +41,8 @@ export interface FamilyModule<Name extends string = string, Config = unknown, Se
   /** The family's composition root: repositories and services from the database and its settings. */
   createServices(context: FamilyContext<Config>): Services;
   createHandlers(services: Services): HandlerMap;
+  /** Largest uploaded file the family accepts; multipart bodies are cut off while arriving above the largest of these. */
+  maxUploadBytes?(config: Config): number;
   /** Request body limits for operations that legitimately send more than the server's small default. */
   bodyLimits?: Partial<Record<OperationId, string>>;
 }

@@ -10,6 +10,7 @@ import type { Config } from '../config.ts';
 import { directoryContentStore } from '../content/directory-store.ts';
 import type { Database } from '../db/client.ts';
 import { FAMILY_MODULES } from '../families.ts';
+import type { FamilyModule } from '../family/module.ts';
 import { buildHandlers } from '../handlers.ts';
 import { createIdentity } from '../identity/composition.ts';
 import { listOperations, loadSpec, validatorDocument } from '../spec.ts';
@@ -57,7 +58,7 @@ export function createApp({ config, database, logger, validateResponses = false,
     validateResponses: validateResponses ? { removeAdditional: false } : false,
     validateSecurity: false,
     validateApiSpec: false,
-    fileUploader: uploadOptions(),
+    fileUploader: uploadOptions(largestUpload(config)),
     ignorePaths: /^\/(docs|openapi\.(yaml|json))(\/|$)/,
   }));
 
@@ -65,4 +66,10 @@ export function createApp({ config, database, logger, validateResponses = false,
   app.use(notFoundMiddleware());
   app.use(errorMiddleware());
   return app;
+}
+
+/** The largest file any family accepts: uploads are cut off above it while they arrive. */
+function largestUpload(config: Config): number | undefined {
+  const limits = (FAMILY_MODULES as readonly FamilyModule[]).flatMap((m) => (m.maxUploadBytes ? [m.maxUploadBytes(config.families[m.name as keyof Config['families']])] : []));
+  return limits.length ? Math.max(...limits) : undefined;
 }

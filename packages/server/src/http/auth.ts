@@ -16,14 +16,28 @@ export interface Identity {
 
 export const LOCAL_IDENTITY: Identity = Object.freeze({ user: 'local', via: 'local', isAdmin: true });
 
+/**
+ * A test for paths from a list of exact paths and path templates, where a `{name}` segment stands for any
+ * one non-empty segment: `/plynx/api/v0/resource/{resource_id}`.
+ */
+export function pathMatcher(patterns: readonly string[]): (path: string) => boolean {
+  const exact = new Set(patterns.filter((p) => !p.includes('{')));
+  const templates = patterns.filter((p) => p.includes('{')).map((p) => new RegExp(`^${p.split(/\{[^/{}]+\}/).map(escapeRegExp).join('[^/]+')}$`));
+  return (path) => exact.has(path) || templates.some((t) => t.test(path));
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** Paths anyone may read: the server's probes, the API description, and each family's own public paths. */
-const PUBLIC_PATHS = new Set<string>(['/', ...HEALTH_PATHS, '/openapi.yaml', '/openapi.json', ...FAMILY_MODULES.flatMap((m) => m.publicPaths)]);
-const isPublic = (path: string) => PUBLIC_PATHS.has(path) || path === '/docs' || path.startsWith('/docs/');
+const isPublicPath = pathMatcher(['/', ...HEALTH_PATHS, '/openapi.yaml', '/openapi.json', ...FAMILY_MODULES.flatMap((m) => m.publicPaths)]);
+const isPublic = (path: string) => isPublicPath(path) || path === '/docs' || path.startsWith('/docs/');
 
 /**
  * Accepts `Authorization: Bearer <token>` and HTTP Basic. PLynx clients send Basic with a token in the
  * username field, so that field is tried as a token first and only then as a user name with its password.
- * With no users stored and no bootstrap tokens configured, every caller is the local user.
+ * A token is an API token, a bootstrap token or a session token (access or refresh), on every family.
+ * With no users stored and no bootstrap tokens configured, every caller is the local user. Public paths
+ * need no credentials, but credentials that are sent must be valid there too, so a mistake shows at once.
  */
 export function authenticate(identity: IdentityService) {
   return async (req: Request, res: Response, next: NextFunction) => {
@@ -38,7 +52,7 @@ export function authenticate(identity: IdentityService) {
       res.locals.identity = { ...principal, via } satisfies Identity;
       return next();
     }
-    if (isPublic(req.path)) {
+    if (!header && isPublic(req.path)) {
       res.locals.identity = { user: 'anonymous', via, isAdmin: false } satisfies Identity;
       return next();
     }

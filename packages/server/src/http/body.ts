@@ -33,10 +33,14 @@ export function bodyParsers(match: OperationMatcher, modules: readonly FamilyMod
   };
 }
 
-/** multer options for express-openapi-validator's fileUploader: stream to disk, bounded. */
-export function uploadOptions() {
+/**
+ * multer options for express-openapi-validator's fileUploader: stream to disk, bounded. A file larger than
+ * `maxFileBytes` (UPLOAD_LIMITS.fileSize by default) is cut off while it arrives, its partial temporary file
+ * is removed, and the request answers 413; a family may still refuse smaller files with its own setting.
+ */
+export function uploadOptions(maxFileBytes: number = UPLOAD_LIMITS.fileSize) {
   fs.mkdirSync(UPLOAD_DIR, { recursive: true });
-  return { dest: UPLOAD_DIR, limits: UPLOAD_LIMITS };
+  return { dest: UPLOAD_DIR, limits: { ...UPLOAD_LIMITS, fileSize: maxFileBytes } };
 }
 
 /** Deletes the request's temporary upload files once the response is over, whatever the outcome. */

@@ -67,8 +67,9 @@ export function errorMiddleware() {
     if (!expected) (res.locals as Record<symbol, unknown>)[FAULT] = err;
     if (res.headersSent) return;
     if (error.code === 'DATABASE_BUSY') res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
-    const render = moduleOf(req.path)?.renderError ?? renderNeutral;
-    res.status(error.status).json(render(error));
+    const module = moduleOf(req.path);
+    if (error.status === 401 && module?.challenge) res.setHeader('www-authenticate', module.challenge);
+    res.status(error.status).json((module?.renderError ?? renderNeutral)(error));
   };
 }
 

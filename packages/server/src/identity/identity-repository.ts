@@ -20,6 +20,9 @@ export interface TokenRow {
 export function identityRepository(db: Db) {
   return {
     findUser: (username: string): Promise<UserRow | null> => db.identityUser.findUnique({ where: { username } }),
+    /** Active flags of the named users that exist. */
+    activeStates: async (usernames: string[]): Promise<Map<string, boolean>> =>
+      new Map((await db.identityUser.findMany({ where: { username: { in: usernames } }, select: { username: true, active: true } })).map((u) => [u.username, u.active])),
     listUsers: (): Promise<UserRow[]> => db.identityUser.findMany({ orderBy: { username: 'asc' } }),
     countUsers: (): Promise<number> => db.identityUser.count(),
     createUser: (data: { username: string; passwordHash: string | null; isAdmin: boolean }): Promise<UserRow> => db.identityUser.create({ data }),
@@ -32,6 +35,17 @@ export function identityRepository(db: Db) {
     findToken: (tokenHash: string): Promise<TokenRow | null> =>
       db.identityToken.findUnique({ where: { tokenHash }, select: { id: true, lastUsedAt: true, user: true } }),
     touchToken: (id: number, at: Date) => db.identityToken.update({ where: { id }, data: { lastUsedAt: at } }),
+    /**
+     * Stores `value` under `name` unless a value is already there, then answers the stored one. Replicas that
+     * race here all end up with the first value written: the insert is one statement that yields on conflict.
+     */
+    async secret(name: string, value: string): Promise<string> {
+      const stored = await db.identitySecret.findUnique({ where: { name } });
+      if (stored) return stored.value;
+      await db.$executeRaw`INSERT INTO "identity_secret" ("name", "value") VALUES (${name}, ${value}) ON CONFLICT ("name") DO NOTHING`;
+      const row = await db.identitySecret.findUniqueOrThrow({ where: { name } });
+      return row.value;
+    },
   };
 }
 

@@ -1,11 +1,13 @@
-// Users, passwords and API tokens for the whole server. Tokens, passwords and the active flag are read on
-// every request, so deactivations and new tokens count from the next request on. Only "the store is empty"
-// is remembered, for a second, so a single-user server does not count users on every call; once a user
-// exists that is remembered for good (users are never deleted).
+// Users, passwords, API tokens and session tokens for the whole server. Tokens, passwords and the active
+// flag are read on every request, so deactivations and new tokens count from the next request on. Only
+// "the store is empty" is remembered, for a second, so a single-user server does not count users on every
+// call; once a user exists that is remembered for good (users are never deleted).
 import { AppError } from '../errors.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import type { IdentityRepository, UserRow } from './identity-repository.ts';
 import { hashPassword, newToken, tokenHash, verifyPassword } from './passwords.ts';
+import { sessionKeySource } from './session-key.ts';
+import { looksLikeSessionToken, sessionTokens, type SessionPair } from './session-tokens.ts';
 
 export interface Principal {
   user: string;
@@ -24,7 +26,16 @@ export interface IdentityOptions {
   /** PIPELOOM_TOKENS entries: `user:token` pairs, or bare tokens that act as the admin user `admin`. */
   bootstrapTokens?: string[];
   clock?: Clock;
+  /** Signs session tokens when set (PIPELOOM_TOKEN_SECRET); otherwise a key generated once and kept in the database. */
+  sessionSecret?: string;
 }
+
+/**
+ * The user every caller is while the server runs in single-user mode. It is never a stored user, and its
+ * session tokens count only while single-user mode lasts (the authentication middleware lets every caller
+ * in then, without looking at credentials); once users exist the name is refused, as PLynx refuses it.
+ */
+export const SINGLE_USER_NAME = 'default';
 
 // A throwaway hash so an unknown user name costs as much scrypt work as a wrong password.
 const DUMMY_HASH = hashPassword('not a password');
@@ -34,8 +45,10 @@ const EMPTY_STORE_RECHECK_MS = 1_000;
 
 const USERNAME = /^[A-Za-z0-9._@-]{1,64}$/;
 
-export function identityService(repo: IdentityRepository, { bootstrapTokens = [], clock = systemClock }: IdentityOptions = {}) {
+export function identityService(repo: IdentityRepository, { bootstrapTokens = [], clock = systemClock, sessionSecret }: IdentityOptions = {}) {
   const bootstrap = parseBootstrapTokens(bootstrapTokens);
+  const bootstrapUsers = new Set(bootstrap.values());
+  const sessions = sessionTokens(sessionKeySource(repo, sessionSecret), clock);
   let usersExist = false;
   let emptyCheckedAt = -Infinity;
 
@@ -43,6 +56,14 @@ export function identityService(repo: IdentityRepository, { bootstrapTokens = []
     const user = await repo.findUser(username);
     if (!user) throw new AppError('DOCUMENT_NOT_FOUND', `No user named "${username}"`);
     return user;
+  }
+
+  /** Who a genuine session token stands for now: an active stored user, or a bootstrap user; never `default`. */
+  async function sessionOwner(username: string): Promise<Principal | null> {
+    if (username === SINGLE_USER_NAME) return null;
+    const user = await repo.findUser(username);
+    if (user) return user.active ? { user: user.username, isAdmin: user.isAdmin } : null;
+    return bootstrapUsers.has(username) ? { user: username, isAdmin: username === 'admin' } : null;
   }
 
   async function setActive(username: string, active: boolean): Promise<void> {
@@ -62,6 +83,7 @@ export function identityService(repo: IdentityRepository, { bootstrapTokens = []
 
     async addUser(username: string, { password, isAdmin = false }: { password?: string; isAdmin?: boolean } = {}): Promise<UserSummary> {
       if (!USERNAME.test(username)) throw new AppError('INVALID_ARGUMENT', 'A user name is 1 to 64 letters, digits, dots, dashes, underscores or @');
+      if (username === SINGLE_USER_NAME) throw new AppError('INVALID_ARGUMENT', `"${SINGLE_USER_NAME}" is reserved for single-user mode; choose another name`);
       if (await repo.findUser(username)) throw new AppError('CONFLICT', `User "${username}" already exists`);
       const user = await repo.createUser({ username, passwordHash: password ? await hashPassword(password) : null, isAdmin });
       return summary(user);
@@ -78,6 +100,9 @@ export function identityService(repo: IdentityRepository, { bootstrapTokens = []
 
     listUsers: async (): Promise<UserSummary[]> => (await repo.listUsers()).map(summary),
 
+    /** Whether each named user is active; names the store does not hold are left out. */
+    activeStates: (usernames: string[]): Promise<Map<string, boolean>> => (usernames.length ? repo.activeStates(usernames) : Promise.resolve(new Map())),
+
     /** A new API token for the user; only its hash is stored, so this is the one time it can be shown. */
     async issueToken(username: string, name = 'api'): Promise<string> {
       const user = await requireUser(username);
@@ -86,11 +111,25 @@ export function identityService(repo: IdentityRepository, { bootstrapTokens = []
       return token;
     },
 
-    /** The token's active owner, or null. Bootstrap tokens are checked first. */
+    /**
+     * A fresh access and refresh token for a caller who has already proved who they are. Issuing checks
+     * nothing more; every later use of the tokens checks the user again.
+     */
+    issueSession: (username: string): Promise<SessionPair> => sessions.issue(username),
+
+    /**
+     * The token's active owner, or null. A token is tried as a bootstrap token, then as a session token
+     * (access or refresh; checked by signature, without touching the database unless genuine), then as a
+     * stored API token.
+     */
     async authenticateToken(token: string): Promise<Principal | null> {
       if (!token) return null;
       const boot = bootstrap.get(token);
       if (boot) return { user: boot, isAdmin: boot === 'admin' };
+      if (looksLikeSessionToken(token)) {
+        const claims = await sessions.verify(token);
+        return claims ? sessionOwner(claims.username) : null;
+      }
       const row = await repo.findToken(tokenHash(token));
       if (!row || !row.user.active) return null;
       const now = clock.now();
@@ -98,9 +137,13 @@ export function identityService(repo: IdentityRepository, { bootstrapTokens = []
       return { user: row.user.username, isAdmin: row.user.isAdmin };
     },
 
-    /** The active user with this password, or null; takes the same time whether or not the user exists. */
+    /**
+     * The active user with this password, or null; takes the same time whether or not the user exists.
+     * A name no user could have (an expired token sent with a password, say) is refused without scrypt.
+     */
     async authenticatePassword(username: string, password: string): Promise<Principal | null> {
-      const user = username ? await repo.findUser(username) : null;
+      if (!USERNAME.test(username)) return null;
+      const user = await repo.findUser(username);
       const ok = await verifyPassword(password, user?.passwordHash ?? (await DUMMY_HASH));
       return ok && user?.active && user.passwordHash ? { user: user.username, isAdmin: user.isAdmin } : null;
     },

@@ -13,6 +13,10 @@ import { nodeHandlers } from './nodes/node-handlers.ts';
 import { nodeRepository } from './nodes/node-repository.ts';
 import { nodeService } from './nodes/node-service.ts';
 import { resourcesDict } from './resources/plugins.ts';
+import { createResourceHandlers } from './resources/resource-handlers.ts';
+import { createResourceService } from './resources/resource-service.ts';
+import { createSessionHandlers } from './session/session-handlers.ts';
+import { createSessionServices } from './session/session-services.ts';
 import { authorDirectory } from './users/author-directory.ts';
 
 export function createPlynxServices(context: FamilyContext<PlynxConfig>) {
@@ -29,6 +33,8 @@ export function createPlynxServices(context: FamilyContext<PlynxConfig>) {
     graphs: graphService({ graphs, nodes, authors, clock, transaction: inTransaction, webUrl: config.webUrl, resourcesDict }),
     editing: graphEditingService({ graphs, nodes, clock, transaction: inTransaction }),
     nodes: nodeSvc,
+    session: createSessionServices(context),
+    resources: createResourceService({ content: context.content, clock, config, saveFileNode: nodeSvc.saveFileNode }),
   };
 }
 
@@ -38,5 +44,7 @@ export function createPlynxHandlers(services: PlynxServices): HandlerMap {
   return {
     ...graphHandlers(services),
     ...nodeHandlers(services),
+    ...createSessionHandlers(services.session),
+    ...createResourceHandlers(services),
   };
 }

@@ -1,4 +1,6 @@
 // PLynx's graph endpoints and the graph editing sub-API: read the validated request, call a service, reply.
+import type { components } from '@pipeloom/sdk/generated';
+import { AppError } from '../../errors.ts';
 import type { HandlerMap } from '../../http/handler.ts';
 import type { GraphAction } from '../model/types.ts';
 import { plynxUser } from '../model/users.ts';
@@ -12,6 +14,19 @@ export function requestedActions<A extends string>(body: { actions?: A[]; action
   return Array.isArray(body.action) ? body.action : [body.action];
 }
 
+type GraphActionBody = components['schemas']['PlynxGraphActionRequest'];
+
+/**
+ * The graph and actions of POST /graphs. Later releases of PLynx's python client wrap them in `body` and
+ * call REARRANGE `AUTO_LAYOUT`; both forms are accepted.
+ */
+export function graphActionRequest(body: GraphActionBody): { graph: unknown; actions: GraphAction[] } {
+  const fields = body.graph === undefined && body.body ? body.body : body;
+  if (fields.graph === undefined) throw new AppError('INVALID_ARGUMENT', 'The body needs a `graph`');
+  const actions = requestedActions(fields).map((a): GraphAction => (a === 'AUTO_LAYOUT' ? 'REARRANGE' : a));
+  return { graph: fields.graph, actions };
+}
+
 export function graphHandlers({ graphs, editing }: { graphs: GraphService; editing: GraphEditingService }) {
   const one = (action: GraphAction) => async ({ params, identity }: { params: { graph_id: string }; identity: Parameters<typeof plynxUser>[0] }) =>
     ({ status: 200 as const, body: await graphs.postAction(params.graph_id, action, plynxUser(identity)) });
@@ -19,7 +34,10 @@ export function graphHandlers({ graphs, editing }: { graphs: GraphService; editi
   return {
     plynx_search_graphs: async ({ body }) => ({ status: 200, body: await graphs.search(body ?? {}) }),
     plynx_get_graph: async ({ params, identity }) => ({ status: 200, body: await graphs.get(params.graph_id, plynxUser(identity)) }),
-    plynx_post_graph: async ({ body, identity }) => ({ status: 200, body: await graphs.post(body.graph, requestedActions(body), plynxUser(identity)) }),
+    plynx_post_graph: async ({ body, identity }) => {
+      const request = graphActionRequest(body);
+      return { status: 200, body: await graphs.post(request.graph, request.actions, plynxUser(identity)) };
+    },
     plynx_approve_graph: one('APPROVE'),
     plynx_validate_graph: one('VALIDATE'),
     plynx_rearrange_graph: one('REARRANGE'),

@@ -9,7 +9,7 @@ import { isObjectId } from '../model/object-id.ts';
 import type { Node, NodeAction, NodeStatus, PlynxUser, ResourcesDict } from '../model/types.ts';
 import { parseSearchString } from '../model/search-string.ts';
 import { validateNode } from '../model/validation.ts';
-import { previewCommand } from '../preview/preview-command.ts';
+import { previewCommand } from '../preview/preview.ts';
 import { userList, type AuthorDirectory } from '../users/author-directory.ts';
 import type { NodeRepository, StoredNode } from './node-repository.ts';
 
