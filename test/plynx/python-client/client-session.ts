@@ -19,7 +19,11 @@ export class ClientError extends Error {
   }
 }
 
-/** The actions the client posts with a graph: its own layout action name, then SAVE or APPROVE. */
+/**
+ * The actions the client posts with a graph: its own layout action name, then SAVE or APPROVE. Every
+ * release of the 0.2 line names the layout action AUTO_LAYOUT (the server's REARRANGE) and wraps graph and
+ * actions in a `body` envelope; none posts a bare REARRANGE.
+ */
 export const CLIENT_LAYOUT_ACTION = 'AUTO_LAYOUT';
 
 /** requests' `response.ok`: any status below 400. */
