@@ -4,6 +4,8 @@
 import { arrangeGraph, EmptyGraphError, generatePythonCode } from '@pipeloom/sdk/plynx-graph';
 import { AppError } from '../../errors.ts';
 import { cloneGraph } from '../model/clone.ts';
+import type { GraphDoc } from '../model/document-types.ts';
+import { parseGraph } from '../model/documents.ts';
 import type { Graph, GraphAction, Node, PlynxUser, ValidationError } from '../model/types.ts';
 import { upgradeNodes } from '../model/upgrade.ts';
 import { validateGraph } from '../model/validation.ts';
@@ -11,15 +13,13 @@ import { validateGraph } from '../model/validation.ts';
 /** Actions anyone may run on someone else's graph: they change nothing that is stored. */
 export const READ_ONLY_GRAPH_ACTIONS: ReadonlySet<GraphAction> = new Set(['VALIDATE', 'REARRANGE', 'GENERATE_CODE', 'UPGRADE_NODES', 'CLONE']);
 
-export type StoredGraphDoc = Graph & { _id: string };
-
 export interface ActionOutcome {
   status: 'SUCCESS' | 'VALIDATION_FAILED';
-  graph: StoredGraphDoc;
+  graph: GraphDoc;
   validationError?: ValidationError;
   extras: { upgraded_nodes_count?: number; code?: string; new_graph_id?: string };
   /** Snapshots of graphs to store, in order (the same graph may appear more than once; the last wins). */
-  saves: StoredGraphDoc[];
+  saves: GraphDoc[];
   /** Graphs to record a cancellation for. */
   cancellations: string[];
 }
@@ -29,7 +29,7 @@ export interface ActionContext {
   loadNode(id: string): Promise<Node | null>;
 }
 
-const snapshot = (graph: StoredGraphDoc): StoredGraphDoc => structuredClone(graph);
+const snapshot = (graph: GraphDoc): GraphDoc => structuredClone(graph);
 
 function requireCreated(graph: Graph, message: string): void {
   const status = graph.graph_running_status ?? 'CREATED';
@@ -45,7 +45,7 @@ function withLayout<T>(fn: () => T): T {
   }
 }
 
-export async function runGraphActions(start: StoredGraphDoc, actions: GraphAction[], ctx: ActionContext): Promise<ActionOutcome> {
+export async function runGraphActions(start: GraphDoc, actions: GraphAction[], ctx: ActionContext): Promise<ActionOutcome> {
   const out: ActionOutcome = { status: 'SUCCESS', graph: start, extras: {}, saves: [], cancellations: [] };
   for (const action of actions) {
     switch (action) {
@@ -65,11 +65,11 @@ export async function runGraphActions(start: StoredGraphDoc, actions: GraphActio
         break;
       }
       case 'REARRANGE':
-        out.graph = withLayout(() => arrangeGraph(out.graph)) as StoredGraphDoc;
+        out.graph = parseGraph(withLayout(() => arrangeGraph(out.graph)));
         break;
       case 'UPGRADE_NODES': {
         const { graph, count } = await upgradeNodes(out.graph, ctx.loadNode);
-        out.graph = graph as StoredGraphDoc;
+        out.graph = graph;
         out.extras.upgraded_nodes_count = count;
         break;
       }
@@ -83,7 +83,7 @@ export async function runGraphActions(start: StoredGraphDoc, actions: GraphActio
         out.extras.code = withLayout(() => generatePythonCode(out.graph));
         break;
       case 'CLONE': {
-        out.graph = cloneGraph(out.graph, ctx.user) as StoredGraphDoc;
+        out.graph = cloneGraph(out.graph, ctx.user);
         out.extras.new_graph_id = out.graph._id;
         out.saves.push(snapshot(out.graph));
         break;

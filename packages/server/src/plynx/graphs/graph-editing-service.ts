@@ -5,9 +5,9 @@ import type { Clock } from '../../clock.ts';
 import { AppError } from '../../errors.ts';
 import { changeParameter, createLink, insertNode, removeLink, removeNode } from '../model/editing.ts';
 import { isObjectId } from '../model/object-id.ts';
+import type { GraphDoc } from '../model/document-types.ts';
 import type { Graph, Node, PlynxUser } from '../model/types.ts';
 import type { NodeRepository } from '../nodes/node-repository.ts';
-import type { StoredGraphDoc } from './graph-actions.ts';
 import type { GraphRepository } from './graph-repository.ts';
 
 export interface GraphEditingDeps {
@@ -26,10 +26,10 @@ async function ownGraph(graphs: GraphRepository, id: string, user: PlynxUser): P
 
 export function graphEditingService({ graphs, nodes, clock, transaction }: GraphEditingDeps) {
   /** Reads the caller's graph, applies `change` and stores the result, all in one transaction. */
-  const edit = <R>(id: string, user: PlynxUser, change: (graph: Graph) => { graph: Graph; result: R }): Promise<R> =>
+  const edit = <R>(id: string, user: PlynxUser, change: (graph: Graph) => { graph: GraphDoc; result: R }): Promise<R> =>
     transaction(async ({ graphs: tx }) => {
       const { graph, result } = change(await ownGraph(tx, id, user));
-      await tx.save(graph as StoredGraphDoc, user.username, new Date(clock.now()));
+      await tx.save(graph, user.username, new Date(clock.now()));
       return result;
     });
 

@@ -2,12 +2,13 @@
 // copies of the fields searches filter and sort on, written together.
 import type { Db } from '../../db/client.ts';
 import type { DbTx } from '../../db/transaction.ts';
-import type { Graph, GraphRunningStatus } from '../model/types.ts';
+import type { GraphDoc } from '../model/document-types.ts';
+import type { GraphRunningStatus } from '../model/types.ts';
 import type { Page, SortDirection, TextSearch } from '../search/search-query.ts';
 import { textFilter } from '../search/text-filter.ts';
 
 export interface StoredGraph {
-  graph: Graph;
+  graph: GraphDoc;
   authorName: string | null;
   insertionDate: Date;
   updateDate: Date;
@@ -41,7 +42,8 @@ interface GraphRow {
 }
 
 const toStored = (row: GraphRow): StoredGraph => ({
-  graph: JSON.parse(row.document) as Graph,
+  // Documents are stored normalised (parseGraph) and only by this repository.
+  graph: JSON.parse(row.document) as GraphDoc,
   authorName: row.authorName,
   insertionDate: row.insertionDate,
   updateDate: row.updateDate,
@@ -55,12 +57,12 @@ export function graphRepository(db: Db | DbTx, provider: 'sqlite' | 'postgresql'
     },
 
     /** Inserts or replaces the graph; the insertion date of an existing graph is kept. */
-    async save(graph: Graph & { _id: string }, authorName: string | null, now: Date): Promise<StoredGraph> {
+    async save(graph: GraphDoc, authorName: string | null, now: Date): Promise<StoredGraph> {
       const columns = {
-        title: graph.title ?? '',
-        description: graph.description ?? '',
-        graphRunningStatus: graph.graph_running_status ?? 'CREATED',
-        authorId: graph.author ?? null,
+        title: graph.title,
+        description: graph.description,
+        graphRunningStatus: graph.graph_running_status,
+        authorId: graph.author,
         authorName,
         document: JSON.stringify(graph),
         updateDate: now,

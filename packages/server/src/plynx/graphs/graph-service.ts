@@ -9,7 +9,8 @@ import type { Graph, GraphAction, GraphRunningStatus, Node, PlynxUser, Resources
 import { parseSearchString } from '../model/search-string.ts';
 import type { NodeRepository } from '../nodes/node-repository.ts';
 import { userList, type AuthorDirectory } from '../users/author-directory.ts';
-import { READ_ONLY_GRAPH_ACTIONS, runGraphActions, type StoredGraphDoc } from './graph-actions.ts';
+import { READ_ONLY_GRAPH_ACTIONS, runGraphActions } from './graph-actions.ts';
+import type { GraphDoc } from '../model/document-types.ts';
 import { GRAPH_SORT_FIELDS, type GraphRepository, type StoredGraph } from './graph-repository.ts';
 import { deepMerge } from './deep-merge.ts';
 
@@ -58,13 +59,17 @@ export function graphService(deps: GraphServiceDeps) {
   const dates = (stored: StoredGraph) => ({ insertion_date: formatPlynxDate(stored.insertionDate), update_date: formatPlynxDate(stored.updateDate) });
 
   /** Applies an action list's writes in one transaction and answers as PLynx does. */
-  async function perform(start: StoredGraphDoc, actions: GraphAction[], user: PlynxUser) {
+  async function perform(start: GraphDoc, actions: GraphAction[], user: PlynxUser) {
     const outcome = await runGraphActions(start, actions, { user, loadNode });
     if (outcome.saves.length || outcome.cancellations.length) {
       const now = new Date(clock.now());
       await deps.transaction(async ({ graphs: tx }) => {
-        // Only the author's actions save (others may only clone, and a clone is theirs).
-        for (const graph of outcome.saves) await tx.save(graph, user.username, now);
+        for (const graph of outcome.saves) {
+          // Checked again inside the transaction: someone else may have stored this _id since it was read.
+          const existing = await tx.find(graph._id);
+          if (existing && existing.graph.author !== user.id) throw new AppError('FORBIDDEN', 'Permission denied');
+          await tx.save(graph, user.username, now);
+        }
         for (const id of outcome.cancellations) await tx.addCancellation(id);
       });
     }
@@ -119,7 +124,7 @@ export function graphService(deps: GraphServiceDeps) {
     /** POST /graphs: the posted graph, owned by the caller, through the action list. */
     async post(rawGraph: unknown, actions: GraphAction[], user: PlynxUser) {
       if (!actions.length) throw new AppError('INVALID_ARGUMENT', 'No actions given: send `actions` (a list) or `action`');
-      const graph = { ...parseGraph(rawGraph), author: user.id } as StoredGraphDoc;
+      const graph: GraphDoc = { ...parseGraph(rawGraph), author: user.id };
       checkOwner(await graphs.find(graph._id), user, actions);
       return perform(graph, actions, user);
     },
@@ -128,7 +133,7 @@ export function graphService(deps: GraphServiceDeps) {
     async postAction(id: string, action: GraphAction, user: PlynxUser) {
       const stored = await requireGraph(id);
       checkOwner(stored, user, [action]);
-      return perform(stored.graph as StoredGraphDoc, [action], user);
+      return perform(stored.graph, [action], user);
     },
 
     /** PATCH /graphs/{id}/update: objects merged key by key, lists replaced, then saved. */
@@ -137,7 +142,7 @@ export function graphService(deps: GraphServiceDeps) {
       if (stored.graph.author !== user.id) throw new AppError('FORBIDDEN', 'Permission denied');
       const status = stored.graph.graph_running_status ?? 'CREATED';
       if (status !== 'CREATED') throw new AppError('CONFLICT', `Graph status \`CREATED\` expected. Found \`${status}\``);
-      const merged = parseGraph(deepMerge(stored.graph, { ...changes, _id: stored.graph._id, author: stored.graph.author })) as StoredGraphDoc;
+      const merged = parseGraph(deepMerge(stored.graph, { ...changes, _id: stored.graph._id, author: stored.graph.author }));
       const saved = await graphs.save(merged, stored.authorName, new Date(clock.now()));
       return { status: 'success' as const, message: 'Successfully updated', graph: graphToWire(saved.graph, { _readonly: false, ...dates(saved) }) };
     },

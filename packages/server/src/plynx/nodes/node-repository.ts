@@ -2,12 +2,13 @@
 // the whole document as JSON text beside the columns searches use.
 import type { Db } from '../../db/client.ts';
 import type { DbTx } from '../../db/transaction.ts';
-import type { Node, NodeStatus } from '../model/types.ts';
+import type { NodeDoc } from '../model/document-types.ts';
+import type { NodeStatus } from '../model/types.ts';
 import type { Page, TextSearch } from '../search/search-query.ts';
 import { textFilter } from '../search/text-filter.ts';
 
 export interface StoredNode {
-  node: Node;
+  node: NodeDoc;
   authorName: string | null;
   insertionDate: Date;
   updateDate: Date;
@@ -30,7 +31,8 @@ interface NodeRow {
 }
 
 const toStored = (row: NodeRow): StoredNode => ({
-  node: JSON.parse(row.document) as Node,
+  // Documents are stored normalised (parseNode) and only by this repository.
+  node: JSON.parse(row.document) as NodeDoc,
   authorName: row.authorName,
   insertionDate: row.insertionDate,
   updateDate: row.updateDate,
@@ -51,15 +53,15 @@ export function nodeRepository(db: Db | DbTx, provider: 'sqlite' | 'postgresql')
     },
 
     /** Inserts or replaces the node; the insertion date of an existing node is kept. */
-    async save(node: Node & { _id: string }, authorName: string | null, now: Date): Promise<StoredNode> {
+    async save(node: NodeDoc, authorName: string | null, now: Date): Promise<StoredNode> {
       const columns = {
-        title: node.title ?? '',
-        description: node.description ?? '',
-        baseNodeName: node.base_node_name ?? 'bash_jinja2',
-        nodeStatus: node.node_status ?? 'CREATED',
-        authorId: node.author ?? null,
+        title: node.title,
+        description: node.description,
+        baseNodeName: node.base_node_name,
+        nodeStatus: node.node_status,
+        authorId: node.author,
         authorName,
-        starred: node.starred ?? false,
+        starred: node.starred,
         document: JSON.stringify(node),
         updateDate: now,
       };

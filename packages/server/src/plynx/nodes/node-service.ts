@@ -6,6 +6,7 @@ import { BASE_NODE_NAMES, nodeTemplate } from '../model/base-nodes.ts';
 import { formatPlynxDate } from '../model/dates.ts';
 import { nodeToWire, parseNode } from '../model/documents.ts';
 import { isObjectId } from '../model/object-id.ts';
+import type { NodeDoc } from '../model/document-types.ts';
 import type { Node, NodeAction, NodeStatus, PlynxUser, ResourcesDict } from '../model/types.ts';
 import { parseSearchString } from '../model/search-string.ts';
 import { validateNode } from '../model/validation.ts';
@@ -30,8 +31,6 @@ export interface NodeSearchRequest {
 }
 
 const OPEN_NODE_ACTIONS: ReadonlySet<NodeAction> = new Set(['VALIDATE', 'PREVIEW_CMD']);
-
-type StoredNodeDoc = Node & { _id: string };
 
 export function nodeService(deps: NodeServiceDeps) {
   const { nodes, authors, clock } = deps;
@@ -75,10 +74,10 @@ export function nodeService(deps: NodeServiceDeps) {
     /** POST /nodes: the actions run in order on the posted node; all writes land in one transaction. */
     async post(rawNode: unknown, actions: NodeAction[], user: PlynxUser) {
       if (!actions.length) throw new AppError('INVALID_ARGUMENT', 'No action given: send `action`');
-      let node = { ...parseNode(rawNode), author: user.id, starred: false } as StoredNodeDoc;
+      let node: NodeDoc = { ...parseNode(rawNode), author: user.id, starred: false };
       const stored = await nodes.find(node._id);
       if (stored && stored.node.author !== user.id && actions.some((a) => !OPEN_NODE_ACTIONS.has(a))) throw new AppError('FORBIDDEN', 'Permission denied');
-      const saves: StoredNodeDoc[] = [];
+      const saves: NodeDoc[] = [];
       let preview: string | undefined;
       for (const action of actions) {
         const status = node.node_status ?? 'CREATED';
@@ -118,18 +117,23 @@ export function nodeService(deps: NodeServiceDeps) {
       if (preview !== undefined) return { status: 'SUCCESS' as const, message: 'Successfully created preview', preview_text: preview };
       return { status: 'SUCCESS' as const, message: `Node(_id=\`${node._id}\`) successfully updated` };
 
-      async function write(list: StoredNodeDoc[]) {
+      async function write(list: NodeDoc[]) {
         if (!list.length) return;
         const now = new Date(clock.now());
         await deps.transaction(async ({ nodes: tx }) => {
-          for (const n of list) await tx.save(n, user.username, now);
+          for (const n of list) {
+            // Checked again inside the transaction: someone else may have stored this _id since it was read.
+            const existing = await tx.find(n._id);
+            if (existing && existing.node.author !== user.id) throw new AppError('FORBIDDEN', 'Permission denied');
+            await tx.save(n, user.username, now);
+          }
         });
       }
     },
 
     /** Stores a File node made by upload_file. */
     async saveFileNode(node: Node, user: PlynxUser): Promise<Node> {
-      const saved = await nodes.save({ ...node, author: user.id } as StoredNodeDoc, user.username, new Date(clock.now()));
+      const saved = await nodes.save({ ...parseNode(node), author: user.id }, user.username, new Date(clock.now()));
       return saved.node;
     },
   };
