@@ -2990,7 +2990,7 @@ export interface paths {
         };
         /**
          * Fetch one operation or file, or a blank template.
-         * @description Returns a node of the library with the file types the server knows. When `node_id` is the name of a base node (`bash_jinja2`, `python`, `file`) the answer is a fresh, unsaved template of that kind with its default parameters and logs.
+         * @description Returns a node of the library with the file types the server knows; `_readonly` tells whether the caller may change it. When `node_id` is the name of a base node (`bash_jinja2`, `python`, `file`, `get_resource`) the answer is a fresh, unsaved template of that kind with its default parameters and logs. A malformed id is a 404 (`Invalid ID`), as is an unknown one.
          */
         get: operations["plynx_get_node"];
         put?: never;
@@ -6112,7 +6112,10 @@ export interface components {
             node_id?: string;
             /** @description Name of the producing node's output. */
             output_id?: string;
-            /** @description The produced resource; filled in by the master just before the node runs. */
+            /**
+             * @description The produced resource; filled in just before the node runs (empty until then, null after CLONE).
+             * @default
+             */
             resource_id?: string | null;
         };
         /**
@@ -8208,9 +8211,14 @@ export interface components {
                 "application/json": components["schemas"]["TorcError"];
             };
         };
-        /** @description Missing or invalid credentials. */
+        /** @description Missing or invalid credentials. The challenge uses PLynx's own scheme, so browsers do not open a sign-in dialog. */
         PlynxUnauthorized: {
             headers: {
+                /**
+                 * @description Always `PlynxBasic realm="Login Required"`.
+                 * @example PlynxBasic realm="Login Required"
+                 */
+                "WWW-Authenticate"?: string;
                 [name: string]: unknown;
             };
             content: {
@@ -8413,7 +8421,7 @@ export interface components {
          * @example 65f2c0de9a1b4c0012ab1001
          */
         PlynxGraphId: string;
-        /** @description The `_id` of an operation or file in the node library, or a base node name (`bash_jinja2`, `python`, `file`) for a blank template of that kind. */
+        /** @description The `_id` of an operation or file in the node library, or a base node name (`bash_jinja2`, `python`, `file`, `get_resource`) for a blank template of that kind. */
         PlynxNodeIdOrBase: string;
         /**
          * @description The resource's id, as found in an output's or input value's `resource_id`.
@@ -14870,7 +14878,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The `_id` of an operation or file in the node library, or a base node name (`bash_jinja2`, `python`, `file`) for a blank template of that kind. */
+                /** @description The `_id` of an operation or file in the node library, or a base node name (`bash_jinja2`, `python`, `file`, `get_resource`) for a blank template of that kind. */
                 node_id: components["parameters"]["PlynxNodeIdOrBase"];
             };
             cookie?: never;
