@@ -195,13 +195,13 @@ describe.each(PROVIDERS)('Torc namespace migration on %s', (provider) => {
       await expect(conn.all(`SELECT 1 FROM "${table}"`)).rejects.toThrow();
     }
     // No index, key, constraint or sequence keeps an old name (Prisma derives them from the new names); later
-    // migrations add other namespaces (the shared identity_ store), which are new names too.
+    // migrations add other namespaces (the shared identity_ store, plynx_), which are new names too.
     const names = provider === 'sqlite'
       ? await conn.all(`SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex%'`)
       : await conn.all(`SELECT relname AS name FROM pg_class WHERE relnamespace = current_schema()::regnamespace AND relkind IN ('r', 'i', 'S') AND relname <> '_prisma_migrations' AND relname <> '_prisma_migrations_pkey'
                         UNION ALL SELECT conname AS name FROM pg_constraint WHERE connamespace = current_schema()::regnamespace AND conname NOT LIKE '_prisma%'`);
     expect(names.length).toBeGreaterThan(20);
-    expect(names.map((r) => r.name).filter((n) => !/^(torc|identity)_/.test(String(n)))).toEqual([]);
+    expect(names.map((r) => r.name).filter((n) => !/^(torc|identity|plynx)_/.test(String(n)))).toEqual([]);
   });
 
   it('When new rows are written after the migration, then ids continue after the old ones and cascades follow the renamed keys', async () => {
