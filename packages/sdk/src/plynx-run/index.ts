@@ -13,3 +13,6 @@
 export { TemplateError } from './errors.js';
 export { parameterValue, type PyValue } from './node-shape.js';
 export { isScriptKind, previewScript, type PreviewOptions, type ScriptKind } from './render.js';
+export { runPlynxNode } from './run-node.js';
+export type { PlynxRunFailure, PlynxRunIo, PlynxRunResult, PlynxRunStatus, RunPlynxNodeOptions } from './run-types.js';
+export { ArchiveError, unzipSafely, zipDirectory, type ArchiveLimits } from './zip-archive.js';
