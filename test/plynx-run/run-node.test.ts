@@ -199,4 +199,46 @@ describe('runPlynxNode', () => {
     await runPlynxNode(operation({ cmd: 'true' }), store.io, { workRoot: root });
     expect(fs.readdirSync(root)).toEqual([]);
   });
+
+  it('stores logs that grew while the script runs, on its clock, and the final logs at the end', async () => {
+    const store = new MemoryStore();
+    const clock = new ManualClock();
+    const go = `${workRoot()}/go`;
+    const node = operation({ cmd: `echo first\nwhile [ ! -e ${go} ]; do sleep 0.02; done\necho second\n` });
+    const seen: Record<string, string>[] = [];
+    const { onStart, pid } = started();
+    const root = workRoot();
+    const run = runPlynxNode(node, store.io, { workRoot: root, clock, onStart, logIntervalMs: 1_000, onLogs: (logs) => void seen.push(logs) });
+    await pid;
+    const stdout = () => fs.readFileSync(`${root}/${fs.readdirSync(root)[0]}/l_stdout`, 'utf8');
+    await expect.poll(stdout, { timeout: 5_000, interval: 10 }).toBe('first\n');
+    await clock.advance(999);
+    expect(seen).toEqual([]);
+    await clock.advance(1);
+    await expect.poll(() => seen.length, { timeout: 5_000, interval: 10 }).toBe(1);
+    expect(store.text(seen[0]!.stdout)).toBe('first\n');
+    expect(store.text(seen[0]!.worker)).toContain('started');
+    // Nothing grew: the next tick stores nothing and reports nothing.
+    await clock.advance(1_000);
+    fs.writeFileSync(go, '');
+    const result = await run;
+    expect(seen).toHaveLength(1);
+    expect(store.text(result.logs.stdout)).toBe('first\nsecond\n');
+  });
+
+  it('gives cloud-storage inputs the path their file names, and cloud-storage outputs a new path under the prefix', async () => {
+    const store = new MemoryStore();
+    const blob = store.put(JSON.stringify({ path: 'gs://bucket/in' }));
+    const node = operation({
+      cmd: "echo {{ cloud_input['src'] }} > {{ output['log'] }}\necho {{ cloud_output['dst'] }} >> {{ output['log'] }}",
+      inputs: [{ name: 'src', fileTypes: ['cloud-storage'], resourceIds: [blob], minCount: 1, maxCount: 1 }],
+      outputs: [{ name: 'dst', fileType: 'cloud-storage' }, { name: 'log' }],
+    });
+    const result = await runPlynxNode(node, store.io, { workRoot: workRoot(), cloudPrefix: 'gs://out' });
+    expect(result.status).toBe('SUCCESS');
+    const [input, output] = store.text(result.outputs.log).trim().split('\n');
+    expect(input).toBe('gs://bucket/in');
+    expect(JSON.parse(store.text(result.outputs.dst))).toEqual({ path: output });
+    expect(output).toMatch(/^gs:\/\/out\/[0-9a-f-]{36}$/);
+  });
 });

@@ -5,8 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { PlynxNode } from '../plynx-graph/types.js';
 import { sleep as clockSleep, systemClock, type Clock } from '../worker/clock.js';
-import { JobProcess } from '../worker/process-runner.js';
+import { JobProcess, type ProcessExit } from '../worker/process-runner.js';
 import { TemplateError } from './errors.js';
+import { LogStream } from './log-stream.js';
 import { nodeShape, type NodeShape } from './node-shape.js';
 import { isScriptKind, renderScript } from './render.js';
 import type { PlynxRunFailure, PlynxRunIo, PlynxRunResult, RunPlynxNodeOptions } from './run-types.js';
@@ -45,6 +46,8 @@ type ScriptEnd = { status: 'SUCCESS' } | { status: 'FAILED'; failure: PlynxRunFa
 
 interface ScriptRun {
   args: string[];
+  logs: string[];
+  io: PlynxRunIo;
   workdir: string;
   stdout: string;
   stderr: string;
@@ -53,27 +56,12 @@ interface ScriptRun {
 
 /** Runs the script in its own process group until it ends, its time is up, or the run is canceled. */
 async function superviseScript(run: ScriptRun, options: RunPlynxNodeOptions, clock: Clock, log: WorkerLog): Promise<ScriptEnd> {
-  const child = new JobProcess({ args: run.args, env: options.env ?? process.env, cwd: run.workdir, stdoutPath: run.stdout, stderrPath: run.stderr });
-  let stopped: 'timeout' | 'canceled' | undefined;
-  const stop = (why: 'timeout' | 'canceled') => {
-    stopped ??= why;
-    child.kill('SIGKILL');
-  };
-  const timer = run.limitMs === undefined ? undefined : clock.setTimeout(() => stop('timeout'), run.limitMs);
-  const onAbort = () => stop('canceled');
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-  if (options.signal?.aborted) onAbort();
-  log.write(`started \`${run.args.join(' ')}\` as process ${child.pid ?? '?'}`);
-  if (child.pid !== undefined) options.onStart?.(child.pid);
-  const exit = await child.exited;
-  clock.clearTimeout(timer);
-  options.signal?.removeEventListener('abort', onAbort);
-  killGroup(child.pid);
-  if (stopped === 'canceled') {
+  const exit = await runScript(run, options, clock, log);
+  if (exit === 'canceled') {
     log.write('canceled: the process group was killed');
     return { status: 'CANCELED', reason: 'canceled while running' };
   }
-  if (stopped === 'timeout') {
+  if (exit === 'timeout') {
     const reason = `timeout: still running after ${run.limitMs} ms; the process group was killed`;
     log.write(reason);
     return { status: 'FAILED', failure: 'timeout', reason };
@@ -85,6 +73,32 @@ async function superviseScript(run: ScriptRun, options: RunPlynxNodeOptions, clo
   }
   log.write('the script ended with return code 0');
   return { status: 'SUCCESS' };
+}
+
+/** Starts the script and waits for its end; logs are streamed meanwhile when asked for. */
+async function runScript(run: ScriptRun, options: RunPlynxNodeOptions, clock: Clock, log: WorkerLog): Promise<ProcessExit | 'timeout' | 'canceled'> {
+  const child = new JobProcess({ args: run.args, env: options.env ?? process.env, cwd: run.workdir, stdoutPath: run.stdout, stderrPath: run.stderr });
+  let stopped: 'timeout' | 'canceled' | undefined;
+  const stop = (why: 'timeout' | 'canceled') => {
+    stopped ??= why;
+    child.kill('SIGKILL');
+  };
+  const timer = run.limitMs === undefined ? undefined : clock.setTimeout(() => stop('timeout'), run.limitMs);
+  const onAbort = () => stop('canceled');
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted) onAbort();
+  log.write(`started \`${run.args.join(' ')}\` as process ${child.pid ?? '?'}`);
+  const { logIntervalMs, onLogs } = options;
+  const stream = logIntervalMs !== undefined && onLogs
+    ? new LogStream({ names: run.logs, workdir: run.workdir, io: run.io, clock, intervalMs: logIntervalMs, onLogs, log })
+    : undefined;
+  if (child.pid !== undefined) options.onStart?.(child.pid);
+  const exit = await child.exited;
+  clock.clearTimeout(timer);
+  options.signal?.removeEventListener('abort', onAbort);
+  killGroup(child.pid);
+  await stream?.stop();
+  return stopped ?? exit;
 }
 
 /** Stores every non-empty log (the worker log last, so it tells the whole story); failures only lose that log. */
@@ -115,6 +129,7 @@ function failed(failure: PlynxRunFailure, reason: string): ScriptEnd {
  * own process group with stdout and stderr in the `stdout`/`stderr` logs, kills the group once `_timeout`
  * minutes (or `timeoutMs`) have passed or `signal` aborts, then uploads every output (directories zipped)
  * and every non-empty log. Uploads are retried; a run whose outputs could not all be stored is FAILED.
+ * With `logIntervalMs` and `onLogs`, logs that grew are also stored while the script runs.
  * Never throws for a problem of the node or its resources: the result says what happened.
  * @example
  * ```ts
@@ -188,7 +203,7 @@ async function runInWorkdir(
   await fs.promises.writeFile(scriptFile, script);
   const args = shape.kind === 'python' ? [options.python ?? 'python3', scriptFile] : ['bash', scriptFile];
   const limitMs = timeLimitMs(shape, options.timeoutMs);
-  const end = await superviseScript({ args, workdir, stdout: logPath(workdir, 'stdout'), stderr: logPath(workdir, 'stderr'), limitMs }, options, clock, log);
+  const end = await superviseScript({ args, logs: shape.logs, io, workdir, stdout: logPath(workdir, 'stdout'), stderr: logPath(workdir, 'stderr'), limitMs }, options, clock, log);
   if (end.status !== 'SUCCESS') return { end, outputs: none };
   const outputs: Record<string, string> = {};
   try {

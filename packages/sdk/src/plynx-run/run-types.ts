@@ -36,6 +36,12 @@ export interface RunPlynxNodeOptions {
   archiveLimits?: ArchiveLimits;
   /** Prefix of the cloud paths given to cloud-storage outputs (default `gs://sample`). */
   cloudPrefix?: string;
+  /**
+   * While the script runs, store the logs that grew this often (ms) and tell {@link onLogs} the latest
+   * resource id of each; off by default. The final logs are stored at the end either way.
+   */
+  logIntervalMs?: number;
+  onLogs?: (logs: Record<string, string>) => void | Promise<void>;
   /** Told the process id once the script has started (its process group has the same id). */
   onStart?: (pid: number) => void;
 }
