@@ -77,7 +77,9 @@ async function superviseScript(run: ScriptRun, options: RunPlynxNodeOptions, clo
 
 /** Starts the script and waits for its end; logs are streamed meanwhile when asked for. */
 async function runScript(run: ScriptRun, options: RunPlynxNodeOptions, clock: Clock, log: WorkerLog): Promise<ProcessExit | 'timeout' | 'canceled'> {
-  const child = new JobProcess({ args: run.args, env: options.env ?? process.env, cwd: run.workdir, stdoutPath: run.stdout, stderrPath: run.stderr });
+  // Unbuffered Python output, so stdout reaches its log (and a watcher) as it is printed.
+  const env = { PYTHONUNBUFFERED: '1', ...(options.env ?? process.env) };
+  const child = new JobProcess({ args: run.args, env, cwd: run.workdir, stdoutPath: run.stdout, stderrPath: run.stderr });
   let stopped: 'timeout' | 'canceled' | undefined;
   const stop = (why: 'timeout' | 'canceled') => {
     stopped ??= why;
