@@ -1,7 +1,8 @@
 // Values handed to the template engine. Lists print as Python prints them (`['a', 'b']`), as they would
 // in PLynx's Jinja2 templates, while staying real arrays for filters such as `join` and for loops.
-import { pyRepr, type PyValue } from './python-repr.ts';
-import type { ResourceDicts } from './workspace.ts';
+import { pyRepr } from '../plynx-graph/py-repr.js';
+import type { PyValue } from './node-shape.js';
+import type { ResourceDicts } from './workspace.js';
 
 export type TemplateValue = PyValue | TemplateValue[];
 
