@@ -2,6 +2,7 @@
 // jobs of every started workflow on a queue to many workers at once, each job exactly once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unwrap, type components } from '@pipeloom/sdk';
+import { ManualClock } from '../../packages/server/src/clock.ts';
 import { PROVIDERS, startTestServer, type TestServer } from '../helpers/server.ts';
 
 type ClaimRequest = components['schemas']['claim_queue_jobs_request'];
@@ -131,5 +132,43 @@ describe.each(PROVIDERS)('named queues on %s', (provider) => {
     expect(wrong.jobs.map((j) => j.workflow_key)).toEqual([b, b]);
     const nodesOfB = await unwrap(t.client.GET('/torc-service/workflows/{workflow}/compute_nodes', { params: { path: { workflow: b } } }));
     expect(nodesOfB.items!.map((n) => n._key)).toEqual([wrong.jobs[0]!.compute_node_key]);
+  });
+});
+
+describe.each(PROVIDERS)('named queues and leases on %s', (provider) => {
+  let t: TestServer;
+  // The server's lifecycle reads this clock, so the tests move time forward instead of waiting.
+  const clock = new ManualClock();
+  beforeAll(async () => { t = await startTestServer(provider, { claimLeaseSeconds: 1, nodeLeaseSeconds: 2, clock }); });
+  afterAll(async () => { await t?.close(); });
+
+  async function queued(queue: string) {
+    const key = (await unwrap(t.client.POST('/torc-service/workflows', { body: { user: 'queues', queue } })))._key!;
+    const status = await unwrap(t.client.GET('/torc-service/workflows/{key}/status', { params: { path: { key } } }));
+    await unwrap(t.client.PUT('/torc-service/workflows/{key}/status', { params: { path: { key } }, body: { _key: status._key, _rev: status._rev, run_id: 1, is_canceled: false, auto_tune_status: { enabled: false, job_keys: [] } } }));
+    await unwrap(t.client.POST('/torc-service/workflows/{workflow}/bulk_jobs', { params: { path: { workflow: key } }, body: { jobs: [{ name: 'only', command: 'true' }] } }));
+    await unwrap(t.client.POST('/torc-service/workflows/{key}/initialize_jobs', { params: { path: { key } }, body: {} }));
+    return key;
+  }
+  const claim = (queue: string, hostname: string) =>
+    unwrap(t.client.POST('/torc-service/queues/{queue}/claim_jobs', { params: { path: { queue } }, body: { worker: worker(hostname), resources: { num_cpus: 4, memory_gb: 4 } } }));
+
+  it('When a queue worker stops sending heartbeats, then its jobs go to another queue worker; while it sends them, they stay', async () => {
+    const silent = `silent-${provider}`;
+    await queued(silent);
+    const [first] = (await claim(silent, 'a')).jobs;
+    expect((await claim(silent, 'b')).jobs).toEqual([]);
+    clock.advance(2_500);
+    const [again] = (await claim(silent, 'b')).jobs;
+    expect(again!.job._key).toBe(first!.job._key);
+    expect(again!.compute_node_key).not.toBe(first!.compute_node_key);
+
+    const alive = `alive-${provider}`;
+    const key = await queued(alive);
+    const [kept] = (await claim(alive, 'a')).jobs;
+    clock.advance(1_500);
+    await unwrap(t.client.PUT('/torc-service/workflows/{workflow}/compute_nodes/{key}/heartbeat', { params: { path: { workflow: key, key: kept!.compute_node_key } }, body: {} }));
+    clock.advance(1_500);
+    expect((await claim(alive, 'b')).jobs).toEqual([]);
   });
 });
