@@ -39,8 +39,10 @@ describe("Torc's own spec", () => {
   it.each(Object.keys(facts.torc.models))('%s has the same field names as Torc', (model) => {
     const schema = spec.components.schemas[model] as OpenApiDocument | undefined;
     expect(schema, `components.schemas.${model}`).toBeDefined();
-    // `_oldRev` is what Torc returns on updates without declaring it; we declare it (read-only).
-    const fields = Object.keys(schema!.properties ?? {}).filter((f) => f !== '_oldRev').sort();
+    // `_oldRev` is what Torc returns on updates without declaring it; we declare it (read-only). Fields that
+    // Pipeloom adds are marked `x-pipeloom-extension: true`.
+    const properties = Object.entries<OpenApiDocument>(schema!.properties ?? {});
+    const fields = properties.filter(([f, p]) => f !== '_oldRev' && p['x-pipeloom-extension'] !== true).map(([f]) => f).sort();
     expect(fields).toEqual(facts.torc.models[model]);
   });
 });

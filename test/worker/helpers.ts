@@ -48,7 +48,16 @@ export interface WorkerProcess {
 
 /** Starts `pipeloom worker <key> --url <url> ...args` in `cwd`. */
 export function startWorker(url: string, key: string, cwd: string, args: string[] = []): WorkerProcess {
-  const child = spawn(process.execPath, [bin, 'worker', key, '--url', url, '--poll-interval', '0.3', ...args], {
+  return spawnWorker(url, [key], cwd, args);
+}
+
+/** Starts `pipeloom worker --queue <queue> --url <url> ...args` in `cwd`. */
+export function startQueueWorker(url: string, queue: string, cwd: string, args: string[] = []): WorkerProcess {
+  return spawnWorker(url, ['--queue', queue], cwd, args);
+}
+
+function spawnWorker(url: string, what: string[], cwd: string, args: string[]): WorkerProcess {
+  const child = spawn(process.execPath, [bin, 'worker', ...what, '--url', url, '--poll-interval', '0.3', ...args], {
     cwd,
     env: { ...process.env, NODE_OPTIONS: '' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -162,7 +162,7 @@ describe('pipeloom worker', () => {
   it('When asked for help, then `pipeloom worker --help` documents every option', () => {
     const help = spawnSync(process.execPath, [path.join(root, 'packages/sdk/bin/pipeloom.js'), 'worker', '--help'], { encoding: 'utf8' });
     expect(help.status).toBe(0);
-    for (const option of ['<workflow-key>', '--url <server>', '--token <token>', '--cpus <n>', '--memory <GiB>', '--gpus <n>', '--time-limit <duration>', '--max-parallel-jobs <n>', '--output-dir <dir>', '--poll-interval <seconds>']) {
+    for (const option of ['[workflow-key]', '--queue <name>', '--wait-for-new-jobs <seconds>', '--url <server>', '--token <token>', '--cpus <n>', '--memory <GiB>', '--gpus <n>', '--time-limit <duration>', '--max-parallel-jobs <n>', '--output-dir <dir>', '--poll-interval <seconds>']) {
       expect(help.stdout).toContain(option);
     }
     const text = help.stdout.replace(/\s+/g, ' ');

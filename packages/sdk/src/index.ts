@@ -19,6 +19,8 @@ export {
   cancelWorkflow,
 } from './workflow/index.js';
 export { runWorker, type WorkerOptions, type WorkerSummary, type WorkerJobOutcome, type WorkerExitReason, type WorkerLog, type WorkerLogLevel } from './worker/worker.js';
+export { runQueueWorker } from './worker/queue-worker.js';
+export type { QueueWorkerOptions, QueueWorkerSummary, QueueWorkerJobOutcome } from './worker/types.js';
 export { selectJobKind, type JobKind, type JobRunContext, type JobRunOutcome, type JobStopReason, type ClaimedJob } from './worker/job-kind.js';
 export { shellCommandJobKind } from './worker/shell-job.js';
 export { systemClock, ManualClock, type Clock, type TimerHandle } from './worker/clock.js';

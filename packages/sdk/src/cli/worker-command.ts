@@ -1,11 +1,14 @@
 /**
- * `pipeloom worker <workflow-key>`: runs a workflow's jobs on this machine (see ../worker/worker.ts).
+ * `pipeloom worker <workflow-key>`: runs a workflow's jobs on this machine (see ../worker/worker.ts);
+ * `pipeloom worker --queue <name>`: runs the jobs of every started workflow on named queues (see
+ * ../worker/queue-worker.ts).
  * @module
  */
 import os from 'node:os';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createPipeloomClient } from '../client.js';
 import { detectResources, parseDurationSeconds } from '../worker/resources.js';
+import { runQueueWorker } from '../worker/queue-worker.js';
 import { runWorker, type WorkerLogLevel } from '../worker/worker.js';
 
 function integer(min: number) {
@@ -20,6 +23,24 @@ function positiveNumber(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number > 0');
   return n;
+}
+
+/** Seconds >= 0; `Infinity` (or `inf`) for no bound. */
+function seconds(value: string): number {
+  const n = /^inf(inity)?$/i.test(value) ? Infinity : Number(value);
+  if (Number.isNaN(n) || n < 0 || value.trim() === '') throw new InvalidArgumentError('expected a number of seconds >= 0, or Infinity');
+  return n;
+}
+
+// A queue's name, as the contract allows it.
+const QUEUE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/** `--queue a --queue b,c` collects a, b and c (each once). */
+function queueList(value: string, previous: string[] = []): string[] {
+  const names = value.split(',').map((q) => q.trim()).filter(Boolean);
+  if (!names.length) throw new InvalidArgumentError('expected a queue name');
+  for (const q of names) if (!QUEUE_NAME.test(q)) throw new InvalidArgumentError(`"${q}" is not a queue name (letters, digits, _ . -, at most 64)`);
+  return [...new Set([...previous, ...names])];
 }
 
 function duration(value: string): string {
@@ -41,6 +62,8 @@ interface WorkerCliOptions {
   maxParallelJobs?: number;
   outputDir: string;
   pollInterval: number;
+  queue?: string[];
+  waitForNewJobs: number;
   verbose?: boolean;
 }
 
@@ -63,10 +86,14 @@ export function registerWorkerCommand(program: Command): void {
     .command('worker')
     .description(
       'Run a workflow\'s jobs on this machine until the workflow is complete. The workflow must have been started ' +
-        '(run_id > 0). Any number of workers may serve one workflow. SIGTERM or SIGINT terminates the running jobs, ' +
-        'reports them as terminated and leaves. The summary is printed to stdout as JSON; logs go to stderr.',
+        '(run_id > 0). Any number of workers may serve one workflow. With --queue instead of a workflow key, serve ' +
+        'every started workflow on the named queues until nothing is left to do on them (see --wait-for-new-jobs). ' +
+        'SIGTERM or SIGINT terminates the running jobs, reports them as terminated and leaves. The summary is ' +
+        'printed to stdout as JSON; logs go to stderr.',
     )
-    .argument('<workflow-key>', 'key of the workflow whose jobs to run')
+    .argument('[workflow-key]', 'key of the workflow whose jobs to run (leave out with --queue)')
+    .addOption(new Option('-q, --queue <name>', 'serve the started workflows of this queue; repeat it or give a comma list for several').argParser(queueList))
+    .addOption(new Option('--wait-for-new-jobs <seconds>', 'with --queue: how long to stay once nothing is left to do on the queues (Infinity: never leave)').argParser(seconds).default(0))
     .addOption(new Option('-u, --url <server>', 'URL of the Pipeloom server, e.g. http://localhost:8080').env('PIPELOOM_URL').makeOptionMandatory())
     .addOption(new Option('-t, --token <token>', 'API token sent as a bearer token').env('PIPELOOM_TOKEN'))
     .addOption(new Option('--cpus <n>', 'CPUs this worker offers to jobs').argParser(integer(1)).default(detected.cpus, `${detected.cpus}, os.availableParallelism()`))
@@ -77,7 +104,8 @@ export function registerWorkerCommand(program: Command): void {
     .addOption(new Option('-o, --output-dir <dir>', 'directory for job output: <dir>/job-stdio/<job_key>_<run_id>.o and .e').default('output', './output'))
     .addOption(new Option('--poll-interval <seconds>', 'how often an idle worker asks for new jobs; a worker asks at once when one of its jobs ends').argParser(positiveNumber).default(10))
     .option('-v, --verbose', 'log debug messages too')
-    .action(async (workflowKey: string, opts: WorkerCliOptions) => {
+    .action(async (workflowKey: string | undefined, opts: WorkerCliOptions, command: Command) => {
+      if ((workflowKey === undefined) === (opts.queue === undefined)) command.error('error: give either a workflow key or --queue, not both or neither');
       const minLevel: WorkerLogLevel = opts.verbose ? 'debug' : 'info';
       const log = (level: WorkerLogLevel, message: string) => {
         if (level === 'debug' && minLevel !== 'debug') return;
@@ -95,10 +123,9 @@ export function registerWorkerCommand(program: Command): void {
       process.on('SIGTERM', onSignal);
       process.on('SIGINT', onSignal);
       try {
-        const summary = await runWorker({
+        const common = {
           client: createPipeloomClient({ baseUrl: opts.url, token: opts.token }),
           serverUrl: opts.url,
-          workflowKey,
           resources: { cpus: opts.cpus, memoryGb: opts.memory, gpus: opts.gpus },
           timeLimit: opts.timeLimit,
           maxParallelJobs: opts.maxParallelJobs,
@@ -106,7 +133,10 @@ export function registerWorkerCommand(program: Command): void {
           pollIntervalMs: opts.pollInterval * 1000,
           signal: stop.signal,
           log,
-        });
+        };
+        const summary = opts.queue
+          ? await runQueueWorker({ ...common, queues: opts.queue, waitForNewJobsSeconds: opts.waitForNewJobs })
+          : await runWorker({ ...common, workflowKey: workflowKey ?? '' });
         process.stdout.write(`${JSON.stringify(summary)}\n`);
         process.exitCode = 0;
       } catch (e) {

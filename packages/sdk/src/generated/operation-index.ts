@@ -26,6 +26,7 @@ export const operationIndex = {
   prepare_next_jobs_for_submission: { method: 'POST', path: '/torc-service/workflows/{key}/prepare_next_jobs_for_submission' },
   heartbeat_compute_node: { method: 'PUT', path: '/torc-service/workflows/{workflow}/compute_nodes/{key}/heartbeat' },
   claim_and_start_jobs: { method: 'POST', path: '/torc-service/workflows/{key}/claim_jobs' },
+  claim_queue_jobs: { method: 'POST', path: '/torc-service/queues/{queue}/claim_jobs' },
   complete_jobs: { method: 'POST', path: '/torc-service/workflows/{key}/complete_jobs' },
   prepare_jobs_for_scheduling: { method: 'POST', path: '/torc-service/workflows/{key}/prepare_jobs_for_scheduling' },
   auto_tune_resource_requirements: { method: 'POST', path: '/torc-service/workflows/{key}/auto_tune_resource_requirements' },

@@ -417,6 +417,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/torc-service/queues/{queue}/claim_jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A queue's name (Pipeloom extension); see the `queue` of workflow_model.
+                 * @example plynx
+                 */
+                queue: components["parameters"]["queue_name"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Claim ready jobs of every started workflow on a named queue and start them (Pipeloom extension).
+         * @description Pipeloom extension for workers that serve a queue rather than one workflow. Hands out ready jobs of every workflow whose `queue` is this one, that has been started (run_id > 0), is not canceled and not archived, packed into `resources` as claim_jobs does, and starts them at once: each job becomes `submitted`, gets an `executed` edge from the caller's compute node in its workflow and a start event. The caller names the compute nodes it already has in `compute_nodes`; in any other workflow the server registers one from `worker` and answers its key with the job. Two callers never receive the same job.
+         */
+        post: operations["claim_queue_jobs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/torc-service/workflows/{key}/complete_jobs": {
         parameters: {
             query?: never;
@@ -3732,6 +3758,8 @@ export interface components {
              * @default false
              */
             is_archived?: boolean;
+            /** @description Pipeloom addition: the named queue whose workers (`pipeloom worker --queue <name>`) run this workflow's jobs once it is started. Absent when the workflow is on no queue; an update with an empty string takes it off its queue, an update without the field leaves it as it is. */
+            queue?: string;
             _key?: string;
             _id?: string;
             _rev?: string;
@@ -4248,6 +4276,109 @@ export interface components {
              */
             sort_method?: "gpus_runtime_memory" | "gpus_memory_runtime" | "none";
             resources?: components["schemas"]["compute_nodes_resources"];
+        };
+        /**
+         * @description Who is claiming from a queue: what the server records as the caller's compute node in a workflow where it has none yet (Pipeloom extension).
+         * @example {
+         *       "hostname": "node-1",
+         *       "pid": 4242,
+         *       "start_time": "2026-11-22T14:00:00Z",
+         *       "resources": {
+         *         "num_cpus": 8,
+         *         "memory_gb": 32
+         *       }
+         *     }
+         */
+        queue_worker: {
+            hostname: string;
+            /** @description Process id of the worker on its host. */
+            pid: number;
+            /** @description When the worker started (ISO 8601). */
+            start_time: string;
+            resources: components["schemas"]["compute_nodes_resources"];
+        };
+        /**
+         * @description What a worker serving a queue asks claim_queue_jobs for (Pipeloom extension).
+         * @example {
+         *       "worker": {
+         *         "hostname": "node-1",
+         *         "pid": 4242,
+         *         "start_time": "2026-11-22T14:00:00Z",
+         *         "resources": {
+         *           "num_cpus": 8,
+         *           "memory_gb": 32
+         *         }
+         *       },
+         *       "compute_nodes": {
+         *         "17": "7"
+         *       },
+         *       "limit": 50,
+         *       "resources": {
+         *         "num_cpus": 8,
+         *         "memory_gb": 32
+         *       }
+         *     }
+         */
+        claim_queue_jobs_request: {
+            worker: components["schemas"]["queue_worker"];
+            /** @description The caller's compute node (`_key`) in each workflow it already serves, by workflow `_key`. */
+            compute_nodes?: {
+                [key: string]: string;
+            };
+            /**
+             * @description Most jobs to hand out.
+             * @default 100
+             */
+            limit?: number;
+            /**
+             * @default gpus_runtime_memory
+             * @enum {string}
+             */
+            sort_method?: "gpus_runtime_memory" | "gpus_memory_runtime" | "none";
+            resources: components["schemas"]["compute_nodes_resources"];
+        };
+        /**
+         * @description A job handed out by claim_queue_jobs, with the workflow, run and compute node it runs under (Pipeloom extension).
+         * @example {
+         *       "workflow_key": "17",
+         *       "run_id": 1,
+         *       "compute_node_key": "7",
+         *       "compute_node_id": "compute_nodes__17/7",
+         *       "job": {
+         *         "_key": "95",
+         *         "_id": "jobs__17/95",
+         *         "_rev": "4",
+         *         "name": "step-1",
+         *         "command": "echo hi",
+         *         "status": "submitted"
+         *       }
+         *     }
+         */
+        queue_job: {
+            /** @description The `_key` of the job's workflow. */
+            workflow_key: string;
+            /** @description The workflow's current run; completions name it. */
+            run_id: number;
+            /** @description The caller's compute node in that workflow. */
+            compute_node_key: string;
+            /** @description `compute_nodes__<workflow key>/<compute_node_key>`. */
+            compute_node_id: string;
+            job: components["schemas"]["job_model"];
+        };
+        /**
+         * @description Jobs handed to the calling worker (now `submitted`), each with its workflow, and why none were when the list is empty.
+         * @example {
+         *       "jobs": [],
+         *       "reason": "No ready job on queue plynx.",
+         *       "unfinished_jobs": 0
+         *     }
+         */
+        claim_queue_jobs_response: {
+            jobs: components["schemas"]["queue_job"][];
+            /** @description Empty when jobs were handed out; otherwise an explanation. */
+            reason: string;
+            /** @description Present when no job was handed out: how many jobs of the started, not canceled workflows on the queue are not finished yet (blocked, ready, scheduled or running). A worker may leave when it is 0. */
+            unfinished_jobs?: number;
         };
         /**
          * @description The outcome of one run of a job. A non-zero `return_code` marks the job as failed for that run. Unknown fields are rejected with 400.
@@ -8385,6 +8516,11 @@ export interface components {
          */
         workflow_key: string;
         /**
+         * @description A queue's name (Pipeloom extension); see the `queue` of workflow_model.
+         * @example plynx
+         */
+        queue_name: string;
+        /**
          * @description The `_key` of the workflow that owns the collection.
          * @example 17
          */
@@ -9247,6 +9383,59 @@ export interface operations {
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
             404: components["responses"]["TorcNotFound"];
+        };
+    };
+    claim_queue_jobs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A queue's name (Pipeloom extension); see the `queue` of workflow_model.
+                 * @example plynx
+                 */
+                queue: components["parameters"]["queue_name"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "worker": {
+                 *         "hostname": "node-1",
+                 *         "pid": 4242,
+                 *         "start_time": "2026-11-22T14:00:00Z",
+                 *         "resources": {
+                 *           "num_cpus": 8,
+                 *           "memory_gb": 32
+                 *         }
+                 *       },
+                 *       "compute_nodes": {
+                 *         "17": "7"
+                 *       },
+                 *       "limit": 50,
+                 *       "resources": {
+                 *         "num_cpus": 8,
+                 *         "memory_gb": 32
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["claim_queue_jobs_request"];
+            };
+        };
+        responses: {
+            /** @description The jobs now running on the caller's compute nodes (status `submitted`), each with its workflow, and why none when empty. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["claim_queue_jobs_response"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
         };
     };
     complete_jobs: {

@@ -27,6 +27,17 @@ export interface PendingCompletion {
 /** Whether `error` is a refusal by the server (a non-transient API error) rather than an outage or a bug. */
 const isRefusal = (error: unknown): error is ApiError => error instanceof ApiError && !isTransient(error);
 
+/** How many jobs ended how. */
+export function countOutcomes(outcomes: readonly WorkerJobOutcome[]): WorkerSummary['counts'] {
+  const counts = { done: 0, failed: 0, canceled: 0, terminated: 0, rejected: 0 };
+  for (const o of outcomes) {
+    if (!o.accepted) counts.rejected++;
+    else if (o.status === 'done') o.return_code === 0 ? counts.done++ : counts.failed++;
+    else counts[o.status]++;
+  }
+  return counts;
+}
+
 export class CompletionQueue {
   readonly outcomes: WorkerJobOutcome[] = [];
   private readonly queue: PendingCompletion[] = [];
@@ -60,13 +71,7 @@ export class CompletionQueue {
   }
 
   counts(): WorkerSummary['counts'] {
-    const counts = { done: 0, failed: 0, canceled: 0, terminated: 0, rejected: 0 };
-    for (const o of this.outcomes) {
-      if (!o.accepted) counts.rejected++;
-      else if (o.status === 'done') o.return_code === 0 ? counts.done++ : counts.failed++;
-      else counts[o.status]++;
-    }
-    return counts;
+    return countOutcomes(this.outcomes);
   }
 
   private completion(c: PendingCompletion) {

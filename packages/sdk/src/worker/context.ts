@@ -38,8 +38,10 @@ export class WorkerContext {
     readonly cwd: string,
     readonly stdioDir: string,
     readonly serverUrl?: string,
+    /** Shared with other contexts when one loop serves several workflows (a queue worker). */
+    waker?: Waker,
   ) {
-    this.waker = new Waker(clock);
+    this.waker = waker ?? new Waker(clock);
   }
 
   get stopping(): boolean {
@@ -78,7 +80,7 @@ export class WorkerContext {
 }
 
 /** A wake-up that is not lost when it comes before the wait. */
-class Waker {
+export class Waker {
   private pending = false;
   private resolve?: () => void;
   private timer?: TimerHandle;

@@ -10,6 +10,7 @@ import type { WorkerContext } from './context.js';
 import { JobProcess } from './process-runner.js';
 import { formatDuration, type WorkerResources } from './resources.js';
 import { describeError, type RetryPolicy } from './retry.js';
+import type { WorkflowConfig } from './torc-api.js';
 
 /** How long the worker keeps retrying while the server is out of reach, unless the workflow says otherwise. */
 const DEFAULT_HEALTHY_WAIT_MINUTES = 20;
@@ -36,12 +37,7 @@ export async function arrive(ctx: WorkerContext, a: Arrival): Promise<void> {
   const status = await api.status(policy);
   if (!(status.run_id > 0)) throw new Error(`workflow ${ctx.workflowKey} has not been started (its run_id is ${status.run_id}); start it before running workers`);
   ctx.runId = status.run_id;
-  ctx.config = await api.config(policy);
-  // How long every call keeps retrying while the server is out of reach (at least a minute).
-  api.deadlineMs = Math.max(1, ctx.config.compute_node_wait_for_healthy_database_minutes ?? DEFAULT_HEALTHY_WAIT_MINUTES) * 60_000;
-  const buffer = ctx.config.compute_node_expiration_buffer_seconds ?? 120;
-  ctx.graceMs = Math.max(0, Math.min(buffer, MAX_GRACE_SECONDS)) * 1000;
-  if (a.timeLimitSeconds !== undefined) ctx.graceMs = Math.min(ctx.graceMs, (a.timeLimitSeconds * 1000) / 4);
+  applyConfig(ctx, await api.config(policy), a.timeLimitSeconds);
   fs.mkdirSync(ctx.stdioDir, { recursive: true });
   const r = a.resources;
   const node = await api.registerNode({
@@ -54,6 +50,16 @@ export async function arrive(ctx: WorkerContext, a: Arrival): Promise<void> {
   }, policy);
   if (!node._key || !node._id) throw new Error('the server registered the compute node without a _key or _id');
   ctx.node = { key: node._key, id: node._id };
+}
+
+/** Takes in the workflow's config: it sets the retry deadline of every call and the grace period of jobs. */
+export function applyConfig(ctx: WorkerContext, config: WorkflowConfig, timeLimitSeconds: number | undefined): void {
+  ctx.config = config;
+  // How long every call keeps retrying while the server is out of reach (at least a minute).
+  ctx.api.deadlineMs = Math.max(1, config.compute_node_wait_for_healthy_database_minutes ?? DEFAULT_HEALTHY_WAIT_MINUTES) * 60_000;
+  const buffer = config.compute_node_expiration_buffer_seconds ?? 120;
+  ctx.graceMs = Math.max(0, Math.min(buffer, MAX_GRACE_SECONDS)) * 1000;
+  if (timeLimitSeconds !== undefined) ctx.graceMs = Math.min(ctx.graceMs, (timeLimitSeconds * 1000) / 4);
 }
 
 /** Posts a worker event; an event that cannot be posted is not worth failing for. */

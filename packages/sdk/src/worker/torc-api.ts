@@ -19,6 +19,8 @@ export type WorkflowConfig = Schemas['workflow_config_model'];
 export type FileDoc = Schemas['file_model'];
 export type ComputeNode = Schemas['compute_node_model'];
 export type ClaimRequest = Omit<JsonBody<'claim_and_start_jobs'>, 'compute_node_key'>;
+export type QueueClaimRequest = JsonBody<'claim_queue_jobs'>;
+export type QueueJob = Schemas['queue_job'];
 export type CompleteRequest = Omit<JsonBody<'complete_jobs'>, 'compute_node_key'>;
 export type EdgeName = operations['add_edge']['parameters']['path']['name'];
 export type ProcessStatsBody = JsonBody<'add_job_process_stats'>;
@@ -26,6 +28,7 @@ export type ProcessStatsBody = JsonBody<'add_job_process_stats'>;
 /** Options of {@link TorcWorkerApi}. */
 export interface TorcWorkerApiOptions {
   client: PipeloomClient;
+  /** The workflow the calls are about; empty for a queue worker's own calls (ping and claim_queue_jobs). */
   workflowKey: string;
   log: WorkerLog;
   clock: Clock;
@@ -55,6 +58,13 @@ export class TorcWorkerApi {
         this.options.log(attempt === 1 ? 'warn' : 'debug', `${what} failed (${describeError(error)}); retrying in ${(delay / 1000).toFixed(1)} s`),
       ...extra,
     };
+  }
+
+  /** The same calls, with the same retry policy and deadline, bound to another workflow. */
+  forWorkflow(workflowKey: string): TorcWorkerApi {
+    const api = new TorcWorkerApi({ ...this.options, workflowKey });
+    api.deadlineMs = this.deadlineMs;
+    return api;
   }
 
   ping(p?: CallPolicy) {
@@ -99,6 +109,12 @@ export class TorcWorkerApi {
   claimJobs(nodeKey: string, body: ClaimRequest, p?: CallPolicy) {
     const path = { key: this.key };
     return withRetry((signal) => this.client.POST('/torc-service/workflows/{key}/claim_jobs', { params: { path }, body: { ...body, compute_node_key: nodeKey }, signal }), this.policy('claiming jobs', p));
+  }
+
+  /** Claims and starts ready jobs of every started workflow on `queue` (see claim_queue_jobs). */
+  claimQueueJobs(queue: string, body: QueueClaimRequest, p?: CallPolicy) {
+    const path = { queue };
+    return withRetry((signal) => this.client.POST('/torc-service/queues/{queue}/claim_jobs', { params: { path }, body, signal }), this.policy(`claiming jobs from queue ${queue}`, p));
   }
 
   completeJobs(nodeKey: string, body: CompleteRequest, p?: CallPolicy) {

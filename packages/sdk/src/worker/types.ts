@@ -77,3 +77,31 @@ export interface WorkerSummary {
   jobs: WorkerJobOutcome[];
   counts: { done: number; failed: number; canceled: number; terminated: number; rejected: number };
 }
+
+/** Options of {@link runQueueWorker}: those of {@link WorkerOptions} but the workflow, plus the queues. */
+export interface QueueWorkerOptions extends Omit<WorkerOptions, 'workflowKey'> {
+  /** Names of the queues whose started workflows this worker serves, asked in this order. */
+  queues: string[];
+  /**
+   * How long the worker stays once nothing is left to do on its queues (no job running, none ready,
+   * blocked or running elsewhere), in seconds, before it leaves (default 0; `Infinity`: it never leaves).
+   */
+  waitForNewJobsSeconds?: number;
+}
+
+/** What one job a queue worker ran became, and its workflow. */
+export interface QueueWorkerJobOutcome extends WorkerJobOutcome {
+  workflow_key: string;
+}
+
+/** What {@link runQueueWorker} resolves with. `complete` means nothing was left to do on its queues. */
+export interface QueueWorkerSummary {
+  queues: string[];
+  /** Each workflow the worker ran jobs of, its compute node there, and the run it served last. */
+  workflows: { workflowKey: string; computeNodeKey: string; runId: number }[];
+  reason: Exclude<WorkerExitReason, 'canceled'>;
+  durationSeconds: number;
+  claimWaitSeconds: number;
+  jobs: QueueWorkerJobOutcome[];
+  counts: WorkerSummary['counts'];
+}

@@ -9,20 +9,19 @@
 import os from 'node:os';
 import path from 'node:path';
 import pidusage from 'pidusage';
-import { ApiError } from '../errors.js';
 import { systemClock } from './clock.js';
 import { Claims } from './claims.js';
 import { CompletionQueue } from './completions.js';
 import { WorkerContext } from './context.js';
 import { Heartbeat } from './heartbeat.js';
 import type { JobRunOutcome } from './job-kind.js';
-import { recordOutputs, recordProcessStats } from './outputs.js';
+import { reportJobEnd } from './job-end.js';
 import { detectResources, parseDurationSeconds, ResourcePool, type WorkerResources } from './resources.js';
-import { describeError, isTransient } from './retry.js';
+import { describeError } from './retry.js';
 import { JobSupervisor, type RunningJob } from './running.js';
 import { arrive, markInactive, runWorkflowScript, workerEvent } from './session.js';
 import { TorcWorkerApi } from './torc-api.js';
-import type { CompletionStatus, WorkerExitReason, WorkerLog, WorkerOptions, WorkerSummary } from './types.js';
+import type { WorkerExitReason, WorkerLog, WorkerOptions, WorkerSummary } from './types.js';
 
 export type { WorkerExitReason, WorkerJobOutcome, WorkerLog, WorkerLogLevel, WorkerOptions, WorkerSummary } from './types.js';
 
@@ -201,24 +200,7 @@ class Worker {
 
   /** A job ended: check its outputs, queue its completion, record its statistics. */
   private async jobEnded(rj: RunningJob, outcome: JobRunOutcome): Promise<void> {
-    const { ctx } = this;
-    const status: CompletionStatus = rj.stopReason ?? 'done';
-    let returnCode = outcome.returnCode;
-    const execMinutes = (ctx.clock.now() - rj.startedAt) / 60_000;
-    if (status === 'done' && returnCode === 0) {
-      try {
-        returnCode = await recordOutputs(ctx, rj.job, rj.key);
-      } catch (e) {
-        if (!(e instanceof ApiError) || isTransient(e)) throw e;
-        // Outputs that cannot be checked do not count as produced.
-        ctx.log('warn', `the outputs of job ${rj.key} could not be checked (${describeError(e)}): it failed`);
-        returnCode = 1;
-      }
-    }
-    ctx.log(status === 'done' && returnCode === 0 ? 'info' : 'warn', `job ${rj.key} (${rj.job.name ?? ''}) ended: ${status}, return code ${returnCode}`);
-    const completionTime = new Date(ctx.clock.now()).toISOString();
-    this.completions.enqueue({ job: rj.job, jobKey: rj.key, status, returnCode, execMinutes, completionTime, freshRev: status === 'canceled' });
-    if (outcome.stats) await recordProcessStats(ctx, rj.job, rj.key, outcome.stats);
+    await reportJobEnd(this.ctx, this.completions, rj, outcome);
   }
 
   private async shutDown(): Promise<void> {

@@ -24,6 +24,7 @@ import { InitializeService } from './lifecycle/initialize.ts';
 import { InputHasher } from './lifecycle/input-hash.ts';
 import { DEFAULT_LEASES, LeaseService, type Leases } from './lifecycle/leases.ts';
 import { LifecycleRepository } from './lifecycle/lifecycle-repository.ts';
+import { QueueClaimService } from './lifecycle/queue-claims.ts';
 import { RunControlService } from './lifecycle/run-control.ts';
 import { TransitionService } from './lifecycle/transitions.ts';
 import { WorkflowGate } from './lifecycle/workflow-gate.ts';
@@ -67,6 +68,7 @@ export function createTorcServices(database: Database, leases: Leases = DEFAULT_
     lifecycle: {
       initialize: new InitializeService(lifecycleRepository, gate),
       claims: new ClaimService(lifecycleRepository, gate, leaseService, clock),
+      queueClaims: new QueueClaimService(lifecycleRepository, leaseService, clock),
       leases: leaseService,
       transitions: new TransitionService(lifecycleRepository, gate, leaseService, hasher, clock),
       runs: new RunControlService(lifecycleRepository, gate),

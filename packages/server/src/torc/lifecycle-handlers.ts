@@ -3,18 +3,20 @@ import type { HandlerMap } from '../http/handler.ts';
 import type { ClaimService } from './lifecycle/claims.ts';
 import type { InitializeService } from './lifecycle/initialize.ts';
 import type { LeaseService } from './lifecycle/leases.ts';
+import type { QueueClaimService } from './lifecycle/queue-claims.ts';
 import type { RunControlService } from './lifecycle/run-control.ts';
 import type { TransitionService } from './lifecycle/transitions.ts';
 
 export interface LifecycleServices {
   initialize: InitializeService;
   claims: ClaimService;
+  queueClaims: QueueClaimService;
   leases: LeaseService;
   transitions: TransitionService;
   runs: RunControlService;
 }
 
-export function lifecycleHandlers({ initialize, claims, leases, transitions, runs }: LifecycleServices): HandlerMap {
+export function lifecycleHandlers({ initialize, claims, queueClaims, leases, transitions, runs }: LifecycleServices): HandlerMap {
   return {
     initialize_jobs: async ({ params, query }) => ({ status: 200, body: await initialize.initializeJobs(params.key, query) }),
     is_workflow_complete: async ({ params }) => ({ status: 200, body: await runs.isComplete(params.key) }),
@@ -24,6 +26,7 @@ export function lifecycleHandlers({ initialize, claims, leases, transitions, run
     prepare_jobs_for_scheduling: async ({ params }) => ({ status: 200, body: await claims.prepareJobsForScheduling(params.key) }),
     get_ready_job_requirements: async ({ params, query }) => ({ status: 200, body: await claims.readyJobRequirements(params.key, query.scheduler_config_id) }),
     claim_and_start_jobs: async ({ params, body }) => ({ status: 200, body: await claims.claimAndStartJobs(params.key, body) }),
+    claim_queue_jobs: async ({ params, body }) => ({ status: 200, body: await queueClaims.claimQueueJobs(params.queue, body) }),
     start_job: async ({ params }) =>
       ({ status: 200, body: await transitions.startJob(params.workflow, params.key, params.rev, params.run_id, params.compute_node_key) }),
     complete_job: async ({ params, body }) =>

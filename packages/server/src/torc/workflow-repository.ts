@@ -10,6 +10,8 @@ export interface WorkflowRow {
   description: string | null;
   timestamp: string;
   isArchived: boolean;
+  /** Pipeloom extension: the named queue whose workers serve this workflow. */
+  queue: string | null;
 }
 
 export interface WorkflowConfigRow {
@@ -38,7 +40,8 @@ export interface WorkflowStatusRow {
   scheduledComputeNodeIds: unknown;
 }
 
-export type WorkflowFields = Omit<WorkflowRow, 'id' | 'rev'>;
+// A new workflow is on no queue unless one is given.
+export type WorkflowFields = Omit<WorkflowRow, 'id' | 'rev' | 'queue'> & { queue?: string | null };
 export type WorkflowConfigFields = Partial<Omit<WorkflowConfigRow, 'id' | 'rev' | 'workflowId'>>;
 export type WorkflowStatusFields = Partial<Omit<WorkflowStatusRow, 'id' | 'rev' | 'workflowId'>>;
 

@@ -41,6 +41,7 @@ export function workflowToWire(row: WorkflowRow, oldRev?: number): Workflow {
     description: row.description,
     timestamp: row.timestamp,
     is_archived: row.isArchived,
+    queue: row.queue,
   }) as Workflow;
 }
 
@@ -119,6 +120,7 @@ export class WorkflowService {
         description: body.description ?? null,
         timestamp: body.timestamp || new Date().toISOString(),
         isArchived: body.is_archived ?? false,
+        queue: body.queue || null,
       },
       { computeNodeResourceStats: DEFAULT_RESOURCE_STATS },
       { autoTuneStatus: { enabled: false, job_keys: [] }, scheduledComputeNodeIds: [] },
@@ -130,13 +132,11 @@ export class WorkflowService {
     const rev = requireRevision(body, key, 'workflow');
     const id = parseKey(key, 'workflow');
     // Torc patches the top-level fields it is sent; the validator has already applied schema defaults.
-    const result = await this.repo.update(id, rev, compact({
-      name: body.name,
-      user: body.user,
-      description: body.description,
-      timestamp: body.timestamp,
-      isArchived: body.is_archived,
-    }));
+    const result = await this.repo.update(id, rev, {
+      ...compact({ name: body.name, user: body.user, description: body.description, timestamp: body.timestamp, isArchived: body.is_archived }),
+      // An empty queue takes the workflow off its queue; a missing one leaves it as it is.
+      ...(body.queue === undefined ? {} : { queue: body.queue || null }),
+    });
     return workflowToWire(settle(result, 'workflow', key, body._rev), rev);
   }
 

@@ -30,6 +30,18 @@ export interface CandidateFilter {
   scheduler: string;
 }
 
+/** A candidate on a queue, with the workflow it belongs to. */
+export interface QueueCandidate extends Candidate {
+  workflowId: number;
+}
+
+// The workflows a queue worker may take jobs of: on the queue, started, not canceled, not archived. A
+// subquery (not a join) so that on PostgreSQL only the job rows are locked, never the shared workflow rows.
+function servedWorkflows(queue: string): Fragment {
+  return sql`SELECT w.id FROM torc_workflow w JOIN torc_workflow_status s ON s.workflow_id = w.id
+    WHERE w.queue = ${queue} AND w.is_archived = ${false} AND s.run_id > 0 AND s.is_canceled = ${false}`;
+}
+
 export interface ReadyRequirements {
   numJobs: number;
   numCpus: number;
@@ -58,6 +70,39 @@ export class ClaimRepository {
          AND (internal_scheduler_config_id = '' OR internal_scheduler_config_id = ${filter.scheduler})
        ORDER BY ${order} LIMIT ${limit}${this.lock}`);
     return rows.map((r) => ({ id: Number(r.id), cpus: Number(r.internal_num_cpus), gpus: Number(r.internal_num_gpus), bytes: Number(r.internal_memory_bytes) }));
+  }
+
+  /**
+   * Ready or scheduled jobs of every workflow a queue serves that fit `filter`, in `sortMethod` order across
+   * the workflows, at most `limit`: one statement, whatever the number of workflows on the queue.
+   */
+  async queueCandidates(queue: string, filter: CandidateFilter, sortMethod: SortMethod, limit: number): Promise<QueueCandidate[]> {
+    const order = ORDER[sortMethod];
+    if (!order) throw new Error(`unknown sort method ${String(sortMethod)}`);
+    const seconds = filter.seconds === undefined ? empty : sql` AND internal_runtime_seconds <= ${filter.seconds}`;
+    const rows = await this.sql.query(
+      sql`SELECT id, workflow_id, internal_num_cpus, internal_num_gpus, internal_memory_bytes FROM torc_job
+       WHERE workflow_id IN (${servedWorkflows(queue)}) AND status IN ('ready', 'scheduled') AND internal_memory_bytes <= ${filter.bytes}
+         AND internal_num_cpus <= ${filter.cpus} AND internal_num_gpus <= ${filter.gpus} AND internal_num_nodes <= ${filter.nodes}${seconds}
+         AND (internal_scheduler_config_id = '' OR internal_scheduler_config_id = ${filter.scheduler})
+       ORDER BY ${order} LIMIT ${limit}${this.lock}`);
+    return rows.map((r) => ({
+      id: Number(r.id), workflowId: Number(r.workflow_id), cpus: Number(r.internal_num_cpus), gpus: Number(r.internal_num_gpus), bytes: Number(r.internal_memory_bytes),
+    }));
+  }
+
+  /** How many jobs of the workflows a queue serves are not finished (blocked, ready, scheduled or running). */
+  async queueUnfinished(queue: string): Promise<number> {
+    const [r] = await this.sql.query<Row>(
+      sql`SELECT COUNT(*) AS n FROM torc_job WHERE workflow_id IN (${servedWorkflows(queue)})
+       AND status IN ('blocked', 'ready', 'scheduled', 'submitted_pending', 'submitted')`);
+    return Number(r?.n ?? 0);
+  }
+
+  /** The current run of each of these workflows. */
+  async runIds(workflowIds: number[]): Promise<Map<number, number>> {
+    const rows = await this.sql.query(sql`SELECT workflow_id, run_id FROM torc_workflow_status WHERE workflow_id IN (${list(workflowIds)})`);
+    return new Map(rows.map((r) => [Number(r.workflow_id), Number(r.run_id)]));
   }
 
   /** Claims these jobs if they are still ready or scheduled, stamping the claim time. */

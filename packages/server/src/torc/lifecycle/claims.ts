@@ -83,10 +83,7 @@ export class ClaimService {
       return { rows: o.then ? await this.repo.transaction(run) : await run(this.repo), reason: '' };
     }
     const r = o.resources;
-    const filter: CandidateFilter = {
-      cpus: r.num_cpus, gpus: r.num_gpus ?? 0, nodes: r.num_nodes ?? 1, bytes: r.memory_gb * GIB,
-      seconds: r.time_limit ? durationSeconds(r.time_limit, 'time_limit') : undefined, scheduler: r.scheduler_config_id ?? '',
-    };
+    const filter = candidateFilter(r);
     const sortMethod = o.sortMethod ?? 'gpus_runtime_memory';
     // Jobs come back in the order they were packed, which is the sort method's order.
     const claimInOrder = async (repo: LifecycleRepository, take: number[]) => {
@@ -128,8 +125,16 @@ export class ClaimService {
   }
 }
 
+/** The candidates a worker with these free resources can take. */
+export function candidateFilter(r: WorkerResources): CandidateFilter {
+  return {
+    cpus: r.num_cpus, gpus: r.num_gpus ?? 0, nodes: r.num_nodes ?? 1, bytes: r.memory_gb * GIB,
+    seconds: r.time_limit ? durationSeconds(r.time_limit, 'time_limit') : undefined, scheduler: r.scheduler_config_id ?? '',
+  };
+}
+
 /** Why a claim found nothing, in words a user can act on. */
-function noMatchReason(matched: number, f: CandidateFilter, r: WorkerResources): string {
+export function noMatchReason(matched: number, f: CandidateFilter, r: WorkerResources): string {
   if (matched) return 'Ready jobs fit the filters, but none fit the free resources once packed.';
   return `No ready job needs at most ${f.cpus} CPUs, ${f.gpus} GPUs, ${r.memory_gb} GiB of memory and ${f.nodes} nodes${f.seconds === undefined ? '' : `, runs within ${r.time_limit}`}, and is ${f.scheduler ? `unpinned or pinned to ${f.scheduler}` : 'not pinned to a scheduler'}.`;
 }

@@ -5,7 +5,7 @@ import type { components } from '@pipeloom/sdk/generated';
 import type { Clock } from '../../clock.ts';
 import { notFound } from '../../errors.ts';
 import type { LifecycleRepository } from './lifecycle-repository.ts';
-import type { NodeRef } from './lease-repository.ts';
+import type { LeaseScope, NodeRef, QueueWorker } from './lease-repository.ts';
 import type { WorkflowGate } from './workflow-gate.ts';
 
 export type HeartbeatReply = components['schemas']['heartbeat_response'];
@@ -21,8 +21,8 @@ export const DEFAULT_LEASES: Leases = { claimSeconds: 60, nodeSeconds: 120 };
 const RECOVERY_INTERVAL_MS = 1_000;
 
 export class LeaseService {
-  /** When each workflow was last swept; only workflows swept within the interval are kept. */
-  private readonly lastRecovery = new Map<number, number>();
+  /** When each workflow (or queue) was last swept; only those swept within the interval are kept. */
+  private readonly lastRecovery = new Map<string, number>();
 
   constructor(
     private readonly repo: LifecycleRepository,
@@ -32,13 +32,14 @@ export class LeaseService {
   ) {}
 
   /** Hands out again what nobody will finish: expired claims, and the running jobs of silent workers. */
-  async recoverExpired(workflowId: number): Promise<void> {
+  async recoverExpired(scope: LeaseScope): Promise<void> {
     const now = this.clock.now();
+    const key = typeof scope === 'number' ? `workflow ${scope}` : `queue ${scope.queue}`;
     for (const [id, at] of this.lastRecovery) if (now - at >= RECOVERY_INTERVAL_MS) this.lastRecovery.delete(id);
-    if (this.lastRecovery.has(workflowId)) return;
-    this.lastRecovery.set(workflowId, now);
-    await this.repo.leases.expireClaims(workflowId, now - this.leases.claimSeconds * 1000);
-    await this.repo.leases.expireNodes(workflowId, now - this.leases.nodeSeconds * 1000);
+    if (this.lastRecovery.has(key)) return;
+    this.lastRecovery.set(key, now);
+    await this.repo.leases.expireClaims(scope, now - this.leases.claimSeconds * 1000);
+    await this.repo.leases.expireNodes(scope, now - this.leases.nodeSeconds * 1000);
   }
 
   /** The compute node named by `key` (its `_key` or `_id`); any call that names it counts as hearing from it. */
@@ -48,6 +49,18 @@ export class LeaseService {
     const node = Number.isSafeInteger(id) ? await this.repo.leases.node(workflowId, id) : undefined;
     if (!node) throw notFound(`compute node ${key}`);
     await this.repo.leases.touchNode(node.id, this.clock.now(), { reactivate });
+    return node;
+  }
+
+  /**
+   * A queue worker's compute node in a workflow: the one it names (`key`), heard from now, or a new one
+   * registered from `worker` when it names none or one that is not in this workflow.
+   */
+  async queueNode(repo: LifecycleRepository, workflowId: number, key: string | undefined, worker: QueueWorker): Promise<NodeRef> {
+    const id = key !== undefined && /^\d{1,15}$/.test(key) ? Number(key) : NaN;
+    const node = Number.isSafeInteger(id) ? await repo.leases.node(workflowId, id) : undefined;
+    if (!node) return repo.leases.registerNode(workflowId, worker, this.clock.now());
+    await repo.leases.touchNode(node.id, this.clock.now(), { reactivate: true });
     return node;
   }
 
