@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, readBoolean, readChoice, readInteger } from './env.ts';
 import { readFamilyConfigs, type FamilyConfigs } from './families.ts';
+import { readSessionSecret } from './identity/session-key.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -20,6 +21,8 @@ export interface Config {
   tokens: string[];
   /** Apply pending migrations at start (PIPELOOM_MIGRATE=false leaves that to `npm run db:migrate`). */
   migrate: boolean;
+  /** Key that signs session tokens (PIPELOOM_TOKEN_SECRET); undefined: a key generated once and kept in the database. */
+  tokenSecret: string | undefined;
   /** Folder for the server's files (uploads, outputs, logs); PIPELOOM_DATA_DIR, `data/` in the repository by default. */
   dataDir: string;
   /** Each family's own settings (Torc's leases, ...). */
@@ -73,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     tokens: (env.PIPELOOM_TOKENS ?? '').split(',').map((t) => t.trim()).filter(Boolean),
     migrate: readBoolean(env, 'PIPELOOM_MIGRATE', true),
+    tokenSecret: readSessionSecret(env),
     dataDir: path.resolve(env.INIT_CWD || process.cwd(), env.PIPELOOM_DATA_DIR?.trim() || DEFAULT_DATA_DIR),
     families: readFamilyConfigs(env),
   };

@@ -37,7 +37,7 @@ export function createApp({ config, database, logger, validateResponses = false,
   const spec = loadSpec();
   const operations = listOperations(spec.document);
   // Built first so that a handler for an operation the contract lacks stops the server before it listens.
-  const identity = createIdentity(database.db, { bootstrapTokens: config.tokens, clock });
+  const identity = createIdentity(database.db, { bootstrapTokens: config.tokens, sessionSecret: config.tokenSecret, clock });
   const content = directoryContentStore(path.join(config.dataDir, 'content'));
   const handlers = buildHandlers({ database, clock: clock ?? systemClock, identity, content }, config.families, operations);
   const app = express();

@@ -2,12 +2,8 @@
 import type { Db } from '../db/client.ts';
 import { identityRepository } from './identity-repository.ts';
 import { identityService, type IdentityOptions, type IdentityService } from './identity-service.ts';
-import { readSessionSecret } from './session-key.ts';
 
-/** The identity service on `db`; the session-token secret comes from PIPELOOM_TOKEN_SECRET unless given. */
+/** The identity service on `db`; without `sessionSecret`, session tokens are signed with the key kept in the database. */
 export function createIdentity(db: Db, options: IdentityOptions = {}): IdentityService {
-  return identityService(identityRepository(db), {
-    ...options,
-    sessionSecret: 'sessionSecret' in options ? options.sessionSecret : readSessionSecret(process.env),
-  });
+  return identityService(identityRepository(db), options);
 }
