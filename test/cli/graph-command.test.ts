@@ -10,6 +10,7 @@ import type { components } from '@pipeloom/sdk/generated';
 import { graphApprove, graphCancel, graphStatus, type GraphCommandContext } from '../../packages/sdk/src/cli/graph-command.ts';
 import { formatGraphSummary, summarizeGraph } from '../../packages/sdk/src/cli/graph/summary.ts';
 import { openDatabase } from '../../packages/server/src/db/client.ts';
+import { createIdentity } from '../../packages/server/src/identity/composition.ts';
 import { PROVIDERS } from '../helpers/server.ts';
 import { graph, instance, operation, startPlynx, type Graph, type Node, type PlynxFixture } from '../plynx/plynx-fixture.ts';
 import { root } from './helpers.ts';
@@ -65,10 +66,11 @@ function freePort(): Promise<number> {
 }
 
 /** Runs the shipped `pipeloom` bin with `args`. */
-function runBin(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runBin(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const env: Record<string, string | undefined> = { ...process.env, CI: 'true' };
   delete env.PIPELOOM_URL;
   delete env.PIPELOOM_TOKEN;
+  Object.assign(env, extraEnv);
   const child = spawn(process.execPath, [path.join(root, 'packages/sdk/bin/pipeloom.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -154,6 +156,19 @@ describe.each(PROVIDERS)('pipeloom graph against the server on %s', (provider) =
     const j = harness(p.alice, p.t.url);
     expect(await graphStatus(id, { json: true }, j.ctx)).toBe(0);
     expect(JSON.parse(j.stdout.text())).toEqual({ id, title: 'Counted', status: 'CREATED', total: 2, done: 0, nodes: { CREATED: 2 } });
+  });
+
+  it('When the bin is run with PIPELOOM_URL and PIPELOOM_TOKEN set, then it reads the graph from that server as that user', async () => {
+    const id = await saved(pipeline('Through the bin'));
+    const admin = await openDatabase(p.t.databaseUrl, { migrate: false });
+    const token = await createIdentity(admin.db).issueToken('alice').finally(() => admin.close());
+    const r = await runBin(['graph', 'status', id], { PIPELOOM_URL: p.t.url, PIPELOOM_TOKEN: token });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(`graph ${id}: Through the bin\nCREATED  0/2 nodes done (CREATED 2)\n`);
+    expect(r.code).toBe(0);
+    const missing = await runBin(['graph', 'cancel', id, '--url', p.t.url, '--token', 'not-a-token']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('the server refused the credentials (401)');
   });
 
   it('When a graph does not exist, then status, approve and cancel say so and exit 2', async () => {

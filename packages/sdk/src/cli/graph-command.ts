@@ -197,8 +197,15 @@ function processContext(options: CliOptions, signal?: AbortSignal): GraphCommand
   };
 }
 
-/** Runs `fn` with SIGINT/SIGTERM turned into an abort, then sets the exit status. */
+/**
+ * Runs `fn` and sets the exit status. While `--wait` follows a graph, SIGINT/SIGTERM stop the wait (the
+ * bar is finished and the terminal restored) instead of killing the process; a second signal still kills.
+ */
 async function runInProcess(options: CliOptions, fn: (ctx: GraphCommandContext) => Promise<number>): Promise<void> {
+  if (!options.wait) {
+    process.exitCode = await fn(processContext(options));
+    return;
+  }
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);
