@@ -61,10 +61,6 @@ async function guarded(name: string, ctx: GraphCommandContext, body: () => Promi
   }
 }
 
-function summaryJson(s: GraphSummary) {
-  return { id: s.id, title: s.title, status: s.status, total: s.total, done: s.done, nodes: s.nodes };
-}
-
 /**
  * `pipeloom graph status <id>`: prints the graph's title, its status and its operations per running status
  * (file nodes are not counted). Exit 0 once read; 2 if the graph is missing or the server refuses; 3 if the
@@ -73,7 +69,7 @@ function summaryJson(s: GraphSummary) {
 export function graphStatus(graphId: string, options: GraphOutputOptions, ctx: GraphCommandContext): Promise<number> {
   return guarded('status', ctx, async () => {
     const summary = summarizeGraph(await fetchGraph(ctx.client, ctx.url, graphId));
-    if (options.json) write(ctx.stdout)(JSON.stringify(summaryJson(summary), null, 2));
+    if (options.json) write(ctx.stdout)(JSON.stringify(summary, null, 2));
     else write(ctx.stdout)(`graph ${summary.id}: ${summary.title}\n${formatGraphSummary(summary)}`);
     return GRAPH_EXIT.OK;
   });
@@ -124,7 +120,7 @@ export function graphApprove(graphId: string, options: GraphApproveOptions, ctx:
     }
     const approved = answer.graph ? summarizeGraph(answer.graph) : undefined;
     if (!options.wait) {
-      if (options.json) out(JSON.stringify(approved ? summaryJson(approved) : answer, null, 2));
+      if (options.json) out(JSON.stringify(approved ?? answer, null, 2));
       else out(`Approved graph ${graphId}${approved?.title ? ` (${approved.title})` : ''}: ${approved?.status ?? 'READY'}`);
       return GRAPH_EXIT.OK;
     }
@@ -142,7 +138,7 @@ export function graphApprove(graphId: string, options: GraphApproveOptions, ctx:
     } finally {
       reporter.stop();
     }
-    if (options.json) out(JSON.stringify(summaryJson(last), null, 2));
+    if (options.json) out(JSON.stringify(last, null, 2));
     else if (bar) out(formatGraphSummary(last));
     return conclude(ctx, last);
   });
