@@ -4,6 +4,7 @@
  * @module
  */
 import { Command } from 'commander';
+import { registerGraphCommand } from './graph-command.js';
 import { registerWorkerCommand } from './worker-command.js';
 import { registerWorkflowCommand } from './workflow-command.js';
 
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .configureHelp({ sortSubcommands: true });
   registerWorkerCommand(program);
   registerWorkflowCommand(program);
+  registerGraphCommand(program);
   return program;
 }
 
