@@ -113,7 +113,7 @@ describe.runIf(PROVIDERS.includes('postgresql'))('pipeloom worker scaled out on 
     for (const server of servers) {
       for (let i = 0; i < WORKERS_PER_SERVER; i++) workers.push(startWorker(server.url, key, tmp!.dir, ['--cpus', '2', '--memory', '2']));
     }
-    const exits = await Promise.all(workers.map((w) => finished(w, 150_000)));
+    const exits = await Promise.all(workers.map((w) => finished(w, 270_000)));
     const ran = Date.now();
 
     for (const exit of exits) {
@@ -160,5 +160,5 @@ describe.runIf(PROVIDERS.includes('postgresql'))('pipeloom worker scaled out on 
     console.log(`scale-out: created ${CHAINS * CHAIN_LENGTH} jobs in ${((created - began) / 1000).toFixed(1)} s; `
       + `${exits.length} workers ran them in ${((ran - created) / 1000).toFixed(1)} s (jobs per server ${perServer.join(' / ')}; `
       + `claim wait ${exits.map((e) => e.summary!.claimWaitSeconds.toFixed(1)).join(', ')} s)`);
-  }, 180_000);
+  }, 300_000);
 });
