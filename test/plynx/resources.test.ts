@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { UPLOAD_DIR } from '../../packages/server/src/http/body.ts';
 import { startServer, type RunningServer } from '../../packages/server/src/index.ts';
 import { userObjectId } from '../../packages/server/src/plynx/model/users.ts';
+import { rawZip } from '../plynx-run/helpers.ts';
 import { createTestDatabase, PROVIDERS, startTestServer, type TestDatabase, type TestServer } from '../helpers/server.ts';
 
 const API = '/plynx/api/v0';
@@ -216,7 +217,7 @@ describe.each(PROVIDERS)('PLynx files and resources on %s', (provider) => {
   });
 
   it('When a zipped directory is previewed, then its entry names are listed, escaped', async () => {
-    const zip = storedZip([['data/', ''], ['data/a.txt', 'alpha'], ['data/<b>.csv', 'x,y\n']]);
+    const zip = rawZip([{ name: 'data/' }, { name: 'data/a.txt', data: 'alpha' }, { name: 'data/<b>.csv', data: 'x,y\n' }]);
     const { resource_id } = await uploadFile(zip, { file_type: 'directory' });
     expect((await preview(resource_id, 'directory')).text).toBe('<pre>data/\ndata/a.txt\ndata/&lt;b&gt;.csv</pre>');
     const notZip = await uploadFile('plain text', { file_type: 'directory' });
@@ -269,44 +270,3 @@ describe.each(PROVIDERS)('PLynx upload size limit on %s', (provider) => {
     expect(ok.status).toBe(200);
   });
 });
-
-/** A zip archive of stored (uncompressed) entries, enough for listing tests. */
-function storedZip(entries: Array<[string, string]>): Buffer {
-  const locals: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  for (const [name, text] of entries) {
-    const nameBytes = Buffer.from(name, 'utf8');
-    const data = Buffer.from(text, 'utf8');
-    const crc = zlib.crc32(data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
-    const entry = Buffer.alloc(46);
-    entry.writeUInt32LE(0x02014b50, 0);
-    entry.writeUInt16LE(20, 4);
-    entry.writeUInt16LE(20, 6);
-    entry.writeUInt16LE(0x0800, 8);
-    entry.writeUInt32LE(crc, 16);
-    entry.writeUInt32LE(data.length, 20);
-    entry.writeUInt32LE(data.length, 24);
-    entry.writeUInt16LE(nameBytes.length, 28);
-    entry.writeUInt32LE(offset, 42);
-    locals.push(local, nameBytes, data);
-    central.push(entry, nameBytes);
-    offset += local.length + nameBytes.length + data.length;
-  }
-  const directory = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
-}

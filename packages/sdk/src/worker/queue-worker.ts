@@ -15,7 +15,7 @@ import { systemClock } from './clock.js';
 import { countOutcomes, MAX_BATCH } from './completions.js';
 import { Waker, WorkerContext } from './context.js';
 import { QueueLane, type LaneShared } from './queue-lane.js';
-import { detectResources, formatDuration, parseDurationSeconds, ResourcePool, type WorkerResources } from './resources.js';
+import { workerResources, formatDuration, parseDurationSeconds, ResourcePool, type WorkerResources } from './resources.js';
 import { describeError } from './retry.js';
 import { TorcWorkerApi, type QueueJob } from './torc-api.js';
 import type { QueueWorkerJobOutcome, QueueWorkerOptions, QueueWorkerSummary, WorkerLog } from './types.js';
@@ -79,12 +79,7 @@ class QueueWorker {
     const waker = new Waker(clock);
     this.root = new WorkerContext(api, clock, log, '', cwd, stdioDir, options.serverUrl, waker);
     this.startedAt = clock.now();
-    const detected = detectResources();
-    this.resources = {
-      cpus: options.resources?.cpus ?? detected.cpus,
-      memoryGb: options.resources?.memoryGb ?? detected.memoryGb,
-      gpus: options.resources?.gpus ?? detected.gpus,
-    };
+    this.resources = workerResources(options.resources);
     this.pool = new ResourcePool(this.resources);
     if (options.timeLimit) this.timeLimitSeconds = parseDurationSeconds(options.timeLimit);
     this.maxParallel = options.maxParallelJobs && options.maxParallelJobs > 0 ? options.maxParallelJobs : Infinity;

@@ -30,6 +30,12 @@ export function detectResources(): WorkerResources {
   return { cpus: os.availableParallelism(), memoryGb: Math.floor((os.totalmem() / GIB) * 100) / 100, gpus: 0 };
 }
 
+/** The resources a worker offers: the ones given, the machine's own for the rest. */
+export function workerResources(given: Partial<WorkerResources> = {}): WorkerResources {
+  const detected = detectResources();
+  return { cpus: given.cpus ?? detected.cpus, memoryGb: given.memoryGb ?? detected.memoryGb, gpus: given.gpus ?? detected.gpus };
+}
+
 const DURATION = /^P(?!$)(?:(\d+(?:\.\d+)?)D)?(?:T(?=\d)(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
 
 /**

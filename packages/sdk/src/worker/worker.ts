@@ -16,7 +16,7 @@ import { WorkerContext } from './context.js';
 import { Heartbeat } from './heartbeat.js';
 import type { JobRunOutcome } from './job-kind.js';
 import { reportJobEnd } from './job-end.js';
-import { detectResources, parseDurationSeconds, ResourcePool, type WorkerResources } from './resources.js';
+import { workerResources, parseDurationSeconds, ResourcePool, type WorkerResources } from './resources.js';
 import { describeError } from './retry.js';
 import { JobSupervisor, type RunningJob } from './running.js';
 import { arrive, markInactive, runWorkflowScript, workerEvent } from './session.js';
@@ -87,12 +87,7 @@ class Worker {
     this.ctx = new WorkerContext(api, clock, log, options.workflowKey, cwd, stdioDir, options.serverUrl);
     this.startedAt = clock.now();
     this.hostname = options.hostname ?? os.hostname();
-    const detected = detectResources();
-    this.resources = {
-      cpus: options.resources?.cpus ?? detected.cpus,
-      memoryGb: options.resources?.memoryGb ?? detected.memoryGb,
-      gpus: options.resources?.gpus ?? detected.gpus,
-    };
+    this.resources = workerResources(options.resources);
     this.pool = new ResourcePool(this.resources);
     if (options.timeLimit) this.timeLimitSeconds = parseDurationSeconds(options.timeLimit);
     this.completions = new CompletionQueue(this.ctx);
