@@ -47,6 +47,6 @@ export function enumerateHandlers(configs: FamilyConfigs, operations: SpecOperat
     get: () => unusable,
     apply: () => { throw new Error('enumerateHandlers: the handlers were built without services and cannot run'); },
   });
-  const shared = { database: unusable, clock: unusable, identity: unusable, content: unusable } as SharedServices;
+  const shared = { database: unusable, clock: unusable, identity: unusable, content: unusable, engine: unusable } as SharedServices;
   return buildHandlers(shared, configs, operations);
 }

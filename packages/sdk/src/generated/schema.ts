@@ -3143,6 +3143,99 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/plynx/api/v0/runs/{graph_id}/nodes/{node_id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The graph's `_id` (24 hexadecimal digits). An id that is malformed or unknown gives a 404.
+                 * @example 65f2c0de9a1b4c0012ab1001
+                 */
+                graph_id: components["parameters"]["PlynxGraphId"];
+                /**
+                 * @description The node's `_id` inside the graph (24 hexadecimal digits).
+                 * @example 65f2c0de9a1b4c0012ab3002
+                 */
+                node_id: components["parameters"]["PlynxRunNodeId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A worker starts running one node of a running graph (Pipeloom extension).
+         * @description Called by the worker that claimed the node's job, before it runs anything. Answers the node with each input's `resource_id` filled in from the outputs of the nodes it is linked to. When the node is cacheable (its `cacheable` parameter is true) and a node with the same cache key succeeded before, the node is RESTORED on the spot with the cached outputs and logs, `restored` is true, and the worker runs nothing. 409 when the node's job is not held by a worker (the graph was canceled or has ended).
+         */
+        post: operations["plynx_start_node_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plynx/api/v0/runs/{graph_id}/nodes/{node_id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The graph's `_id` (24 hexadecimal digits). An id that is malformed or unknown gives a 404.
+                 * @example 65f2c0de9a1b4c0012ab1001
+                 */
+                graph_id: components["parameters"]["PlynxGraphId"];
+                /**
+                 * @description The node's `_id` inside the graph (24 hexadecimal digits).
+                 * @example 65f2c0de9a1b4c0012ab3002
+                 */
+                node_id: components["parameters"]["PlynxRunNodeId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A worker hands in the logs of a running node so far (Pipeloom extension).
+         * @description Records the latest resource of each log (`stdout`, `stderr`, `worker`), so that users can read the logs while the node runs. The answer says whether the graph was canceled meanwhile; a worker that reads `canceled: true` kills the node's process.
+         */
+        post: operations["plynx_report_node_progress"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plynx/api/v0/runs/{graph_id}/nodes/{node_id}/finish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The graph's `_id` (24 hexadecimal digits). An id that is malformed or unknown gives a 404.
+                 * @example 65f2c0de9a1b4c0012ab1001
+                 */
+                graph_id: components["parameters"]["PlynxGraphId"];
+                /**
+                 * @description The node's `_id` inside the graph (24 hexadecimal digits).
+                 * @example 65f2c0de9a1b4c0012ab3002
+                 */
+                node_id: components["parameters"]["PlynxRunNodeId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A worker reports how a node ended, with its outputs and logs (Pipeloom extension).
+         * @description Called by the worker once the node's process has ended and its outputs and logs are stored as resources, before it completes the node's job. SUCCESS needs a stored resource for every output of the node (400 otherwise, and nothing is recorded), so a node never shows SUCCESS without its outputs. A successful cacheable node is added to the cache.
+         */
+        post: operations["plynx_finish_node_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/experiment/": {
         parameters: {
             query?: never;
@@ -7652,6 +7745,51 @@ export interface components {
             status: "success";
             master_state: components["schemas"]["PlynxMasterState"] | null;
         };
+        /** @description What a worker needs to run a node, or that it was restored from the cache. */
+        PlynxNodeRunStartResponse: {
+            /** @constant */
+            status: "success";
+            /** @description True when the node was restored from the cache and must not be run. */
+            restored: boolean;
+            node: components["schemas"]["PlynxNode"];
+        };
+        /**
+         * @description Output or log name → the `resource_id` it was stored as.
+         * @example {
+         *       "stdout": "3f6c2a1e-d9b4-11ee-9c1a-0242ac120002"
+         *     }
+         */
+        PlynxResourceMap: {
+            [key: string]: string;
+        };
+        PlynxNodeProgressRequest: {
+            logs: components["schemas"]["PlynxResourceMap"];
+        };
+        PlynxNodeProgressResponse: {
+            /** @constant */
+            status: "success";
+            /** @description True when the graph was canceled; the worker stops the node. */
+            canceled: boolean;
+        };
+        /**
+         * @example {
+         *       "status": "SUCCESS",
+         *       "outputs": {
+         *         "output": "9a1d77c4-d9b4-11ee-9c1a-0242ac120002"
+         *       },
+         *       "logs": {
+         *         "stdout": "3f6c2a1e-d9b4-11ee-9c1a-0242ac120002"
+         *       }
+         *     }
+         */
+        PlynxNodeFinishRequest: {
+            /** @enum {string} */
+            status: "SUCCESS" | "FAILED" | "CANCELED";
+            outputs?: components["schemas"]["PlynxResourceMap"];
+            logs?: components["schemas"]["PlynxResourceMap"];
+            /** @description Why the node did not succeed, in words. */
+            reason?: string;
+        };
         /**
          * @description A named experiment; jobs are submitted to it and their runs are grouped under it.
          * @example {
@@ -8574,6 +8712,11 @@ export interface components {
          * @example csv
          */
         PlynxFileTypeQuery: string;
+        /**
+         * @description The node's `_id` inside the graph (24 hexadecimal digits).
+         * @example 65f2c0de9a1b4c0012ab3002
+         */
+        PlynxRunNodeId: string;
         /**
          * @description Field mask header that Dioptra's generated docs advertise (Flask-RESTX syntax). Accepted for compatibility and ignored: responses always carry every field.
          * @example {name,queueId}
@@ -15239,6 +15382,118 @@ export interface operations {
                 };
             };
             401: components["responses"]["PlynxUnauthorized"];
+        };
+    };
+    plynx_start_node_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The graph's `_id` (24 hexadecimal digits). An id that is malformed or unknown gives a 404.
+                 * @example 65f2c0de9a1b4c0012ab1001
+                 */
+                graph_id: components["parameters"]["PlynxGraphId"];
+                /**
+                 * @description The node's `_id` inside the graph (24 hexadecimal digits).
+                 * @example 65f2c0de9a1b4c0012ab3002
+                 */
+                node_id: components["parameters"]["PlynxRunNodeId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The node to run, or the news that it was restored from the cache. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlynxNodeRunStartResponse"];
+                };
+            };
+            401: components["responses"]["PlynxUnauthorized"];
+            404: components["responses"]["PlynxNotFound"];
+            409: components["responses"]["PlynxConflict"];
+        };
+    };
+    plynx_report_node_progress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The graph's `_id` (24 hexadecimal digits). An id that is malformed or unknown gives a 404.
+                 * @example 65f2c0de9a1b4c0012ab1001
+                 */
+                graph_id: components["parameters"]["PlynxGraphId"];
+                /**
+                 * @description The node's `_id` inside the graph (24 hexadecimal digits).
+                 * @example 65f2c0de9a1b4c0012ab3002
+                 */
+                node_id: components["parameters"]["PlynxRunNodeId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlynxNodeProgressRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlynxNodeProgressResponse"];
+                };
+            };
+            400: components["responses"]["PlynxBadRequest"];
+            401: components["responses"]["PlynxUnauthorized"];
+            404: components["responses"]["PlynxNotFound"];
+            409: components["responses"]["PlynxConflict"];
+        };
+    };
+    plynx_finish_node_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The graph's `_id` (24 hexadecimal digits). An id that is malformed or unknown gives a 404.
+                 * @example 65f2c0de9a1b4c0012ab1001
+                 */
+                graph_id: components["parameters"]["PlynxGraphId"];
+                /**
+                 * @description The node's `_id` inside the graph (24 hexadecimal digits).
+                 * @example 65f2c0de9a1b4c0012ab3002
+                 */
+                node_id: components["parameters"]["PlynxRunNodeId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlynxNodeFinishRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlynxMessageResponse"];
+                };
+            };
+            400: components["responses"]["PlynxBadRequest"];
+            401: components["responses"]["PlynxUnauthorized"];
+            404: components["responses"]["PlynxNotFound"];
+            409: components["responses"]["PlynxConflict"];
         };
     };
     dioptra_get_experiment_resource: {

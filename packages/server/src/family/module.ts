@@ -4,6 +4,7 @@
 import type { Clock } from '../clock.ts';
 import type { ContentStore } from '../content/content-store.ts';
 import type { Database } from '../db/client.ts';
+import type { RunEngine } from '../engine/run-engine.ts';
 import type { AppError } from '../errors.ts';
 import type { HandlerMap, OperationId } from '../http/handler.ts';
 import type { IdentityService } from '../identity/identity-service.ts';
@@ -18,6 +19,8 @@ export interface FamilyContext<Config> {
   identity: IdentityService;
   /** The one content store: uploaded files, outputs and logs. */
   content: ContentStore;
+  /** The one job lifecycle engine: families run their work as runs of it. */
+  engine: RunEngine;
 }
 
 export interface FamilyModule<Name extends string = string, Config = unknown, Services = unknown> {

@@ -13,6 +13,7 @@ import { FAMILY_MODULES } from '../families.ts';
 import type { FamilyModule } from '../family/module.ts';
 import { buildHandlers } from '../handlers.ts';
 import { createIdentity } from '../identity/composition.ts';
+import { createRunEngine } from '../torc/engine/torc-run-engine.ts';
 import { listOperations, loadSpec, validatorDocument } from '../spec.ts';
 import { authenticate } from './auth.ts';
 import { bodyParsers, rejectUnimplemented, removeUploadsAfterResponse, uploadOptions } from './body.ts';
@@ -39,7 +40,8 @@ export function createApp({ config, database, logger, validateResponses = false,
   // Built first so that a handler for an operation the contract lacks stops the server before it listens.
   const identity = createIdentity(database.db, { bootstrapTokens: config.tokens, sessionSecret: config.tokenSecret, clock });
   const content = directoryContentStore(path.join(config.dataDir, 'content'));
-  const handlers = buildHandlers({ database, clock: clock ?? systemClock, identity, content }, config.families, operations);
+  const engine = createRunEngine(database, clock ?? systemClock);
+  const handlers = buildHandlers({ database, clock: clock ?? systemClock, identity, content, engine }, config.families, operations);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
