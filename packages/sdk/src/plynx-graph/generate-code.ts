@@ -1,26 +1,19 @@
 // GENERATE_CODE: a Python script (for the `plynx.api` client) that rebuilds and runs the graph.
-import { computeGraphLayers } from './levels.js';
+import { planGraphCode, type CodeCall, type CodeDefinition, type CodeRef } from './code-plan.js';
 import { operationClassName, pythonVarName, uniqueName } from './names.js';
-import { normalizeId } from './node-keys.js';
 import { parameterLiteral } from './param-value.js';
-import type { PlynxGraph, PlynxNode } from './types.js';
+import type { PlynxGraph } from './types.js';
 
 const INDENT = '    ';
-
-const isFile = (node: PlynxNode): boolean => (node.base_node_name ?? 'bash_jinja2') === 'file';
-
-/** Key of a node's library node; a missing one prints as Python's `None`, as upstream formats it. */
-const libraryKey = (node: PlynxNode): string =>
-  node.parent_node === null || node.parent_node === undefined ? 'None' : normalizeId(node.parent_node);
 
 /** `'a', 'b'` — names in single quotes, not escaped (as upstream writes them). */
 const quotedNames = (items: readonly { name?: string }[]): string =>
   items.map((item) => `'${item.name ?? ''}'`).join(', ');
 
 /** One `Name = File(...)` or `Name = Operation(...)` block; titles and names are written unescaped. */
-function definitionBlock(name: string, id: string, node: PlynxNode): string {
+function definitionBlock(name: string, { libraryId: id, kind, node }: CodeDefinition): string {
   const lines = [`id='${id}',`, `title='${node.title ?? 'Title'}',`];
-  if (isFile(node)) {
+  if (kind === 'file') {
     lines.push(`description='${node.description ?? 'Description'}',`);
   } else {
     lines.push(
@@ -29,7 +22,7 @@ function definitionBlock(name: string, id: string, node: PlynxNode): string {
       `outputs=[${quotedNames(node.outputs ?? [])}],`,
     );
   }
-  return `${name} = ${isFile(node) ? 'File' : 'Operation'}(\n${lines.map((l) => INDENT + l).join('\n')}\n)\n`;
+  return `${name} = ${kind === 'file' ? 'File' : 'Operation'}(\n${lines.map((l) => INDENT + l).join('\n')}\n)\n`;
 }
 
 /**
@@ -69,72 +62,41 @@ function definitionBlock(name: string, id: string, node: PlynxNode): string {
  * @throws {EmptyGraphError} when the graph has no nodes.
  */
 export function generatePythonCode(graph: PlynxGraph): string {
-  const { index, maxLevel, levels } = computeGraphLayers(graph);
-  const blocks: string[] = [];
-
-  // Like a dict keyed by library id: position of the first use, value of the last.
-  const libraryNodes = new Map<string, PlynxNode>();
-  for (const node of graph.nodes ?? []) libraryNodes.set(libraryKey(node), node);
+  const plan = planGraphCode(graph);
   const usedNames = new Set<string>();
   const classNames = new Map<string, string>();
-  for (const [id, node] of libraryNodes) {
+  for (const { libraryId, kind, node } of plan.definitions) {
     const title = node.title ?? 'Title';
-    const name = uniqueName(isFile(node) ? pythonVarName(title) : operationClassName(title), id, usedNames);
-    classNames.set(id, name);
-    blocks.push(definitionBlock(name, id, node));
+    classNames.set(libraryId, uniqueName(kind === 'file' ? pythonVarName(title) : operationClassName(title), libraryId, usedNames));
   }
+  const varNames = new Map(plan.calls.flatMap(({ key, node, position }) => position === undefined ? []
+    : [[key, `${pythonVarName((node.title ?? 'Title').toLowerCase())}_${position.column}_${position.row}`] as const]));
+  const nameOf = (ref: CodeRef): string =>
+    (ref.kind === 'definition' ? classNames.get(ref.libraryId) : varNames.get(ref.key)) ?? '';
 
-  const nodeOf = (key: string): PlynxNode | undefined => index.nodes.get(key);
-  const varNames = new Map<string, string>();
-  for (let level = maxLevel; level >= 0; level--) {
-    (levels[level] ?? []).forEach((key, row) => {
-      const node = nodeOf(key);
-      if (node === undefined) return;
-      varNames.set(key, isFile(node)
-        ? classNames.get(libraryKey(node)) ?? ''
-        : `${pythonVarName((node.title ?? 'Title').toLowerCase())}_${maxLevel - level}_${row}`);
-    });
-  }
-
-  const callBlock = (key: string, node: PlynxNode): string => {
+  const callBlock = (call: CodeCall): string => {
     const args: string[] = [];
-    for (const input of node.inputs ?? []) {
-      const refs = (input.values ?? []).flatMap((value) => {
-        const source = varNames.get(normalizeId(value.node_id ?? ''));
-        return source === undefined ? [] : [`${source}.outputs.${value.output_id ?? ''}`];
-      });
-      if (refs.length === 0) continue;
+    for (const input of call.inputs) {
+      const refs = input.sources.map(({ ref, output }) => `${nameOf(ref)}.outputs.${output}`);
       const arg = refs.length === 1 ? refs[0] : `[${refs.join(', ')}]`;
-      args.push(`${INDENT}${pythonVarName(input.name ?? '')}=${arg},`);
+      args.push(`${INDENT}${pythonVarName(input.name)}=${arg},`);
     }
-    for (const parameter of node.parameters ?? []) {
-      if (parameter.widget == null) continue;
+    for (const parameter of call.params) {
       args.push(`${INDENT}${pythonVarName(parameter.name ?? '')}=${parameterLiteral(parameter)},`);
     }
-    return `${varNames.get(key) ?? ''} = ${classNames.get(libraryKey(node)) ?? ''}(\n${args.join('\n')}\n)\n`;
+    return `${varNames.get(call.key) ?? ''} = ${classNames.get(call.libraryId) ?? ''}(\n${args.join('\n')}\n)\n`;
   };
 
-  // Emit in walk order, but never before the sources a call refers to (see the anomaly note above).
-  const emitted = new Set<string>();
-  const emit = (key: string): void => {
-    const node = nodeOf(key);
-    if (emitted.has(key) || node === undefined) return;
-    emitted.add(key);
-    if (isFile(node)) return;
-    for (const source of index.sources.get(key) ?? []) emit(source);
-    blocks.push(callBlock(key, node));
-  };
-  for (let level = maxLevel; level >= 0; level--) for (const key of levels[level] ?? []) emit(key);
-
-  const targets = (levels[0] ?? []).map((key) => varNames.get(key) ?? '').join(', ');
-  blocks.push(
+  const blocks = [
+    ...plan.definitions.map((definition) => definitionBlock(classNames.get(definition.libraryId) ?? '', definition)),
+    ...plan.calls.map(callBlock),
     'graph = Graph(\n' +
     `${INDENT}Client(\n${INDENT}${INDENT}token=TOKEN,\n${INDENT}${INDENT}endpoint=ENDPOINT,\n${INDENT}),\n` +
-    `${INDENT}title='${graph.title ?? 'Title'}',\n` +
-    `${INDENT}description='${graph.description ?? 'Description'}',\n` +
-    `${INDENT}targets=[${targets}]\n` +
+    `${INDENT}title='${plan.title}',\n` +
+    `${INDENT}description='${plan.description}',\n` +
+    `${INDENT}targets=[${plan.targets.map(nameOf).join(', ')}]\n` +
     ')\n\n' +
     'graph.approve().wait()\n',
-  );
+  ];
   return blocks.join('\n');
 }

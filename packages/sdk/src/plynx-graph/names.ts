@@ -32,3 +32,35 @@ export function uniqueName(base: string, seed: string, used: Set<string>): strin
   used.add(name);
   return name;
 }
+
+// Words a TypeScript module cannot declare as a variable: reserved words, strict-mode and module
+// restrictions, and globals that must not be shadowed by a `const`.
+const TS_RESERVED = new Set([
+  'break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'enum',
+  'export', 'extends', 'false', 'finally', 'for', 'function', 'if', 'import', 'in', 'instanceof', 'new', 'null',
+  'return', 'super', 'switch', 'this', 'throw', 'true', 'try', 'typeof', 'var', 'void', 'while', 'with',
+  'implements', 'interface', 'let', 'package', 'private', 'protected', 'public', 'static', 'yield', 'await',
+  'arguments', 'eval', 'undefined', 'NaN', 'Infinity', 'globalThis',
+]);
+
+/**
+ * A TypeScript variable name made by {@link pythonVarName}'s rule, then made declarable: `fallback` when
+ * nothing is left, `_` in front of a leading digit, `_` after a reserved word (`class` → `class_`).
+ * @example
+ * ```ts
+ * tsIdentifier('seq 100', 'file'); // 'seq_100'
+ * tsIdentifier('7zip', 'file');    // '_7zip'
+ * tsIdentifier('', 'Operation');   // 'Operation'
+ * ```
+ */
+export function tsIdentifier(text: string, fallback: string): string {
+  const name = pythonVarName(text);
+  if (name === '') return fallback;
+  if (/^[0-9]/u.test(name)) return `_${name}`;
+  return TS_RESERVED.has(name) ? `${name}_` : name;
+}
+
+/** Whether `name` can be written as a bare property name (`{ name: ... }`, `.name`) in TypeScript. */
+export function isTsPropertyName(name: string): boolean {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/u.test(name);
+}

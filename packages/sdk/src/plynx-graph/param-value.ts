@@ -7,7 +7,7 @@ import type { PlynxParameter } from './types.js';
 const INT_TEXT = /^\s*([+-]?)(\d+(?:_\d+)*)\s*$/;
 
 /** Python int() of a JSON value, as a decimal string; undefined when int() would refuse it. */
-function toPythonInt(value: unknown): string | undefined {
+export function toPythonInt(value: unknown): string | undefined {
   if (typeof value === 'boolean') return value ? '1' : '0';
   if (typeof value === 'number') return Number.isFinite(value) ? BigInt(Math.trunc(value)).toString() : undefined;
   if (typeof value !== 'string') return undefined;
@@ -30,12 +30,11 @@ function intLiteral(value: unknown): string {
 }
 
 /**
- * The chosen `enum` entry, with Python indexing (`int(index)`, negative counts from the end).
- * Upstream fails with an internal error when the index is out of range or not a number (which includes
- * the default index -1 of an empty list); here such a value is written as `None`.
+ * The chosen `enum` entry, with Python indexing (`int(index)`, negative counts from the end); undefined
+ * when the index is out of range or not a number (which includes the default index -1 of an empty list).
  */
-function enumLiteral(value: unknown): string {
-  if (value === null || value === undefined || typeof value !== 'object') return 'None';
+export function enumChoice(value: unknown): { choice: unknown } | undefined {
+  if (value === null || value === undefined || typeof value !== 'object') return undefined;
   const { values, index } = value as { values?: unknown; index?: unknown };
   const choices = Array.isArray(values) ? values : [];
   // The index is stored as text (str() of what was posted) and read back with int().
@@ -45,12 +44,17 @@ function enumLiteral(value: unknown): string {
     : typeof index === 'string' ? index
     : undefined;
   const parsed = indexText === undefined ? undefined : toPythonInt(indexText);
-  if (parsed === undefined) return 'None';
+  if (parsed === undefined) return undefined;
   let position = Number(parsed);
   if (position < 0) position += choices.length;
-  if (position < 0 || position >= choices.length) return 'None';
-  const choice: unknown = choices[position];
-  return pyStrRepr(pyStr(choice));
+  if (position < 0 || position >= choices.length) return undefined;
+  return { choice: choices[position] };
+}
+
+/** The chosen `enum` entry as a string literal; upstream fails with an internal error where this writes `None`. */
+function enumLiteral(value: unknown): string {
+  const chosen = enumChoice(value);
+  return chosen === undefined ? 'None' : pyStrRepr(pyStr(chosen.choice));
 }
 
 /**
