@@ -2750,7 +2750,7 @@ export interface paths {
         put?: never;
         /**
          * Produce python code that rebuilds a stored graph.
-         * @description Same as the GENERATE_CODE action: answers, in `code`, a script for PLynx's python client that declares the graph's operations and files, wires them as in the graph and approves the result. Only exposed parameters (those with a widget) appear. Anyone may call it. A graph without nodes gives a 400.
+         * @description Same as the GENERATE_CODE action: answers, in `code`, a script for PLynx's python client that declares the graph's operations and files, wires them as in the graph and approves the result. Only exposed parameters (those with a widget) appear. Anyone may call it. A graph without nodes gives a 400. The `language` query parameter (a Pipeloom extension) asks for a TypeScript program for `@pipeloom/sdk/plynx` with the same structure instead.
          */
         post: operations["plynx_generate_graph_code"];
         delete?: never;
@@ -7083,6 +7083,13 @@ export interface components {
          */
         PlynxGraphRequestAction: components["schemas"]["PlynxGraphAction"] | "AUTO_LAYOUT";
         /**
+         * @description The language of GENERATE_CODE's `code` (Pipeloom extension): `python`, the script for PLynx's python client exactly as upstream writes it (the default), or `typescript`, an ES module for `@pipeloom/sdk/plynx` with the same structure that reads `PLYNX_ENDPOINT` and `PLYNX_TOKEN`.
+         * @default python
+         * @example typescript
+         * @enum {string}
+         */
+        PlynxCodeLanguage: "python" | "typescript";
+        /**
          * @description A graph and the actions to run on it, in order.
          * @example {
          *       "actions": [
@@ -7101,6 +7108,8 @@ export interface components {
             graph?: components["schemas"]["PlynxGraph"];
             actions?: components["schemas"]["PlynxGraphRequestAction"][];
             action?: components["schemas"]["PlynxGraphRequestAction"] | components["schemas"]["PlynxGraphRequestAction"][];
+            /** @description The language GENERATE_CODE writes (Pipeloom extension); ignored by the other actions. */
+            language?: components["schemas"]["PlynxCodeLanguage"];
         };
         /**
          * @description A graph and the actions to run on it, in order. PLynx's code reads `actions`; its docs call the list `action`. One of the two must be present (400 otherwise); `action` may also be a single string, and `actions` wins when both are sent. Later releases of PLynx's python client wrap both in a `body` object; that form is accepted too. Other extra keys are ignored. A graph is required, at the top level or in `body` (400 otherwise).
@@ -7188,7 +7197,7 @@ export interface components {
             url?: string;
             validation_error?: components["schemas"]["PlynxValidationError"];
             upgraded_nodes_count?: number;
-            /** @description Python code for PLynx's client that rebuilds and approves the graph. */
+            /** @description Code that rebuilds and approves the graph: Python for PLynx's client, or TypeScript for `@pipeloom/sdk/plynx` when `language` is `typescript`. */
             code?: string;
             new_graph_id?: components["schemas"]["PlynxObjectId"];
         };
@@ -8695,6 +8704,11 @@ export interface components {
          * @example 65f2c0de9a1b4c0012ab1001
          */
         PlynxGraphId: string;
+        /**
+         * @description The language of the generated code (Pipeloom extension); `python`, upstream's output, by default.
+         * @example typescript
+         */
+        PlynxCodeLanguageQuery: components["schemas"]["PlynxCodeLanguage"];
         /** @description The `_id` of an operation or file in the node library, or a base node name (`bash_jinja2`, `python`, `file`, `get_resource`) for a blank template of that kind. */
         PlynxNodeIdOrBase: string;
         /**
@@ -14743,7 +14757,13 @@ export interface operations {
     };
     plynx_generate_graph_code: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description The language of the generated code (Pipeloom extension); `python`, upstream's output, by default.
+                 * @example typescript
+                 */
+                language?: components["parameters"]["PlynxCodeLanguageQuery"];
+            };
             header?: never;
             path: {
                 /**

@@ -1,7 +1,7 @@
 // The action pipeline of POST /graphs: actions run in order on one in-memory graph. Writes are collected,
 // not performed, so the service can apply all of them in one transaction once the whole list has run: a
 // failing action leaves nothing behind.
-import { arrangeGraph, EmptyGraphError, generatePythonCode } from '@pipeloom/sdk/plynx-graph';
+import { arrangeGraph, EmptyGraphError, generateCode, type CodeLanguage } from '@pipeloom/sdk/plynx-graph';
 import { AppError } from '../../errors.ts';
 import { cloneGraph } from '../model/clone.ts';
 import type { GraphDoc } from '../model/document-types.ts';
@@ -27,6 +27,8 @@ export interface ActionOutcome {
 export interface ActionContext {
   user: PlynxUser;
   loadNode(id: string): Promise<Node | null>;
+  /** What GENERATE_CODE writes (a Pipeloom extension); python, upstream's output, by default. */
+  codeLanguage?: CodeLanguage;
 }
 
 const snapshot = (graph: GraphDoc): GraphDoc => structuredClone(graph);
@@ -80,7 +82,7 @@ export async function runGraphActions(start: GraphDoc, actions: GraphAction[], c
         break;
       }
       case 'GENERATE_CODE':
-        out.extras.code = withLayout(() => generatePythonCode(out.graph));
+        out.extras.code = withLayout(() => generateCode(out.graph, { language: ctx.codeLanguage ?? 'python' }));
         break;
       case 'CLONE': {
         out.graph = cloneGraph(out.graph, ctx.user);

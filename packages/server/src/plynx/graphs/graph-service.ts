@@ -9,7 +9,7 @@ import type { Graph, GraphAction, GraphRunningStatus, Node, PlynxUser, Resources
 import { parseSearchString } from '../model/search-string.ts';
 import type { NodeRepository } from '../nodes/node-repository.ts';
 import { userList, type AuthorDirectory } from '../users/author-directory.ts';
-import { READ_ONLY_GRAPH_ACTIONS, runGraphActions } from './graph-actions.ts';
+import { READ_ONLY_GRAPH_ACTIONS, runGraphActions, type ActionContext } from './graph-actions.ts';
 import type { GraphDoc } from '../model/document-types.ts';
 import { GRAPH_SORT_FIELDS, type GraphRepository, type StoredGraph } from './graph-repository.ts';
 import { deepMerge } from './deep-merge.ts';
@@ -32,6 +32,9 @@ export interface GraphSearchRequest {
   offset?: number;
   status?: GraphRunningStatus | GraphRunningStatus[];
 }
+
+/** Options of an action list beyond upstream's (Pipeloom extensions). */
+export type GraphActionOptions = Pick<ActionContext, 'codeLanguage'>;
 
 const FALSE_WORDS = new Set(['0', 'false', 'no', 'off']);
 
@@ -59,8 +62,8 @@ export function graphService(deps: GraphServiceDeps) {
   const dates = (stored: StoredGraph) => ({ insertion_date: formatPlynxDate(stored.insertionDate), update_date: formatPlynxDate(stored.updateDate) });
 
   /** Applies an action list's writes in one transaction and answers as PLynx does. */
-  async function perform(start: GraphDoc, actions: GraphAction[], user: PlynxUser) {
-    const outcome = await runGraphActions(start, actions, { user, loadNode });
+  async function perform(start: GraphDoc, actions: GraphAction[], user: PlynxUser, options: GraphActionOptions = {}) {
+    const outcome = await runGraphActions(start, actions, { user, loadNode, ...options });
     if (outcome.saves.length || outcome.cancellations.length) {
       const now = new Date(clock.now());
       await deps.transaction(async ({ graphs: tx }) => {
@@ -122,18 +125,18 @@ export function graphService(deps: GraphServiceDeps) {
     },
 
     /** POST /graphs: the posted graph, owned by the caller, through the action list. */
-    async post(rawGraph: unknown, actions: GraphAction[], user: PlynxUser) {
+    async post(rawGraph: unknown, actions: GraphAction[], user: PlynxUser, options: GraphActionOptions = {}) {
       if (!actions.length) throw new AppError('INVALID_ARGUMENT', 'No actions given: send `actions` (a list) or `action`');
       const graph: GraphDoc = { ...parseGraph(rawGraph), author: user.id };
       checkOwner(await graphs.find(graph._id), user, actions);
-      return perform(graph, actions, user);
+      return perform(graph, actions, user, options);
     },
 
     /** POST /graphs/{id}/{action}: one action on the stored graph. */
-    async postAction(id: string, action: GraphAction, user: PlynxUser) {
+    async postAction(id: string, action: GraphAction, user: PlynxUser, options: GraphActionOptions = {}) {
       const stored = await requireGraph(id);
       checkOwner(stored, user, [action]);
-      return perform(stored.graph, [action], user);
+      return perform(stored.graph, [action], user, options);
     },
 
     /** PATCH /graphs/{id}/update: objects merged key by key, lists replaced, then saved. */
