@@ -1,13 +1,15 @@
 /**
- * `pipeloom graph status|approve|cancel`: PLynx graphs from the command line. Each subcommand is also an
+ * `pipeloom graph status|approve|cancel|generate-code`: PLynx graphs from the command line. Each subcommand is also an
  * exported function that takes its outputs, client, clock and sleep from a context, answers its exit status
  * and never calls `process.exit`, so it can be driven in-process.
  * @module
  */
+import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createPipeloomClient, type PipeloomClient } from '../client.js';
+import { CODE_LANGUAGES, type CodeLanguage } from '../plynx-graph/generate.js';
 import { barReporter, lineReporter, type GraphProgressReporter } from './graph/progress.js';
-import { fetchGraph, GRAPH_EXIT, GraphCommandError, postApprove, postCancel, type GraphExitCode } from './graph/requests.js';
+import { fetchGraph, GRAPH_EXIT, GraphCommandError, postApprove, postCancel, postGenerateCode, type GraphExitCode } from './graph/requests.js';
 import { formatGraphSummary, summarizeGraph, type GraphSummary } from './graph/summary.js';
 import { formatValidationTree } from './graph/validation-tree.js';
 import { realSleep, waitForGraph } from './graph/wait.js';
@@ -158,6 +160,42 @@ export function graphCancel(graphId: string, options: GraphOutputOptions, ctx: G
   });
 }
 
+export interface GraphGenerateCodeOptions extends GraphOutputOptions {
+  /** `python` (PLynx's client, upstream's script; the default) or `typescript` (`@pipeloom/sdk/plynx`). */
+  language?: CodeLanguage;
+  /** File to write the code to instead of stdout. */
+  output?: string;
+}
+
+/**
+ * `pipeloom graph generate-code <id> [--language python|typescript] [-o file]`: the code that rebuilds and
+ * runs a stored graph, from the server's GENERATE_CODE, on stdout or into a file. Python is the script for
+ * PLynx's client exactly as PLynx writes it (it expects `TOKEN` and `ENDPOINT` to be defined above it, as the
+ * PLynx editor does); TypeScript is a complete ES module reading `PLYNX_ENDPOINT` and `PLYNX_TOKEN`. Exit 0
+ * once written; 2 if the graph is missing, has no nodes, the server refuses or the file cannot be written;
+ * 3 if the server cannot be reached.
+ */
+export function graphGenerateCode(graphId: string, options: GraphGenerateCodeOptions, ctx: GraphCommandContext): Promise<number> {
+  return guarded('generate-code', ctx, async () => {
+    const language = options.language ?? 'python';
+    const answer = await postGenerateCode(ctx.client, ctx.url, graphId, language);
+    const code = answer.code ?? '';
+    if (options.output === undefined) {
+      if (options.json) write(ctx.stdout)(JSON.stringify({ id: graphId, language, code }, null, 2));
+      else ctx.stdout.write(code);
+      return GRAPH_EXIT.OK;
+    }
+    try {
+      await writeFile(options.output, code);
+    } catch (e) {
+      throw new GraphCommandError(GRAPH_EXIT.ERROR, `cannot write ${options.output}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (options.json) write(ctx.stdout)(JSON.stringify({ id: graphId, language, output: options.output }, null, 2));
+    else write(ctx.stdout)(`Wrote the ${language} code of graph ${graphId} to ${options.output}`);
+    return GRAPH_EXIT.OK;
+  });
+}
+
 const EXIT_HELP = `
 Exit status:
   0  success (approve --wait: the graph ended SUCCESS)
@@ -170,7 +208,7 @@ Environment:
   PIPELOOM_URL    default for --url (otherwise http://localhost:8080)
   PIPELOOM_TOKEN  default for --token`;
 
-interface CliOptions extends GraphApproveOptions {
+interface CliOptions extends GraphApproveOptions, GraphGenerateCodeOptions {
   url: string;
   token?: string;
 }
@@ -214,11 +252,11 @@ async function runInProcess(options: CliOptions, fn: (ctx: GraphCommandContext) 
   }
 }
 
-/** Registers `pipeloom graph status|approve|cancel` on `program`. */
+/** Registers `pipeloom graph status|approve|cancel|generate-code` on `program`. */
 export function registerGraphCommand(program: Command): void {
   const graph = program
     .command('graph')
-    .description('Approve, follow and cancel PLynx graphs on a Pipeloom server.')
+    .description('Approve, follow, cancel and generate code for PLynx graphs on a Pipeloom server.')
     .configureHelp({ sortSubcommands: true })
     .showHelpAfterError()
     // Usage errors exit 2, like refusals, so 1 keeps meaning "the graph failed".
@@ -254,4 +292,14 @@ export function registerGraphCommand(program: Command): void {
       + 'and the graph CANCELED. A graph that is not running is left alone (exit 1).')
     .argument('<id>', 'graph id')
     .action((id: string, options: CliOptions) => runInProcess(options, (ctx) => graphCancel(id, options, ctx)));
+
+  connected(graph.command('generate-code'))
+    .summary('the code that rebuilds and runs a graph (python or typescript)')
+    .description('Print the code that rebuilds a stored graph and runs it, as the server\'s GENERATE_CODE writes it: python for '
+      + 'PLynx\'s client (define TOKEN and ENDPOINT above it, as the PLynx editor does), or typescript for @pipeloom/sdk/plynx '
+      + '(an ES module reading PLYNX_ENDPOINT and PLYNX_TOKEN; save it as .mts and run it with `npx tsx`).')
+    .argument('<id>', 'graph id')
+    .addOption(new Option('--language <language>', 'language of the code').choices(CODE_LANGUAGES).default('python'))
+    .option('-o, --output <file>', 'write the code to <file> instead of stdout')
+    .action((id: string, options: CliOptions) => runInProcess(options, (ctx) => graphGenerateCode(id, options, ctx)));
 }

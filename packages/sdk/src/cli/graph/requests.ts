@@ -1,8 +1,9 @@
-// The three server calls the graph commands make, with every failure turned into a GraphCommandError that
+// The server calls the graph commands make, with every failure turned into a GraphCommandError that
 // carries the exit status it should end the command with.
 import type { PipeloomClient } from '../../client.js';
 import { toApiError } from '../../errors.js';
 import type { components } from '../../generated/schema.js';
+import type { CodeLanguage } from '../../plynx-graph/generate.js';
 import type { PlynxGraph } from './summary.js';
 
 export type GraphActionResponse = components['schemas']['PlynxGraphActionResponse'];
@@ -76,4 +77,9 @@ export function postApprove(client: PipeloomClient, url: string, graphId: string
 export function postCancel(client: PipeloomClient, url: string, graphId: string): Promise<GraphActionResponse> {
   return send(url, graphId, () => client.POST('/plynx/api/v0/graphs/{graph_id}/cancel', { params: { path: { graph_id: graphId } } }),
     (status, message) => (status === 409 ? new GraphCommandError(GRAPH_EXIT.FAILED, `graph ${graphId} is not running, nothing to cancel (${message})`) : undefined));
+}
+
+/** The code that rebuilds a stored graph (POST /graphs/{id}/generate_code), in `language`. */
+export function postGenerateCode(client: PipeloomClient, url: string, graphId: string, language: CodeLanguage): Promise<GraphActionResponse> {
+  return send(url, graphId, () => client.POST('/plynx/api/v0/graphs/{graph_id}/generate_code', { params: { path: { graph_id: graphId }, query: { language } } }));
 }
