@@ -3,7 +3,13 @@
 import { enumChoice, toPythonInt } from './param-value.js';
 import type { PlynxParameter } from './types.js';
 
-/** A JSON value as a TypeScript literal: strings double-quoted (JSON escapes), lists as `[a, b]`. */
+/**
+ * A JSON value as a TypeScript literal: strings double-quoted (JSON escapes), lists as `[a, b]`.
+ * @example
+ * ```ts
+ * tsLiteral(['a', "it's", 1, true, null]); // `["a", "it's", 1, true, null]`
+ * ```
+ */
 export function tsLiteral(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null';
