@@ -27,10 +27,12 @@ describe.each(PROVIDERS)('GENERATE_CODE languages on %s', (provider) => {
     }
   });
 
-  it('When the language comes inside the wrapped `body` form, then it is honoured there too', async () => {
+  it('When the graph comes in the wrapped `body` form, then the language is honoured inside it or next to it', async () => {
     const graph = fixtureGraph('graph_docs_hello_world');
     const r = await p.alice.POST('/plynx/api/v0/graphs', { body: { body: { graph, actions: ['GENERATE_CODE'], language: 'typescript' } } });
     expect(r.data!.code).toBe(generateTypeScriptCode(graph));
+    const outside = await p.alice.POST('/plynx/api/v0/graphs', { body: { language: 'typescript', body: { graph, actions: ['GENERATE_CODE'] } } });
+    expect(outside.data!.code).toBe(generateTypeScriptCode(graph));
   });
 
   it('When a stored graph\'s generate_code is called with ?language=typescript, then anyone gets the TypeScript program; without it, the Python script', async () => {

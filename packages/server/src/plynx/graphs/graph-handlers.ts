@@ -24,7 +24,8 @@ export function graphActionRequest(body: GraphActionBody): { graph: unknown; act
   const fields = body.graph === undefined && body.body ? body.body : body;
   if (fields.graph === undefined) throw new AppError('INVALID_ARGUMENT', 'The body needs a `graph`');
   const actions = requestedActions(fields).map((a): GraphAction => (a === 'AUTO_LAYOUT' ? 'REARRANGE' : a));
-  return { graph: fields.graph, actions, options: fields.language === undefined ? {} : { codeLanguage: fields.language } };
+  const language = fields.language ?? body.language;
+  return { graph: fields.graph, actions, options: language === undefined ? {} : { codeLanguage: language } };
 }
 
 export function graphHandlers({ graphs, editing }: { graphs: GraphService; editing: GraphEditingService }) {
