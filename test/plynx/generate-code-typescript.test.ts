@@ -68,6 +68,18 @@ function severalLevels(): PlynxGraph {
   ], 'Split, grep, sum');
 }
 
+/** Titles and names that are not identifiers, reserved words, or names the program uses itself. */
+function awkwardNames(): PlynxGraph {
+  const [f1, f2, op1, op2, op3] = [oid('1'), oid('2'), oid('3'), oid('4'), oid('5')];
+  return graphOf([
+    file(f1, 'client'),
+    file(f2, 'default'),
+    { ...operation({ id: op1, title: 'Graph', inputs: { 'max-count': [[f1, 'out']], '2nd': [[f2, 'out']], 'my input': [[f2, 'out']] } }), outputs: [{ name: 'out-file', file_type: 'file' }] },
+    operation({ id: op2, title: '7z', inputs: { in: [[op1, 'out-file']] } }),
+    operation({ id: op3, title: '', inputs: { in: [[op2, 'out']] } }),
+  ]);
+}
+
 const GRAPHS = { allParameterTypes, multiInputLists, severalLevels } as const;
 
 describe('GENERATE_CODE in TypeScript', () => {
@@ -81,6 +93,7 @@ describe('GENERATE_CODE in TypeScript', () => {
       const input_csv = File({
         id: "f00000000000000000000001",
         title: "input.csv",
+        description: "a file",
       });
 
       const ConfigureAll = Operation({
@@ -125,11 +138,13 @@ describe('GENERATE_CODE in TypeScript', () => {
       const a = File({
         id: "f00000000000000000000001",
         title: "a",
+        description: "a file",
       });
 
       const b = File({
         id: "f00000000000000000000002",
         title: "b",
+        description: "a file",
       });
 
       const Clean = Operation({
@@ -182,6 +197,7 @@ describe('GENERATE_CODE in TypeScript', () => {
       const seq_100 = File({
         id: "f00000000000000000000001",
         title: "seq 100",
+        description: "a file",
       });
 
       const Split = Operation({
@@ -276,7 +292,7 @@ describe('GENERATE_CODE in TypeScript', () => {
   });
 
   it('produces syntactically valid ES modules for every graph', () => {
-    for (const graph of [...Object.values(GRAPHS).map((make) => make()), fixtureGraph('graph_grep_sum'), fixtureGraph('graph_docs_hello_world')]) {
+    for (const graph of [...Object.values(GRAPHS).map((make) => make()), awkwardNames(), fixtureGraph('graph_grep_sum'), fixtureGraph('graph_docs_hello_world')]) {
       const source = ts.createSourceFile('program.mts', generateTypeScriptCode(graph), ts.ScriptTarget.ES2022, true);
       const diagnostics = (source as unknown as { parseDiagnostics: ts.Diagnostic[] }).parseDiagnostics;
       expect(diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))).toEqual([]);
@@ -293,22 +309,17 @@ describe('GENERATE_CODE in TypeScript', () => {
       expect(tsIdentifier('Ünï😀', 'file')).toBe('_n__');
     });
 
-    it('never reuses a name the program declares itself, and quotes keys that are not identifiers', () => {
-      const [f1, f2, op1, op2, op3] = [oid('1'), oid('2'), oid('3'), oid('4'), oid('5')];
-      const code = generateTypeScriptCode(graphOf([
-        file(f1, 'client'),
-        file(f2, 'default'),
-        { ...operation({ id: op1, title: 'Graph', inputs: { 'max-count': [[f1, 'out']], '2nd': [[f2, 'out']] } }), outputs: [{ name: 'out-file', file_type: 'file' }] },
-        operation({ id: op2, title: '7z', inputs: { in: [[op1, 'out-file']] } }),
-        operation({ id: op3, title: '', inputs: { in: [[op2, 'out']] } }),
-      ]));
+    it('never reuses a name the program declares itself, passes names by keyword (`-`, `.` as `_`) and quotes the rest', () => {
+      const code = generateTypeScriptCode(awkwardNames());
       const declared = [...code.matchAll(/^const (\w+) = /gm)].map(([, name]) => name);
       expect(new Set(declared).size).toBe(declared.length);
       for (const name of ['Client', 'File', 'Graph', 'Operation', 'client', 'graph']) expect(declared.filter((d) => d === name)).toHaveLength(name === 'client' || name === 'graph' ? 1 : 0);
       expect(declared).toContain('default_');
       expect(code).toMatch(/^ {2}max_count: client_[0-9a-f]{4}\.outputs\.out,$/m);
       expect(code).toMatch(/^ {2}"2nd": default_\.outputs\.out,$/m);
-      expect(code).toMatch(/^const _7z_2_0 = Z\(\{\n {2}in: graph_1_0\.outputs\["out-file"\],\n\}\);$/m);
+      expect(code).toMatch(/^ {2}"my input": default_\.outputs\.out,$/m);
+      // Outputs are read under their keyword names too, as PLynx's client maps them (`-` and `.` as `_`).
+      expect(code).toMatch(/^const _7z_2_0 = Z\(\{\n {2}in: graph_1_0\.outputs\.out_file,\n\}\);$/m);
       expect(code).toMatch(/^const node_3_0 = Operation_[0-9a-f]{4}\(\{\n {2}in: _7z_2_0\.outputs\.out,/m);
     });
   });
@@ -357,7 +368,7 @@ describe('the generated TypeScript against @pipeloom/sdk/plynx', () => {
     // Inside the repository, so `@pipeloom/sdk` resolves through node_modules (to its sources).
     const dir = mkdtempSync(join(root, 'test/plynx/.generated-'));
     try {
-      const graphs: [string, PlynxGraph][] = [...Object.entries(GRAPHS).map(([name, make]) => [name, make()] as [string, PlynxGraph]), ['grepSum', fixtureGraph('graph_grep_sum')]];
+      const graphs: [string, PlynxGraph][] = [...Object.entries(GRAPHS).map(([name, make]) => [name, make()] as [string, PlynxGraph]), ['awkwardNames', awkwardNames()], ['grepSum', fixtureGraph('graph_grep_sum')]];
       for (const [name, graph] of graphs) writeFileSync(join(dir, `${name}.mts`), generateTypeScriptCode(graph));
       writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
         compilerOptions: {

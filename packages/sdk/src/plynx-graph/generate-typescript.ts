@@ -1,6 +1,6 @@
 // GENERATE_CODE in TypeScript: a program for `@pipeloom/sdk/plynx` with the Python script's structure.
 import { planGraphCode, type CodeCall, type CodeDefinition, type CodeRef } from './code-plan.js';
-import { isTsPropertyName, operationClassName, pythonVarName, tsIdentifier, uniqueName } from './names.js';
+import { isTsPropertyName, operationClassName, pyKeywordName, tsIdentifier, uniqueName } from './names.js';
 import { tsParameterLiteral } from './ts-value.js';
 import type { PlynxGraph } from './types.js';
 
@@ -11,8 +11,16 @@ const PROGRAM_NAMES = ['Client', 'File', 'Graph', 'Operation', 'client', 'graph'
 
 const str = (text: string): string => JSON.stringify(text);
 const strings = (items: readonly { name?: string }[]): string => `[${items.map((item) => str(item.name ?? '')).join(', ')}]`;
-const propertyKey = (name: string): string => (isTsPropertyName(name) ? name : str(name));
-const outputAccess = (name: string): string => (isTsPropertyName(name) ? `.${name}` : `[${str(name)}]`);
+/** An input or parameter as a key of the call's argument, under its keyword name. */
+const argumentKey = (name: string): string => {
+  const keyword = pyKeywordName(name);
+  return isTsPropertyName(keyword) ? keyword : str(keyword);
+};
+/** `.out`, or `["odd name"]`, reading an output under its keyword name. */
+const outputAccess = (name: string): string => {
+  const keyword = pyKeywordName(name);
+  return isTsPropertyName(keyword) ? `.${keyword}` : `[${str(keyword)}]`;
+};
 
 /** `{ a: 1, b: 2 }` written one entry per line, as the Python generator writes keyword arguments. */
 const objectLiteral = (entries: readonly string[]): string =>
@@ -21,7 +29,9 @@ const objectLiteral = (entries: readonly string[]): string =>
 function definitionBlock(name: string, { libraryId, kind, node }: CodeDefinition): string {
   const title = node.title ?? 'Title';
   const entries = [`id: ${str(libraryId)}`, `title: ${str(title)}`];
-  if (kind === 'operation') {
+  if (kind === 'file') {
+    entries.push(`description: ${str(node.description ?? 'Description')}`);
+  } else {
     entries.push(
       `inputs: ${strings(node.inputs ?? [])}`,
       `params: ${strings((node.parameters ?? []).filter((p) => p.widget != null))}`,
@@ -41,8 +51,8 @@ function definitionBlock(name: string, { libraryId, kind, node }: CodeDefinition
  * - Ids, titles and string values are JSON string literals; parameters are typed literals (see
  *   {@link tsParameterLiteral}); an input with several links is an array.
  * - Names follow the Python generator's rules, made valid TypeScript identifiers (see {@link tsIdentifier})
- *   and unique across the program (a taken name gets a reproducible `_xxxx` suffix); inputs and params are
- *   passed under the names the Python script uses (every character other than a letter or digit as `_`).
+ *   and unique across the program (a taken name gets a reproducible `_xxxx` suffix); inputs, params and
+ *   outputs go by their keyword names, as PLynx's client maps them (`-` and `.` as `_`, see {@link pyKeywordName}).
  * - The program is an ES module with top-level await: save it as `.mts` (or in a `"type": "module"`
  *   package) and run it with `npx tsx`.
  * @example
@@ -75,10 +85,10 @@ export function generateTypeScriptCode(graph: PlynxGraph): string {
   const callBlock = (call: CodeCall): string => {
     const entries = call.inputs.map((input) => {
       const refs = input.sources.map(({ ref, output }) => `${nameOf(ref)}.outputs${outputAccess(output)}`);
-      return `${propertyKey(pythonVarName(input.name))}: ${refs.length === 1 ? refs[0] : `[${refs.join(', ')}]`}`;
+      return `${argumentKey(input.name)}: ${refs.length === 1 ? refs[0] : `[${refs.join(', ')}]`}`;
     });
     for (const parameter of call.params) {
-      entries.push(`${propertyKey(pythonVarName(parameter.name ?? ''))}: ${tsParameterLiteral(parameter)}`);
+      entries.push(`${argumentKey(parameter.name ?? '')}: ${tsParameterLiteral(parameter)}`);
     }
     return `const ${callNames.get(call.key) ?? ''} = ${definitionNames.get(call.libraryId) ?? ''}(${objectLiteral(entries)});\n`;
   };

@@ -21,7 +21,7 @@ export { generatePythonCode } from './generate-code.js';
 export { generateTypeScriptCode } from './generate-typescript.js';
 export { CODE_LANGUAGES, generateCode, type CodeLanguage, type GenerateCodeOptions } from './generate.js';
 export { pythonScriptHeader, type ScriptConnection } from './header.js';
-export { operationClassName, pythonVarName, tsIdentifier } from './names.js';
+export { operationClassName, pyKeywordName, pythonVarName, tsIdentifier } from './names.js';
 export type { GraphIndex } from './node-keys.js';
 export { parameterLiteral } from './param-value.js';
 export { pyRepr, pyStrRepr } from './py-repr.js';

@@ -60,6 +60,18 @@ export function tsIdentifier(text: string, fallback: string): string {
   return TS_RESERVED.has(name) ? `${name}_` : name;
 }
 
+/**
+ * The keyword name under which PLynx's client (and `@pipeloom/sdk/plynx`) passes an input or parameter and
+ * reads an output: `-` and `.` become `_`, everything else is kept.
+ * @example
+ * ```ts
+ * pyKeywordName('max-count.v2'); // 'max_count_v2'
+ * ```
+ */
+export function pyKeywordName(name: string): string {
+  return name.replace(/[-.]/gu, '_');
+}
+
 /** Whether `name` can be written as a bare property name (`{ name: ... }`, `.name`) in TypeScript. */
 export function isTsPropertyName(name: string): boolean {
   return /^[A-Za-z_$][A-Za-z0-9_$]*$/u.test(name);
