@@ -134,10 +134,10 @@ describe.each(PROVIDERS)('GENERATE_CODE languages on %s', (provider) => {
     let exited = false;
     child.on('exit', () => { exited = true; });
     try {
-      // No worker runs here, so wait() keeps polling a READY graph: poll for it (a real process), then stop it.
+      // No worker runs here, so wait() keeps polling the approved graph: poll for it (a real process), then stop it.
       let rebuilt: Graph | undefined;
       for (let i = 0; i < 300 && rebuilt === undefined && !exited; i++) {
-        const found = await p.alice.POST('/plynx/api/v0/search_graphs', { body: { search: 'Rebuilt', status: ['READY'] } });
+        const found = await p.alice.POST('/plynx/api/v0/search_graphs', { body: { search: 'Rebuilt' } });
         rebuilt = found.data?.items?.find((g) => g._id !== original._id);
         if (rebuilt === undefined) await new Promise((resolve) => setTimeout(resolve, 200));
       }
