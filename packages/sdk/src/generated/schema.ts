@@ -2620,7 +2620,7 @@ export interface paths {
         put?: never;
         /**
          * Validate a stored graph and queue it for execution.
-         * @description Same as the APPROVE action on the stored graph: if it validates, its status becomes READY and it is saved, after which the master runs it. No body. Only the author may approve, and only a CREATED graph.
+         * @description Same as the APPROVE action on the stored graph: if it validates, it is saved as RUNNING and its run starts in the same transaction (upstream stores READY for its master to pick up; Pipeloom has no master to wait for). No body. Only the author may approve, and only a CREATED graph.
          */
         post: operations["plynx_approve_graph"];
         delete?: never;
@@ -2724,7 +2724,7 @@ export interface paths {
         put?: never;
         /**
          * Stop a running graph.
-         * @description Same as the CANCEL action: records a cancellation that the master applies within about a second (the graph and its queued or running nodes become CANCELED). Only the author may cancel, and only a graph that is RUNNING or FAILED_WAITING. The answer comes before the cancellation has taken effect.
+         * @description Same as the CANCEL action: records a cancellation and cancels the graph's run in one transaction (the graph and its queued or running nodes read CANCELED at once; workers running a node kill it when they next report). Only the author may cancel, and only a graph that is RUNNING or FAILED_WAITING.
          */
         post: operations["plynx_cancel_graph"];
         delete?: never;
@@ -3132,7 +3132,7 @@ export interface paths {
         };
         /**
          * Show what the master and its workers are doing.
-         * @description Answers the latest snapshot the master stores (it writes one every ten seconds): each worker, the graph and node it is running, and how many jobs it finished since the previous snapshot. `master_state` is null until a master has reported.
+         * @description Answers a snapshot made at the request (this server is the master): each worker serving PLynx runs, the graph and node it is running, and how many jobs it finished since the previous snapshot.
          */
         get: operations["plynx_get_master_state"];
         put?: never;
@@ -6288,7 +6288,7 @@ export interface components {
             code?: string;
         };
         /**
-         * @description Where a graph is in its life. CREATED graphs can be edited; APPROVE makes them READY; the master then makes them RUNNING and finally SUCCESS, FAILED or CANCELED. FAILED_WAITING means a node failed and the remaining running nodes are being waited for.
+         * @description Where a graph is in its life. CREATED graphs can be edited; APPROVE makes them RUNNING (upstream: READY, then RUNNING once its master picks them up), and finally SUCCESS, FAILED or CANCELED. FAILED_WAITING means a node failed and the nodes still running or queued are being waited for.
          * @example RUNNING
          * @enum {string}
          */
