@@ -72,13 +72,13 @@ describe.each(PROVIDERS)('PLynx run services with an engine double on %s', (prov
       database, clock, engine, identity: createIdentity(database.db), content: directoryContentStore(dir),
       config: readPlynxConfig({ PIPELOOM_PLYNX_WEB_URL: 'http://plynx.test' }),
     });
-    for (const [title, io] of [['Source', { outputs: ['out'] }], ['Step', { inputs: ['in'], outputs: ['out'] }], ['Cached', { inputs: ['in'], outputs: ['out'], params: [cacheable] }]] as const) {
-      const op = operation(title, io);
+    const library = async (op: Node) => {
       await s.nodes.post(op, ['APPROVE'], user);
-      if (title === 'Source') source = op;
-      else if (title === 'Step') step = op;
-      else cachedOp = op;
-    }
+      return op;
+    };
+    source = await library(operation('Source', { outputs: ['out'] }));
+    step = await library(operation('Step', { inputs: ['in'], outputs: ['out'] }));
+    cachedOp = await library(operation('Cached', { inputs: ['in'], outputs: ['out'], params: [cacheable] }));
   });
   afterAll(async () => {
     await database?.close();
@@ -202,7 +202,7 @@ describe.each(PROVIDERS)('PLynx run services with an engine double on %s', (prov
     clock.advance(1);
     const state = await s.session.masterState.current();
     const worker = state.workers!.find((w) => w.worker_id === 'w9')!;
-    expect(before.find((w) => w.worker_id === 'w9')).toBeUndefined();
+    expect(before?.find((w) => w.worker_id === 'w9')).toBeUndefined();
     expect(worker).toMatchObject({ _id: 'w9', host: 'w9', graph_id: g._id, node: { title: 'C', node_running_status: 'RUNNING' }, num_finished_jobs: 1 });
     clock.advance(1000);
     expect((await s.session.masterState.current()).workers!.find((w) => w.worker_id === 'w9')!.num_finished_jobs).toBe(0);

@@ -123,7 +123,8 @@ export function graphService(deps: GraphServiceDeps) {
       });
       const users = await authors(items.map((s) => s.authorName));
       return {
-        items: items.map((s) => graphToWire(s.graph, { ...dates(s), _user: userList(users, s.authorName) })),
+        // Filtered on the stored status; each graph found is shown as its run has it now.
+        items: await Promise.all(items.map(async (s) => graphToWire(await deps.runs.current(s), { ...dates(s), _user: userList(users, s.authorName) }))),
         total_count: total,
         status: 'success' as const,
       };
