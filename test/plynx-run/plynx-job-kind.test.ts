@@ -41,6 +41,10 @@ class FakePlynx {
   failUploads = 0;
   /** Answer 400 to this many SUCCESS finishes first. */
   refuseSuccess = 0;
+  /** Answer 503 to this many starts first. */
+  failStarts = 0;
+  /** Answer 500 to every progress call. */
+  failProgress = false;
   private server!: http.Server;
   url = '';
 
@@ -72,10 +76,17 @@ class FakePlynx {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = req.url ?? '';
     this.calls.push(`${req.method} ${url}`);
-    if (req.method === 'POST' && url === `${RUNS}/start`) return send(res, 200, { status: 'success', restored: this.restored, node: this.node });
+    if (req.method === 'POST' && url === `${RUNS}/start`) {
+      if (this.failStarts > 0) {
+        this.failStarts -= 1;
+        return send(res, 503, { status: 'failed', message: 'restarting' });
+      }
+      return send(res, 200, { status: 'success', restored: this.restored, node: this.node });
+    }
     if (req.method === 'POST' && url === `${RUNS}/progress`) {
       const body = (await json(req)) as { logs: Record<string, string> };
       this.progress.push(body.logs);
+      if (this.failProgress) return send(res, 500, { status: 'failed', message: 'database busy' });
       const canceled = this.cancelFromProgress !== undefined && this.progress.length >= this.cancelFromProgress;
       if (canceled) this.canceledAt ??= Date.now();
       return send(res, 200, { status: 'success', canceled });
@@ -149,7 +160,7 @@ describe('the PLynx node job kind', () => {
   afterAll(() => fake.close());
   afterEach(() => {
     fs.rmSync(dir, { recursive: true, force: true });
-    Object.assign(fake, { restored: false, cancelFromProgress: undefined, canceledAt: undefined, failUploads: 0, refuseSuccess: 0 });
+    Object.assign(fake, { restored: false, cancelFromProgress: undefined, canceledAt: undefined, failUploads: 0, refuseSuccess: 0, failStarts: 0, failProgress: false });
     for (const list of [fake.calls, fake.progress, fake.finishes]) list.splice(0);
   });
 
@@ -268,5 +279,22 @@ describe('the PLynx node job kind', () => {
     expect(await kind().run(job, context(dir, lines))).toEqual({ returnCode: 1 });
     expect(fake.finishes).toEqual([expect.objectContaining({ status: 'FAILED', outputs: {} })]);
     expect(fake.finishes[0]?.reason).toContain('refused the outputs');
+  });
+
+  it('When start meets a restarting server, then it is retried and the node runs', async () => {
+    fake.node = operation({ cmd: 'true' });
+    fake.failStarts = 2;
+    expect(await kind().run(job, context(dir, lines))).toEqual({ returnCode: 0 });
+    expect(fake.calls.filter((c) => c === `POST ${RUNS}/start`)).toHaveLength(3);
+    expect(fake.finishes.map((f) => f.status)).toEqual(['SUCCESS']);
+  });
+
+  it('When every progress call fails, then the node still runs to its end and finishes SUCCESS', async () => {
+    fake.node = operation({ cmd: 'sleep 0.5; echo ok' });
+    fake.failProgress = true;
+    expect(await kind().run(job, context(dir, lines))).toEqual({ returnCode: 0 });
+    expect(fake.progress.length).toBeGreaterThan(0);
+    expect(fake.finishes.map((f) => f.status)).toEqual(['SUCCESS']);
+    expect(lines.join('\n')).toContain('could not be reported');
   });
 });
