@@ -8,10 +8,12 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createPipeloomClient, type JobRunContext, type PipeloomClient } from '@pipeloom/sdk';
+import { createPipeloomClient, unwrap, type JobRunContext, type PipeloomClient } from '@pipeloom/sdk';
 import type { PlynxNode } from '../../packages/sdk/src/plynx-graph/types.ts';
 import { parsePlynxNodeCommand, plynxNodeJobKind, type PlynxNodeJobKindOptions } from '../../packages/sdk/src/plynx-run/plynx-job-kind.ts';
 import type { WorkerLogLevel } from '../../packages/sdk/src/worker/types.ts';
+import { PROVIDERS, startTestServer, type TestServer } from '../helpers/server.ts';
+import { createWorkflow, finished, nodeEval, startQueueWorker, statuses } from '../worker/helpers.ts';
 import { isAlive, liveGroupMembers, operation, tempDir } from './helpers.ts';
 
 const GRAPH = '65f2c0de9a1b4c0012ab1001';
@@ -45,6 +47,8 @@ class FakePlynx {
   failStarts = 0;
   /** Answer 500 to every progress call. */
   failProgress = false;
+  /** Where every other request goes (a real Pipeloom server), so a real worker can use this as its server. */
+  upstream?: string;
   private server!: http.Server;
   url = '';
 
@@ -120,8 +124,19 @@ class FakePlynx {
       res.end(bytes);
       return;
     }
+    if (this.upstream) return proxy(req, res, this.upstream);
     send(res, 404, { message: `no route ${req.method} ${url}` });
   }
+}
+
+/** Forwards a request to `upstream` and its answer back. */
+async function proxy(req: http.IncomingMessage, res: http.ServerResponse, upstream: string): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => !['host', 'connection', 'content-length'].includes(name))) as Record<string, string>;
+  const answer = await fetch(`${upstream}${req.url ?? ''}`, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined });
+  res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
+  res.end(Buffer.from(await answer.arrayBuffer()));
 }
 
 async function json(req: http.IncomingMessage): Promise<unknown> {
@@ -296,5 +311,38 @@ describe('the PLynx node job kind', () => {
     expect(fake.progress.length).toBeGreaterThan(0);
     expect(fake.finishes.map((f) => f.status)).toEqual(['SUCCESS']);
     expect(lines.join('\n')).toContain('could not be reported');
+  });
+});
+
+describe.each(PROVIDERS)('pipeloom worker --queue plynx on %s', (provider) => {
+  let t: TestServer;
+  const fake = new FakePlynx();
+  const tmp = tempDir();
+  beforeAll(async () => {
+    t = await startTestServer(provider);
+    fake.upstream = t.url;
+    await fake.listen();
+  });
+  afterAll(async () => {
+    await fake.close();
+    await t?.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('When a queued workflow holds a PLynx node job and a shell job, then the worker process runs the node through the PLynx kind and the shell job as a command', async () => {
+    fake.node = operation({ cmd: "printf 'hello from plynx' > {{ output['greeting'] }}", outputs: [{ name: 'greeting' }] });
+    const key = await createWorkflow(t.client, { name: 'plynx-run', jobs: [{ name: NODE, command: COMMAND }, { name: 'shell', command: nodeEval('') }] });
+    const wf = await unwrap(t.client.GET('/torc-service/workflows/{key}', { params: { path: { key } } }));
+    await unwrap(t.client.PUT('/torc-service/workflows/{key}', { params: { path: { key } }, body: { ...wf, queue: 'plynx' } }));
+
+    // The worker talks to the fake, which answers the PLynx calls and passes the Torc ones to the server.
+    const exit = await finished(startQueueWorker(fake.url, 'plynx', tmp, ['--cpus', '2', '--memory', '1']), 60_000);
+
+    expect(exit.code, exit.log).toBe(0);
+    expect(exit.summary).toMatchObject({ counts: { done: 2, failed: 0 } });
+    expect(await statuses(t.client, key)).toEqual({ [NODE]: 'done', shell: 'done' });
+    expect(fake.finishes.map((f) => f.status)).toEqual(['SUCCESS']);
+    expect(fake.text(fake.finishes[0]?.outputs?.greeting)).toBe('hello from plynx');
+    expect(exit.log).toMatch(/PLynx node .* ended: SUCCESS/);
   });
 });
