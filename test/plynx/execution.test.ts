@@ -143,6 +143,10 @@ describe.each(PROVIDERS)('PLynx graph runs on %s', (provider) => {
       [a._id!]: `plynx-node ${g._id} ${a._id}`, [b._id!]: `plynx-node ${g._id} ${b._id}`, [c._id!]: `plynx-node ${g._id} ${c._id}`,
     });
     expect(await statuses(g._id!)).toEqual(['RUNNING', { F: 'STATIC', A: 'RUNNING', B: 'CREATED', C: 'RUNNING' }]);
+    // Posting the graph again as CREATED does not overwrite the running graph.
+    const again = await p.alice.POST('/plynx/api/v0/graphs', { body: { graph: g, actions: ['SAVE'] } });
+    expect(again.response.status).toBe(409);
+    expect(again.error).toMatchObject({ message: 'Cannot save graph with status `RUNNING`' });
   });
 
   it('When every node succeeds, then statuses move IN_QUEUE → RUNNING → SUCCESS and outputs flow into downstream inputs', async () => {
@@ -244,6 +248,14 @@ describe.each(PROVIDERS)('PLynx graph runs on %s', (provider) => {
     expect(unknown.response.status).toBe(400);
     const node = (await read(g._id!)).nodes!.find((n) => n._id === a._id)!;
     expect(node).toMatchObject({ node_running_status: 'RUNNING', outputs: [{ name: 'out', resource_id: null }] });
+  });
+
+  it('When a running graph is edited through the graph-node sub-API, then the answer is a 409 and its run is untouched', async () => {
+    const { g, c } = chain('Locked');
+    await approve(g);
+    const r = await p.alice.POST('/plynx/api/v0/graphs/{graph_id}/nodes/remove_node', { params: { path: { graph_id: g._id! } }, body: { node_id: c._id! } });
+    expect(r.response.status).toBe(409);
+    expect((await read(g._id!)).nodes!.map((n) => n._id)).toContain(c._id);
   });
 
   it('When the execution endpoints name an unknown graph or a node outside a run, then the answer is 404', async () => {

@@ -30,7 +30,11 @@ export function graphEditingService({ graphs, nodes, clock, transaction, current
   /** Reads the caller's graph, applies `change` and stores the result, all in one transaction. */
   const edit = <R>(id: string, user: PlynxUser, change: (graph: Graph) => { graph: GraphDoc; result: R }): Promise<R> =>
     transaction(async ({ graphs: tx }) => {
-      const { graph, result } = change(await ownGraph(tx, id, user));
+      const own = await ownGraph(tx, id, user);
+      // Upstream edits graphs in any status; here an approved graph is a run whose jobs are its nodes.
+      const status = own.graph_running_status ?? 'CREATED';
+      if (status !== 'CREATED') throw new AppError('CONFLICT', `Graph status \`CREATED\` expected. Found \`${status}\``);
+      const { graph, result } = change(own);
       await tx.save(graph, user.username, new Date(clock.now()));
       return result;
     });
