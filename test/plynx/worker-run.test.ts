@@ -57,8 +57,8 @@ describe.each(PROVIDERS)('PLynx graphs run by pipeloom worker on %s', (provider)
     form.append('title', 'Words');
     const res = await fetch(`${p.t.url}/plynx/api/v0/upload_file`, { method: 'POST', body: form, headers: { authorization: `Bearer ${p.tokens.alice}` } });
     file = ((await res.json()) as { node: Node }).node;
-    grep = await bashOperation('grep', "grep a {{ input['lines'] | join(' ') }} > {{ output['found'] }}", ['lines'], ['found']);
-    count = await bashOperation('count', "cat {{ input['lines'] | join(' ') }} | wc -l | tr -d ' ' > {{ output['count'] }}", ['lines'], ['count']);
+    grep = await bashOperation('grep', "grep a {{ input['lines'] }} > {{ output['found'] }}", ['lines'], ['found']);
+    count = await bashOperation('count', "cat {{ input['lines'] }} | wc -l | tr -d ' ' > {{ output['count'] }}", ['lines'], ['count']);
   });
   afterAll(async () => {
     await p?.close();
