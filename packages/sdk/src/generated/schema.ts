@@ -2854,7 +2854,7 @@ export interface paths {
         put?: never;
         /**
          * Add an operation or file to a stored graph.
-         * @description Copies the operation or file `node_id` from the node library into the graph at (`x`, `y`) under a new per-graph `_id` (its `parent_node` is `node_id`), saves the graph and answers the inserted node. Author only. 404 if the graph or the library node does not exist. Checks come in PLynx's order: an unknown graph (404), then a caller who is not the author (403), then a missing body or field (400).
+         * @description Copies the operation or file `node_id` from the node library into the graph at (`x`, `y`) under a new per-graph `_id` (its `parent_node` is `node_id`), saves the graph and answers the inserted node. Author only. 404 if the graph or the library node does not exist. Checks come in PLynx's order: an unknown graph (404), then a caller who is not the author (403), then a missing body or field (400). A graph that is no longer CREATED (approved, running or ended) cannot be edited: 409.
          */
         post: operations["plynx_insert_graph_node"];
         delete?: never;
@@ -2880,7 +2880,7 @@ export interface paths {
         put?: never;
         /**
          * Remove a node from a stored graph.
-         * @description Deletes the node with per-graph id `node_id` and every link that reads from it, then saves the graph. Author only. 404 if the graph or the node does not exist. Checks come in PLynx's order: an unknown graph (404), then a caller who is not the author (403), then a missing body or field (400).
+         * @description Deletes the node with per-graph id `node_id` and every link that reads from it, then saves the graph. Author only. 404 if the graph or the node does not exist. Checks come in PLynx's order: an unknown graph (404), then a caller who is not the author (403), then a missing body or field (400). A graph that is no longer CREATED (approved, running or ended) cannot be edited: 409.
          */
         post: operations["plynx_remove_graph_node"];
         delete?: never;
@@ -2906,7 +2906,7 @@ export interface paths {
         put?: never;
         /**
          * Connect an output of one node to an input of another.
-         * @description Adds a link from output `from.resource` of node `from.node_id` to input `to.resource` of node `to.node_id` (per-graph ids) and saves the graph. Author only. 400 if the file types do not fit (the output's type must be listed by the input, or the input takes any `file`), if the input is full, if the link already exists or if the two ends are the same node; 404 if a node, input or output is unknown. Checks come in PLynx's order: an unknown graph (404), then a caller who is not the author (403), then a missing body or field (400).
+         * @description Adds a link from output `from.resource` of node `from.node_id` to input `to.resource` of node `to.node_id` (per-graph ids) and saves the graph. Author only. 400 if the file types do not fit (the output's type must be listed by the input, or the input takes any `file`), if the input is full, if the link already exists or if the two ends are the same node; 404 if a node, input or output is unknown. Checks come in PLynx's order: an unknown graph (404), then a caller who is not the author (403), then a missing body or field (400). A graph that is no longer CREATED (approved, running or ended) cannot be edited: 409.
          */
         post: operations["plynx_create_graph_link"];
         delete?: never;
@@ -2932,7 +2932,7 @@ export interface paths {
         put?: never;
         /**
          * Disconnect an output from an input.
-         * @description Removes the link described like in create_link and saves the graph. Author only. 404 if a node, input or output is unknown or there is no such link. Checks come in PLynx's order: an unknown graph (404), then a caller who is not the author (403), then a missing body or field (400).
+         * @description Removes the link described like in create_link and saves the graph. Author only. 404 if a node, input or output is unknown or there is no such link. Checks come in PLynx's order: an unknown graph (404), then a caller who is not the author (403), then a missing body or field (400). A graph that is no longer CREATED (approved, running or ended) cannot be edited: 409.
          */
         post: operations["plynx_remove_graph_link"];
         delete?: never;
@@ -2958,7 +2958,7 @@ export interface paths {
         put?: never;
         /**
          * Set a parameter of a node in a stored graph.
-         * @description Sets parameter `parameter_name` of node `node_id` (per-graph id) to `parameter_value`, converted to the parameter's type, and saves the graph. A name the node does not have changes nothing and still succeeds, as upstream. Author only. 400 if the name or the value is missing or the value does not fit the type; 404 if the graph or node does not exist. Checks come in PLynx's order: an unknown graph (404), then a caller who is not the author (403), then a missing body or field (400).
+         * @description Sets parameter `parameter_name` of node `node_id` (per-graph id) to `parameter_value`, converted to the parameter's type, and saves the graph. A name the node does not have changes nothing and still succeeds, as upstream. Author only. 400 if the name or the value is missing or the value does not fit the type; 404 if the graph or node does not exist. Checks come in PLynx's order: an unknown graph (404), then a caller who is not the author (403), then a missing body or field (400). A graph that is no longer CREATED (approved, running or ended) cannot be edited: 409.
          */
         post: operations["plynx_change_graph_parameter"];
         delete?: never;
@@ -14907,6 +14907,7 @@ export interface operations {
             401: components["responses"]["PlynxUnauthorized"];
             403: components["responses"]["PlynxForbidden"];
             404: components["responses"]["PlynxNotFound"];
+            409: components["responses"]["PlynxConflict"];
         };
     };
     plynx_remove_graph_node: {
@@ -14952,6 +14953,7 @@ export interface operations {
             401: components["responses"]["PlynxUnauthorized"];
             403: components["responses"]["PlynxForbidden"];
             404: components["responses"]["PlynxNotFound"];
+            409: components["responses"]["PlynxConflict"];
         };
     };
     plynx_create_graph_link: {
@@ -14998,6 +15000,7 @@ export interface operations {
             401: components["responses"]["PlynxUnauthorized"];
             403: components["responses"]["PlynxForbidden"];
             404: components["responses"]["PlynxNotFound"];
+            409: components["responses"]["PlynxConflict"];
         };
     };
     plynx_remove_graph_link: {
@@ -15044,6 +15047,7 @@ export interface operations {
             401: components["responses"]["PlynxUnauthorized"];
             403: components["responses"]["PlynxForbidden"];
             404: components["responses"]["PlynxNotFound"];
+            409: components["responses"]["PlynxConflict"];
         };
     };
     plynx_change_graph_parameter: {
@@ -15091,6 +15095,7 @@ export interface operations {
             401: components["responses"]["PlynxUnauthorized"];
             403: components["responses"]["PlynxForbidden"];
             404: components["responses"]["PlynxNotFound"];
+            409: components["responses"]["PlynxConflict"];
         };
     };
     plynx_search_nodes: {
