@@ -55,7 +55,9 @@ export function graphRuns({ db, provider, engine, clock, queue }: GraphRunsDeps)
       const graph = stored.graph;
       if (!LIVE_STATUSES.has(graph.graph_running_status)) return graph;
       const run = await runs.find(graph._id);
-      if (!run || run.finishedAt) return run ? ((await graphRepository(db, provider).find(graph._id))?.graph ?? graph) : graph;
+      if (!run) return graph;
+      // Finalized since `stored` was read: the stored document now holds the final state.
+      if (run.finishedAt) return (await graphRepository(db, provider).find(graph._id))?.graph ?? graph;
       const derived = await derive(graph, run);
       if (!derived) return graph;
       if (FINAL_GRAPH_STATUSES.has(derived.graph_running_status)) await finalize(derived, stored.authorName);
