@@ -151,6 +151,15 @@ describe.each(PROVIDERS)('the run engine on %s', (provider) => {
     expect(await engine.runState(key)).toEqual(state);
   });
 
+  it('When a run was canceled through the Torc API, then cancelRun also cancels the jobs still waiting', async () => {
+    const s = spec([job('a'), job('b', ['a'])]);
+    const key = await start(s);
+    await unwrap(t.client.PUT('/torc-service/workflows/{key}/cancel', { params: { path: { key } } }));
+    expect(await engine.runState(key)).toMatchObject({ canceled: true, jobs: [{ status: 'ready' }, { status: 'blocked' }] });
+    await inTx((tx) => engine.cancelRun(tx, key));
+    expect((await engine.runState(key))!.jobs.map((j) => j.status)).toEqual(['canceled', 'canceled']);
+  });
+
   it('When a finished run is canceled, then it stays as it ended; an unknown run is not found', async () => {
     const s = spec([job('only')]);
     const key = await start(s);

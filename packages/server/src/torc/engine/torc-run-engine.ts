@@ -74,8 +74,9 @@ class TorcRunEngine implements RunEngine {
     const lifecycle = new LifecycleRepository(this.database.db, this.database.provider, tx);
     const state = id === undefined ? undefined : await lifecycle.runs.get(id);
     if (id === undefined || !state) throw notFound(`workflow ${workflowKey}`);
-    // Idempotent, and a run that has ended stays as it ended.
-    if (state.isCanceled || (await lifecycle.runs.countOpenJobs(id)) === 0) return;
+    // A run that has ended stays as it ended (so a second cancel changes nothing). One canceled through
+    // the Torc API still has its waiting jobs, which are canceled here.
+    if ((await lifecycle.runs.countOpenJobs(id)) === 0) return;
     // As cancel_workflow: the flag workers read in their heartbeat, and the jobs they hold; then the rest.
     await lifecycle.runs.cancel(id);
     await this.runsOn(tx).cancelWaiting(id);
