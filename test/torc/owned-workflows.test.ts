@@ -121,6 +121,8 @@ describe.each(PROVIDERS)('workflows owned by a family on %s', (provider) => {
       params: { path: { workflow } }, body: { job_key: a!.job._key!, run_id: 1, avg_cpu_percent: 1, max_cpu_percent: 2, avg_rss: 3, max_rss: 4, num_samples: 1, timestamp: '2026-12-03T08:00:01Z' },
     }));
     await unwrap(t.client.POST('/torc-service/workflows/{workflow}/edges/{name}', { params: { path: { workflow, name: 'process_used' } }, body: { _from: a!.job._id!, _to: stats._id! } }));
+    const forged = await t.client.POST('/torc-service/workflows/{workflow}/edges/{name}', { params: { path: { workflow, name: 'executed' } }, body: { _from: `compute_nodes__${key}/${node}`, _to: c!.job._id! } });
+    expect(forged.response.status).toBe(403); // only the server records who ran a job
     await unwrap(t.client.POST('/torc-service/workflows/{workflow}/events', { params: { path: { workflow } }, body: { category: 'job', type: 'note', message: 'hello' } }));
     const current = await unwrap(t.client.GET('/torc-service/workflows/{workflow}/compute_nodes/{key}', { params: { path: { workflow, key: node } } }));
     await unwrap(t.client.PUT('/torc-service/workflows/{workflow}/compute_nodes/{key}', { params: { path: { workflow, key: node } }, body: { ...current, duration_seconds: 1 } }));

@@ -6,19 +6,21 @@
 // heartbeats and cancel_workflow stay open.
 import { AppError } from '../errors.ts';
 import type { Handler, HandlerMap, OperationId } from '../http/handler.ts';
-import type { EdgeName } from './collections.ts';
+import { EDGES, type EdgeName } from './collections.ts';
 import type { WorkflowService } from './workflow-service.ts';
 
 /** The path parameter that names the workflow, and (for edges) which edge collections the guard covers. */
 export interface OwnershipGuard {
   param: 'key' | 'workflow';
-  /** Edge operations: guarded only for these edge names (the worker adds the others as records). */
+  /** Edge operations: guarded only for these edge names. */
   edges?: readonly EdgeName[];
 }
 
-/** Edges a worker records beside its jobs; every other edge is part of the workflow's structure. */
-const RECORD_EDGES: readonly EdgeName[] = ['process_used', 'node_used'];
-const STRUCTURE_EDGES: readonly EdgeName[] = ['blocks', 'needs', 'produces', 'consumes', 'stores', 'requires', 'scheduled_bys', 'returned', 'executed'];
+// A worker records these beside its jobs. Every other edge is structure, or a record only the server
+// writes (`executed`, `returned`: the run engine reads them), so adding one is refused; deleting any is.
+const WORKER_EDGES: readonly EdgeName[] = ['process_used', 'node_used'];
+const ALL_EDGES = Object.keys(EDGES) as EdgeName[];
+const NOT_WORKER_EDGES = ALL_EDGES.filter((e) => !WORKER_EDGES.includes(e));
 
 const onKey: OwnershipGuard = { param: 'key' };
 const onWorkflow: OwnershipGuard = { param: 'workflow' };
@@ -40,9 +42,9 @@ export const OWNED_WORKFLOW_GUARDS = {
   add_local_scheduler: onWorkflow, delete_local_schedulers: onWorkflow, modify_local_scheduler: onWorkflow, remove_local_scheduler: onWorkflow,
   add_slurm_scheduler: onWorkflow, delete_slurm_schedulers: onWorkflow, modify_slurm_scheduler: onWorkflow, remove_slurm_scheduler: onWorkflow,
 
-  add_edge: { param: 'workflow', edges: STRUCTURE_EDGES },
-  delete_edges: { param: 'workflow', edges: [...STRUCTURE_EDGES, ...RECORD_EDGES] },
-  remove_edge: { param: 'workflow', edges: [...STRUCTURE_EDGES, ...RECORD_EDGES] },
+  add_edge: { param: 'workflow', edges: NOT_WORKER_EDGES },
+  delete_edges: { param: 'workflow', edges: ALL_EDGES },
+  remove_edge: { param: 'workflow', edges: ALL_EDGES },
 } as const satisfies Partial<Record<OperationId, OwnershipGuard>>;
 
 export type GuardedOperation = keyof typeof OWNED_WORKFLOW_GUARDS;
