@@ -117,12 +117,13 @@ describe.each(PROVIDERS)('the run engine on %s', (provider) => {
       .toEqual({ is_canceled: false, is_complete: true, needs_to_run_completion_script: false });
   });
 
-  it('When a run\'s jobs name an unknown, duplicate or circular dependency, then startRun refuses it and writes nothing', async () => {
+  it('When a run names an unknown, duplicate or circular dependency or a bad queue, then startRun refuses it and writes nothing', async () => {
     for (const jobs of [[job('a', ['x'])], [job('a'), job('a')], [job('a', ['b']), job('b', ['a'])], [job('a', ['a'])]]) {
       const s = spec(jobs);
       await expect(start(s)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
       expect((await unwrap(t.client.GET('/torc-service/workflows', { params: { query: { name: s.name } } }))).total_count).toBe(0);
     }
+    await expect(start({ ...spec([job('a')]), queue: 'no spaces' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
   it('When a run is canceled, then every unfinished job is canceled, its worker hears it in the heartbeat, and cancelling again or rolling back changes nothing', async () => {

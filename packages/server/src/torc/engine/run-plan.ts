@@ -1,7 +1,11 @@
-// A run's jobs checked before anything is written: unique names, dependencies on jobs of the same run, and
-// no cycle (a cycle would leave its jobs blocked for ever). The answer is the `blocks` edges by job index.
+// A run checked before anything is written: a queue name workers can name (the contract's pattern), unique
+// job names, dependencies on jobs of the same run, and no cycle (a cycle would leave its jobs blocked for
+// ever). The answer is the `blocks` edges by job index.
 import { AppError } from '../../errors.ts';
-import type { RunJobSpec } from '../../engine/run-engine.ts';
+import type { RunJobSpec, RunSpec } from '../../engine/run-engine.ts';
+
+// torc.yaml's workflow_model.queue, without the empty name (a run is always on a queue).
+const QUEUE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 /** A `blocks` edge between two jobs of the run, by their index in the spec. */
 export interface PlannedEdge {
@@ -9,7 +13,8 @@ export interface PlannedEdge {
   to: number;
 }
 
-export function planRun(jobs: RunJobSpec[]): PlannedEdge[] {
+export function planRun({ queue, jobs }: Pick<RunSpec, 'queue' | 'jobs'>): PlannedEdge[] {
+  if (!QUEUE_NAME.test(queue)) throw new AppError('INVALID_ARGUMENT', `"${queue}" is not a queue name (letters, digits, _ . -, at most 64)`);
   const index = new Map<string, number>();
   jobs.forEach((job, i) => {
     if (index.has(job.name)) throw new AppError('INVALID_ARGUMENT', `the run has two jobs named ${job.name}`);

@@ -36,7 +36,7 @@ class TorcRunEngine implements RunEngine {
   }
 
   async startRun(tx: DbTx, spec: RunSpec): Promise<StartedRun> {
-    const edges = planRun(spec.jobs);
+    const edges = planRun(spec);
     const writer = new SpecificationWriter(tx, this.database.provider);
     const wf = await writer.createWorkflow(
       {
