@@ -8462,6 +8462,24 @@ export interface components {
                 "application/json": components["schemas"]["TorcError"];
             };
         };
+        /** @description The workflow is run by another Pipeloom family (a PLynx graph run, for instance): its structure and definition change only through that family. Reads, worker calls and cancel_workflow stay open. */
+        TorcForbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": true,
+                 *       "code": 403,
+                 *       "errorNum": 403,
+                 *       "errorMessage": "workflow 12 is run by plynx; change it through plynx",
+                 *       "pipeloomCode": "FORBIDDEN"
+                 *     }
+                 */
+                "application/json": components["schemas"]["TorcError"];
+            };
+        };
         /** @description The `_rev` sent is not the document's current revision; nothing was changed. */
         TorcConflict: {
             headers: {
@@ -8984,6 +9002,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -9013,6 +9032,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -9082,6 +9102,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -9156,6 +9177,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -9202,6 +9224,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -9240,6 +9263,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -9708,6 +9732,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -9748,6 +9773,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -9828,6 +9854,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -9871,6 +9898,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -10167,6 +10195,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -10371,6 +10400,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -10404,6 +10434,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -10487,6 +10518,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -10521,6 +10553,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -10829,6 +10862,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -10927,6 +10961,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -11077,6 +11112,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -11110,6 +11146,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -11191,6 +11228,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -11225,6 +11263,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -11351,6 +11390,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -11384,6 +11424,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -11467,6 +11508,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -11501,6 +11543,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -11597,6 +11640,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -11630,6 +11674,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -11714,6 +11759,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -11748,6 +11794,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13085,6 +13132,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13118,6 +13166,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13197,6 +13246,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -13231,6 +13281,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13316,6 +13367,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13349,6 +13401,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13430,6 +13483,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -13464,6 +13518,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13566,6 +13621,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13599,6 +13655,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13682,6 +13739,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -13716,6 +13774,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -14034,6 +14093,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -14073,6 +14133,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -14151,6 +14212,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
