@@ -7745,7 +7745,44 @@ export interface components {
             status: "success";
             master_state: components["schemas"]["PlynxMasterState"] | null;
         };
-        /** @description What a worker needs to run a node, or that it was restored from the cache. */
+        /**
+         * @description What a worker needs to run a node, or that it was restored from the cache.
+         * @example {
+         *       "status": "success",
+         *       "restored": false,
+         *       "node": {
+         *         "_id": "65f2c0de9a1b4c0012ab3002",
+         *         "title": "Count lines",
+         *         "base_node_name": "python",
+         *         "parent_node": "65f2c0de9a1b4c0012ab2001",
+         *         "inputs": [
+         *           {
+         *             "name": "lines",
+         *             "file_types": [
+         *               "file"
+         *             ],
+         *             "values": [
+         *               {
+         *                 "node_id": "65f2c0de9a1b4c0012ab3001",
+         *                 "output_id": "out",
+         *                 "resource_id": "3f6c2a1e-d9b4-11ee-9c1a-0242ac120002"
+         *               }
+         *             ],
+         *             "min_count": 1,
+         *             "max_count": -1
+         *           }
+         *         ],
+         *         "outputs": [
+         *           {
+         *             "name": "total",
+         *             "file_type": "file",
+         *             "resource_id": null
+         *           }
+         *         ],
+         *         "node_running_status": "RUNNING"
+         *       }
+         *     }
+         */
         PlynxNodeRunStartResponse: {
             /** @constant */
             status: "success";
@@ -7762,9 +7799,25 @@ export interface components {
         PlynxResourceMap: {
             [key: string]: string;
         };
+        /**
+         * @description The latest stored resource of each log of a running node.
+         * @example {
+         *       "logs": {
+         *         "stdout": "3f6c2a1e-d9b4-11ee-9c1a-0242ac120002",
+         *         "worker": "5b0e8d2a-d9b5-11ee-9c1a-0242ac120002"
+         *       }
+         *     }
+         */
         PlynxNodeProgressRequest: {
             logs: components["schemas"]["PlynxResourceMap"];
         };
+        /**
+         * @description Whether the worker should go on running the node.
+         * @example {
+         *       "status": "success",
+         *       "canceled": false
+         *     }
+         */
         PlynxNodeProgressResponse: {
             /** @constant */
             status: "success";
@@ -7772,6 +7825,7 @@ export interface components {
             canceled: boolean;
         };
         /**
+         * @description How a node's run ended, with the resources of its outputs and logs.
          * @example {
          *       "status": "SUCCESS",
          *       "outputs": {
