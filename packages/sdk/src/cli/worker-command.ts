@@ -62,7 +62,7 @@ interface WorkerCliOptions {
   timeLimit?: string;
   maxParallelJobs?: number;
   outputDir: string;
-  pollInterval: number;
+  pollInterval?: number;
   queue?: string[];
   waitForNewJobs: number;
   verbose?: boolean;
@@ -104,7 +104,7 @@ export function registerWorkerCommand(program: Command): void {
     .addOption(new Option('--time-limit <duration>', 'how long the worker may run, as an ISO 8601 duration such as P0DT4H; jobs that would not finish in time are not started, and running jobs are terminated before it ends (default: no limit)').argParser(duration))
     .addOption(new Option('--max-parallel-jobs <n>', 'most jobs running at once (default: as many as the resources allow)').argParser(integer(1)))
     .addOption(new Option('-o, --output-dir <dir>', 'directory for job output: <dir>/job-stdio/<job_key>_<run_id>.o and .e').default('output', './output'))
-    .addOption(new Option('--poll-interval <seconds>', 'how often an idle worker asks for new jobs; a worker asks at once when one of its jobs ends').argParser(positiveNumber).default(10))
+    .addOption(new Option('--poll-interval <seconds>', 'how often an idle worker asks for new jobs (default: 10, or 1 with --queue); a worker asks at once when one of its jobs ends').argParser(positiveNumber))
     .option('-v, --verbose', 'log debug messages too')
     .action(async (workflowKey: string | undefined, opts: WorkerCliOptions, command: Command) => {
       if ((workflowKey === undefined) === (opts.queue === undefined)) command.error('error: give either a workflow key or --queue, not both or neither');
@@ -135,7 +135,7 @@ export function registerWorkerCommand(program: Command): void {
           timeLimit: opts.timeLimit,
           maxParallelJobs: opts.maxParallelJobs,
           outputDir: opts.outputDir,
-          pollIntervalMs: opts.pollInterval * 1000,
+          pollIntervalMs: opts.pollInterval === undefined ? undefined : opts.pollInterval * 1000,
           signal: stop.signal,
           log,
         };
