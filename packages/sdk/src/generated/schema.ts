@@ -2620,7 +2620,7 @@ export interface paths {
         put?: never;
         /**
          * Validate a stored graph and queue it for execution.
-         * @description Same as the APPROVE action on the stored graph: if it validates, its status becomes READY and it is saved, after which the master runs it. No body. Only the author may approve, and only a CREATED graph.
+         * @description Same as the APPROVE action on the stored graph: if it validates, it is saved as RUNNING and its run starts in the same transaction (upstream stores READY for its master to pick up; Pipeloom has no master to wait for). No body. Only the author may approve, and only a CREATED graph.
          */
         post: operations["plynx_approve_graph"];
         delete?: never;
@@ -2724,7 +2724,7 @@ export interface paths {
         put?: never;
         /**
          * Stop a running graph.
-         * @description Same as the CANCEL action: records a cancellation that the master applies within about a second (the graph and its queued or running nodes become CANCELED). Only the author may cancel, and only a graph that is RUNNING or FAILED_WAITING. The answer comes before the cancellation has taken effect.
+         * @description Same as the CANCEL action: records a cancellation and cancels the graph's run in one transaction (the graph and its queued or running nodes read CANCELED at once; workers running a node kill it when they next report). Only the author may cancel, and only a graph that is RUNNING or FAILED_WAITING.
          */
         post: operations["plynx_cancel_graph"];
         delete?: never;
@@ -2854,7 +2854,7 @@ export interface paths {
         put?: never;
         /**
          * Add an operation or file to a stored graph.
-         * @description Copies the operation or file `node_id` from the node library into the graph at (`x`, `y`) under a new per-graph `_id` (its `parent_node` is `node_id`), saves the graph and answers the inserted node. Author only. 404 if the graph or the library node does not exist. Checks come in PLynx's order: an unknown graph (404), then a caller who is not the author (403), then a missing body or field (400).
+         * @description Copies the operation or file `node_id` from the node library into the graph at (`x`, `y`) under a new per-graph `_id` (its `parent_node` is `node_id`), saves the graph and answers the inserted node. Author only. 404 if the graph or the library node does not exist. Checks come in PLynx's order: an unknown graph (404), then a caller who is not the author (403), then a missing body or field (400). A graph that is no longer CREATED (approved, running or ended) cannot be edited: 409.
          */
         post: operations["plynx_insert_graph_node"];
         delete?: never;
@@ -2880,7 +2880,7 @@ export interface paths {
         put?: never;
         /**
          * Remove a node from a stored graph.
-         * @description Deletes the node with per-graph id `node_id` and every link that reads from it, then saves the graph. Author only. 404 if the graph or the node does not exist. Checks come in PLynx's order: an unknown graph (404), then a caller who is not the author (403), then a missing body or field (400).
+         * @description Deletes the node with per-graph id `node_id` and every link that reads from it, then saves the graph. Author only. 404 if the graph or the node does not exist. Checks come in PLynx's order: an unknown graph (404), then a caller who is not the author (403), then a missing body or field (400). A graph that is no longer CREATED (approved, running or ended) cannot be edited: 409.
          */
         post: operations["plynx_remove_graph_node"];
         delete?: never;
@@ -2906,7 +2906,7 @@ export interface paths {
         put?: never;
         /**
          * Connect an output of one node to an input of another.
-         * @description Adds a link from output `from.resource` of node `from.node_id` to input `to.resource` of node `to.node_id` (per-graph ids) and saves the graph. Author only. 400 if the file types do not fit (the output's type must be listed by the input, or the input takes any `file`), if the input is full, if the link already exists or if the two ends are the same node; 404 if a node, input or output is unknown. Checks come in PLynx's order: an unknown graph (404), then a caller who is not the author (403), then a missing body or field (400).
+         * @description Adds a link from output `from.resource` of node `from.node_id` to input `to.resource` of node `to.node_id` (per-graph ids) and saves the graph. Author only. 400 if the file types do not fit (the output's type must be listed by the input, or the input takes any `file`), if the input is full, if the link already exists or if the two ends are the same node; 404 if a node, input or output is unknown. Checks come in PLynx's order: an unknown graph (404), then a caller who is not the author (403), then a missing body or field (400). A graph that is no longer CREATED (approved, running or ended) cannot be edited: 409.
          */
         post: operations["plynx_create_graph_link"];
         delete?: never;
@@ -2932,7 +2932,7 @@ export interface paths {
         put?: never;
         /**
          * Disconnect an output from an input.
-         * @description Removes the link described like in create_link and saves the graph. Author only. 404 if a node, input or output is unknown or there is no such link. Checks come in PLynx's order: an unknown graph (404), then a caller who is not the author (403), then a missing body or field (400).
+         * @description Removes the link described like in create_link and saves the graph. Author only. 404 if a node, input or output is unknown or there is no such link. Checks come in PLynx's order: an unknown graph (404), then a caller who is not the author (403), then a missing body or field (400). A graph that is no longer CREATED (approved, running or ended) cannot be edited: 409.
          */
         post: operations["plynx_remove_graph_link"];
         delete?: never;
@@ -2958,7 +2958,7 @@ export interface paths {
         put?: never;
         /**
          * Set a parameter of a node in a stored graph.
-         * @description Sets parameter `parameter_name` of node `node_id` (per-graph id) to `parameter_value`, converted to the parameter's type, and saves the graph. A name the node does not have changes nothing and still succeeds, as upstream. Author only. 400 if the name or the value is missing or the value does not fit the type; 404 if the graph or node does not exist. Checks come in PLynx's order: an unknown graph (404), then a caller who is not the author (403), then a missing body or field (400).
+         * @description Sets parameter `parameter_name` of node `node_id` (per-graph id) to `parameter_value`, converted to the parameter's type, and saves the graph. A name the node does not have changes nothing and still succeeds, as upstream. Author only. 400 if the name or the value is missing or the value does not fit the type; 404 if the graph or node does not exist. Checks come in PLynx's order: an unknown graph (404), then a caller who is not the author (403), then a missing body or field (400). A graph that is no longer CREATED (approved, running or ended) cannot be edited: 409.
          */
         post: operations["plynx_change_graph_parameter"];
         delete?: never;
@@ -3132,7 +3132,7 @@ export interface paths {
         };
         /**
          * Show what the master and its workers are doing.
-         * @description Answers the latest snapshot the master stores (it writes one every ten seconds): each worker, the graph and node it is running, and how many jobs it finished since the previous snapshot. `master_state` is null until a master has reported.
+         * @description Answers a snapshot made at the request (this server is the master): each worker serving PLynx runs, the graph and node it is running, and how many jobs it finished since the previous snapshot.
          */
         get: operations["plynx_get_master_state"];
         put?: never;
@@ -6288,7 +6288,7 @@ export interface components {
             code?: string;
         };
         /**
-         * @description Where a graph is in its life. CREATED graphs can be edited; APPROVE makes them READY; the master then makes them RUNNING and finally SUCCESS, FAILED or CANCELED. FAILED_WAITING means a node failed and the remaining running nodes are being waited for.
+         * @description Where a graph is in its life. CREATED graphs can be edited; APPROVE makes them RUNNING (upstream: READY, then RUNNING once its master picks them up), and finally SUCCESS, FAILED or CANCELED. FAILED_WAITING means a node failed and the nodes still running or queued are being waited for.
          * @example RUNNING
          * @enum {string}
          */
@@ -7754,7 +7754,44 @@ export interface components {
             status: "success";
             master_state: components["schemas"]["PlynxMasterState"] | null;
         };
-        /** @description What a worker needs to run a node, or that it was restored from the cache. */
+        /**
+         * @description What a worker needs to run a node, or that it was restored from the cache.
+         * @example {
+         *       "status": "success",
+         *       "restored": false,
+         *       "node": {
+         *         "_id": "65f2c0de9a1b4c0012ab3002",
+         *         "title": "Count lines",
+         *         "base_node_name": "python",
+         *         "parent_node": "65f2c0de9a1b4c0012ab2001",
+         *         "inputs": [
+         *           {
+         *             "name": "lines",
+         *             "file_types": [
+         *               "file"
+         *             ],
+         *             "values": [
+         *               {
+         *                 "node_id": "65f2c0de9a1b4c0012ab3001",
+         *                 "output_id": "out",
+         *                 "resource_id": "3f6c2a1e-d9b4-11ee-9c1a-0242ac120002"
+         *               }
+         *             ],
+         *             "min_count": 1,
+         *             "max_count": -1
+         *           }
+         *         ],
+         *         "outputs": [
+         *           {
+         *             "name": "total",
+         *             "file_type": "file",
+         *             "resource_id": null
+         *           }
+         *         ],
+         *         "node_running_status": "RUNNING"
+         *       }
+         *     }
+         */
         PlynxNodeRunStartResponse: {
             /** @constant */
             status: "success";
@@ -7771,9 +7808,25 @@ export interface components {
         PlynxResourceMap: {
             [key: string]: string;
         };
+        /**
+         * @description The latest stored resource of each log of a running node.
+         * @example {
+         *       "logs": {
+         *         "stdout": "3f6c2a1e-d9b4-11ee-9c1a-0242ac120002",
+         *         "worker": "5b0e8d2a-d9b5-11ee-9c1a-0242ac120002"
+         *       }
+         *     }
+         */
         PlynxNodeProgressRequest: {
             logs: components["schemas"]["PlynxResourceMap"];
         };
+        /**
+         * @description Whether the worker should go on running the node.
+         * @example {
+         *       "status": "success",
+         *       "canceled": false
+         *     }
+         */
         PlynxNodeProgressResponse: {
             /** @constant */
             status: "success";
@@ -7781,6 +7834,7 @@ export interface components {
             canceled: boolean;
         };
         /**
+         * @description How a node's run ended, with the resources of its outputs and logs.
          * @example {
          *       "status": "SUCCESS",
          *       "outputs": {
@@ -8471,6 +8525,24 @@ export interface components {
                 "application/json": components["schemas"]["TorcError"];
             };
         };
+        /** @description The workflow is run by another Pipeloom family (a PLynx graph run, for instance): its structure and definition change only through that family. Reads, worker calls and cancel_workflow stay open. */
+        TorcForbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": true,
+                 *       "code": 403,
+                 *       "errorNum": 403,
+                 *       "errorMessage": "workflow 12 is run by plynx; change it through plynx",
+                 *       "pipeloomCode": "FORBIDDEN"
+                 *     }
+                 */
+                "application/json": components["schemas"]["TorcError"];
+            };
+        };
         /** @description The `_rev` sent is not the document's current revision; nothing was changed. */
         TorcConflict: {
             headers: {
@@ -8998,6 +9070,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -9027,6 +9100,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -9096,6 +9170,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -9170,6 +9245,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -9216,6 +9292,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -9254,6 +9331,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -9722,6 +9800,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -9762,6 +9841,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -9842,6 +9922,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -9885,6 +9966,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -10181,6 +10263,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -10385,6 +10468,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -10418,6 +10502,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -10501,6 +10586,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -10535,6 +10621,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -10843,6 +10930,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -10941,6 +11029,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -11091,6 +11180,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -11124,6 +11214,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -11205,6 +11296,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -11239,6 +11331,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -11365,6 +11458,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -11398,6 +11492,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -11481,6 +11576,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -11515,6 +11611,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -11611,6 +11708,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -11644,6 +11742,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -11728,6 +11827,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -11762,6 +11862,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13099,6 +13200,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13132,6 +13234,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13211,6 +13314,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -13245,6 +13349,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13330,6 +13435,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13363,6 +13469,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13444,6 +13551,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -13478,6 +13586,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13580,6 +13689,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13613,6 +13723,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13696,6 +13807,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -13730,6 +13842,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -14048,6 +14161,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -14087,6 +14201,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -14165,6 +14280,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -14927,6 +15043,7 @@ export interface operations {
             401: components["responses"]["PlynxUnauthorized"];
             403: components["responses"]["PlynxForbidden"];
             404: components["responses"]["PlynxNotFound"];
+            409: components["responses"]["PlynxConflict"];
         };
     };
     plynx_remove_graph_node: {
@@ -14972,6 +15089,7 @@ export interface operations {
             401: components["responses"]["PlynxUnauthorized"];
             403: components["responses"]["PlynxForbidden"];
             404: components["responses"]["PlynxNotFound"];
+            409: components["responses"]["PlynxConflict"];
         };
     };
     plynx_create_graph_link: {
@@ -15018,6 +15136,7 @@ export interface operations {
             401: components["responses"]["PlynxUnauthorized"];
             403: components["responses"]["PlynxForbidden"];
             404: components["responses"]["PlynxNotFound"];
+            409: components["responses"]["PlynxConflict"];
         };
     };
     plynx_remove_graph_link: {
@@ -15064,6 +15183,7 @@ export interface operations {
             401: components["responses"]["PlynxUnauthorized"];
             403: components["responses"]["PlynxForbidden"];
             404: components["responses"]["PlynxNotFound"];
+            409: components["responses"]["PlynxConflict"];
         };
     };
     plynx_change_graph_parameter: {
@@ -15111,6 +15231,7 @@ export interface operations {
             401: components["responses"]["PlynxUnauthorized"];
             403: components["responses"]["PlynxForbidden"];
             404: components["responses"]["PlynxNotFound"];
+            409: components["responses"]["PlynxConflict"];
         };
     };
     plynx_search_nodes: {
