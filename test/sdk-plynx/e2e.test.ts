@@ -1,0 +1,182 @@
+// @pipeloom/sdk/plynx against the real server: the issue's example saved and approved, and every method of
+// client.graphs, client.nodes and client.files once, with a refresh token from GET /token as PLynx users have.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiActionError, Client, File, Graph, Operation, ValidationFailedError, type PlynxNode } from '@pipeloom/sdk/plynx';
+import { ManualClock } from '../../packages/server/src/clock.ts';
+import { openDatabase } from '../../packages/server/src/db/client.ts';
+import { createIdentity } from '../../packages/server/src/identity/composition.ts';
+import { PROVIDERS, startTestServer, type TestServer } from '../helpers/server.ts';
+
+const ELEVEN_MINUTES = 11 * 60 * 1000;
+
+describe.each(PROVIDERS)('@pipeloom/sdk/plynx against the server on %s', (provider) => {
+  let t: TestServer;
+  let client: Client;
+  let dir: string;
+  const clock = new ManualClock();
+  const ids = { file: '', resource: '', grep: '', sum: '' };
+
+  /** An approved bash operation made from the server's template, as a PLynx user makes one in the UI. */
+  const createOperation = async (shape: Partial<PlynxNode>, extraParameters: PlynxNode['parameters'] = []): Promise<PlynxNode> => {
+    const { data: template } = await client.nodes.get('bash_jinja2');
+    const node: PlynxNode = { ...template, ...shape, parameters: [...(template.parameters ?? []), ...(extraParameters ?? [])] };
+    await client.nodes.save(node);
+    await client.nodes.validate(node);
+    await client.nodes.approve(node);
+    return { ...node, node_status: 'READY' };
+  };
+
+  beforeAll(async () => {
+    t = await startTestServer(provider, { clock });
+    const admin = await openDatabase(t.databaseUrl, { migrate: false });
+    await createIdentity(admin.db).addUser('sdkuser', { password: 'sdk-pw' });
+    await admin.close();
+    clock.advance(1_000);
+    const login = await fetch(`${t.url}/plynx/api/v0/token`, { headers: { authorization: `Basic ${Buffer.from('sdkuser:sdk-pw').toString('base64')}` } });
+    const { refresh_token } = (await login.json()) as { refresh_token: string };
+    client = new Client({ endpoint: `${t.url}/plynx/api/v0`, token: refresh_token });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sdk-plynx-'));
+  });
+  afterAll(async () => {
+    await t?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('When a file is uploaded from a path, then it becomes a File node and downloads back byte for byte', async () => {
+    const file = path.join(dir, 'seq.txt');
+    fs.writeFileSync(file, Array.from({ length: 100 }, (_, i) => `${i + 1}\n`).join(''));
+    const uploaded = await client.files.upload(file, { title: 'seq 100', description: 'one to a hundred', fileType: 'file' });
+    expect(uploaded.status).toBe('SUCCESS');
+    expect(uploaded.node).toMatchObject({ title: 'seq 100', description: 'one to a hundred', base_node_name: 'file', node_status: 'READY' });
+    ids.file = uploaded.node._id ?? '';
+    ids.resource = uploaded.resource_id;
+    const text = await new Response(await client.files.download(uploaded.resource_id)).text();
+    expect(text).toBe(fs.readFileSync(file, 'utf8'));
+
+    const fromBlob = await client.files.upload(new Blob(['{"a": 1}']), { title: 'json', fileType: 'json' });
+    expect(fromBlob.node.outputs?.[0]).toMatchObject({ name: 'out', file_type: 'json' });
+    await expect(client.files.upload(new Blob(['x']), { fileType: 'no-such-type' })).rejects.toThrow(ApiActionError);
+  });
+
+  it('When operations are created through client.nodes, then they are READY, searchable and previewable', async () => {
+    const grep = await createOperation(
+      {
+        title: 'Grep', description: 'Keeps matching lines',
+        inputs: [{ name: 'input', file_types: ['file'], values: [], min_count: 1, max_count: 1 }],
+        outputs: [{ name: 'output', file_type: 'file', resource_id: null }],
+      },
+      [{ name: 'template', parameter_type: 'str', value: '', mutable_type: true, removable: true, publicable: true, widget: { alias: 'template' } }],
+    );
+    const cmd = (grep.parameters ?? []).find((p) => p.name === 'cmd');
+    if (cmd?.parameter_type === 'code') cmd.value = { mode: 'sh', value: "grep \"{{ param['template'] }}\" {{ input['input'] }} > {{ output['output'] }}\n" };
+    expect(await client.nodes.previewCmd(grep)).toContain('grep "" ');
+    const sum = await createOperation({
+      title: 'Sum', description: 'Adds the lines of all inputs',
+      inputs: [{ name: 'input', file_types: ['file'], values: [], min_count: 1, max_count: -1 }],
+      outputs: [{ name: 'output', file_type: 'file', resource_id: null }],
+    });
+    ids.grep = grep._id ?? '';
+    ids.sum = sum._id ?? '';
+    expect((await client.nodes.get(ids.grep)).data.node_status).toBe('READY');
+    const found = await client.nodes.search({ search: 'Grep', status: ['READY'] });
+    expect(found.items.map((n) => n._id)).toContain(ids.grep);
+
+    const old = await createOperation({ title: 'Old grep', description: 'superseded' });
+    await client.nodes.deprecate(old, ids.grep);
+    expect((await client.nodes.get(old._id ?? '')).data).toMatchObject({ node_status: 'DEPRECATED', successor_node: ids.grep });
+    await client.nodes.mandatoryDeprecate({ ...old, node_status: 'DEPRECATED' });
+    expect((await client.nodes.get(old._id ?? '')).data.node_status).toBe('MANDATORY_DEPRECATED');
+
+    const invalid = await client.nodes.validate({ ...old, _id: undefined, title: '', node_status: 'CREATED' }).catch((e: unknown) => e);
+    expect(invalid).toBeInstanceOf(ValidationFailedError);
+    expect((invalid as ValidationFailedError).rendering).toContain('PROPERTY title MISSING_PARAMETER');
+  });
+
+  let graphId = '';
+
+  it("When the issue's example is saved and approved, then the stored graph holds its nodes, links, values and layout, READY", async () => {
+    const Grep = Operation({ id: ids.grep, title: 'Grep', inputs: ['input'], params: ['template'], outputs: ['output'] });
+    const Sum = Operation({ id: ids.sum, title: 'Sum', inputs: ['input'], params: [], outputs: ['output'] });
+    const seq = File({ id: ids.file, title: 'seq 100' });
+    const a = Grep({ input: seq.outputs.out, template: '^1' });
+    const b = Grep({ input: seq.outputs.out, template: '^2' });
+    const total = Sum({ input: [a.outputs.output, b.outputs.output] });
+    const graph = new Graph(client, { title: 'Grep and sum', description: 'Example', targets: [total] });
+    await graph.save();
+    expect(graph.document?.graph_running_status).toBe('CREATED');
+    const savedId = graph.id;
+    await graph.approve();
+    expect(graph.id).toBe(savedId);
+    graphId = graph.id ?? '';
+
+    const { data: stored } = await client.graphs.get(graphId);
+    expect(stored).toMatchObject({ _id: savedId, title: 'Grep and sum', description: 'Example', graph_running_status: 'READY' });
+    const nodes = stored.nodes ?? [];
+    expect(nodes.map((n) => [n._id, n.parent_node, n.title])).toEqual([
+      [total._id, ids.sum, 'Sum'],
+      [a._id, ids.grep, 'Grep'],
+      [b._id, ids.grep, 'Grep'],
+      [seq._id, ids.file, 'seq 100'],
+    ]);
+    const template = (n: PlynxNode | undefined) => n?.parameters?.find((p) => p.name === 'template')?.value;
+    expect([template(nodes[1]), template(nodes[2])]).toEqual(['^1', '^2']);
+    expect(nodes[0]?.inputs?.[0]?.values?.map((v) => [v.node_id, v.output_id])).toEqual([[a._id, 'output'], [b._id, 'output']]);
+    expect(nodes[1]?.inputs?.[0]?.values?.map((v) => [v.node_id, v.output_id])).toEqual([[seq._id, 'out']]);
+    // AUTO_LAYOUT ran: the file on the left, the greps next, the sum last.
+    expect(nodes.map((n) => n.x)).toEqual([534, 282, 282, 30]);
+    expect(nodes[3]?.node_running_status).toBe('STATIC');
+  });
+
+  it('When an approved graph is approved again, then ApiActionError; a graph missing an input fails validation with the tree', async () => {
+    const error = await client.graphs.approve(graphId).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiActionError);
+    expect((error as ApiActionError).status).toBe(409);
+
+    const Sum = Operation({ id: ids.sum, title: 'Sum', inputs: ['input'], params: [], outputs: ['output'] });
+    const lonely = new Graph(client, { title: 'Nothing to sum', description: 'no inputs', targets: Sum() });
+    const invalid = (await lonely.approve().then(() => null, (e: unknown) => e)) as ValidationFailedError;
+    expect(invalid).toBeInstanceOf(ValidationFailedError);
+    expect(invalid.lines).toEqual(['Missing input: `input`']);
+    expect(invalid.validationError?.validation_code).toBe('IN_DEPENDENTS');
+    expect(lonely.document).toBeNull();
+  });
+
+  it('When every stored-graph method is called once on a clone, then each answers as the contract says', async () => {
+    const { new_graph_id } = await client.graphs.clone(graphId);
+    const id = new_graph_id ?? '';
+    expect((await client.graphs.get(id)).data.graph_running_status).toBe('CREATED');
+    expect((await client.graphs.validate(id)).status).toBe('SUCCESS');
+    expect((await client.graphs.rearrange(id)).graph?.nodes).toHaveLength(4);
+    expect((await client.graphs.upgradeNodes(id)).upgraded_nodes_count).toBe(0);
+    expect((await client.graphs.generateCode(id)).code).toContain("Grep = Operation(\n    id='");
+    expect((await client.graphs.update(id, { title: 'Grep and sum (copy)' })).graph.title).toBe('Grep and sum (copy)');
+    expect((await client.graphs.search({ search: 'copy' })).items.map((g) => g._id)).toEqual([id]);
+
+    const { nodes } = await client.graphs.listNodes(id);
+    const seq = nodes.find((n) => n.parent_node === ids.file);
+    const grep = nodes.find((n) => n.parent_node === ids.grep);
+    const { node: extra } = await client.graphs.insertNode(id, { node_id: ids.sum, x: 700, y: 80 });
+    const link = { from: { node_id: seq?._id ?? '', resource: 'out' }, to: { node_id: extra._id ?? '', resource: 'input' } };
+    expect((await client.graphs.createLink(id, link)).message).toBe('Completed');
+    expect((await client.graphs.changeParameter(id, { node_id: grep?._id ?? '', parameter_name: 'template', parameter_value: '^3' })).message).toBe('Parameter updated');
+    expect((await client.graphs.removeLink(id, link)).message).toBe('Completed');
+    expect((await client.graphs.removeNode(id, { node_id: extra._id ?? '' })).message).toBe('Node removed');
+    const after = (await client.graphs.listNodes(id)).nodes;
+    expect(after).toHaveLength(4);
+    expect(after.find((n) => n._id === grep?._id)?.parameters?.find((p) => p.name === 'template')?.value).toBe('^3');
+
+    expect((await client.graphs.approve(id)).graph?.graph_running_status).toBe('READY');
+    // Only RUNNING or FAILED_WAITING graphs can be canceled; the refusal is an ApiActionError.
+    await expect(client.graphs.cancel(id)).rejects.toMatchObject({ name: 'ApiActionError', status: 409 });
+  });
+
+  it('When the access token has expired, then the next call renews it with the refresh token and succeeds', async () => {
+    const before = await client.getToken();
+    clock.advance(ELEVEN_MINUTES);
+    expect((await client.masterState()).status).toBe('success');
+    expect(await client.getToken()).not.toBe(before);
+  });
+});
