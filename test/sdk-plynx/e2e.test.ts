@@ -173,6 +173,37 @@ describe.each(PROVIDERS)('@pipeloom/sdk/plynx against the server on %s', (provid
     await expect(client.graphs.cancel(id)).rejects.toMatchObject({ name: 'ApiActionError', status: 409 });
   });
 
+  it("When the README's example is run as written (ids, endpoint and token filled in), then it approves the graph and the method tour works", async () => {
+    const readme = fs.readFileSync(path.join(import.meta.dirname, '../../README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### SDK: PLynx API'));
+    const blocks = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].slice(0, 2).map((m) => m[1] ?? '');
+    expect(blocks).toHaveLength(2);
+    fs.writeFileSync(path.join(dir, 'seq.txt'), '1\n12\n21\n');
+    const program = blocks
+      .join('\n')
+      .split('\n')
+      .filter((l) => !l.startsWith('import '))
+      .join('\n')
+      // The blocks are TypeScript; non-null assertions are all they have that JavaScript has not.
+      .replace(/(\w)!(?=[.),])/g, '$1')
+      .replaceAll('5d2d4b1dc36682386f559e01', ids.file)
+      .replaceAll('5d2d4b1dc36682386f559e02', ids.grep)
+      .replaceAll('5d2d4b1dc36682386f559e03', ids.sum)
+      .replace('http://localhost:8080', t.url)
+      .replace('process.env.PLYNX_TOKEN', JSON.stringify(Reflect.get(client, 'refreshToken')))
+      .replace("'author:alice'", "'author:sdkuser'")
+      .replace("'./seq.txt'", JSON.stringify(path.join(dir, 'seq.txt')))
+      // No worker runs graphs in this suite: approve without waiting for the run.
+      .replace('await graph.approve().wait();', 'await graph.approve();');
+    const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (...values: unknown[]) => Promise<unknown>;
+    const run = new AsyncFunction('Client', 'Operation', 'File', 'Graph', `${program}\nreturn { graph, code, text, new_graph_id };`);
+    const out = (await run(Client, Operation, File, Graph)) as { graph: Graph; code: string; text: string; new_graph_id: string };
+    expect(out.graph.document?.graph_running_status).toBe('READY');
+    expect((await client.graphs.get(out.graph.id ?? '')).data.nodes).toHaveLength(4);
+    expect(out.code).toContain("template='^3'");
+    expect(out.text).toBe('1\n12\n21\n');
+  });
+
   it('When the access token has expired, then the next call renews it with the refresh token and succeeds', async () => {
     const before = await client.getToken();
     clock.advance(ELEVEN_MINUTES);
