@@ -1,7 +1,7 @@
 // Graph: the python client's Graph(client, title, description, targets) with save, approve and wait.
 import type { Client } from './client.js';
 import { dictifyGraph } from './dictify.js';
-import { InvalidTypeArgumentError, InvalidUsageError } from './errors.js';
+import { InvalidTypeArgumentError, InvalidUsageError, ValidationFailedError } from './errors.js';
 import { NodeInstance } from './operation.js';
 import type { GraphRequestAction, PlynxGraph } from './types.js';
 import { pollGraph, type WaitOptions } from './wait.js';
@@ -104,9 +104,9 @@ export class Graph {
     const doc = await this.dictify();
     if (this.document?._id) doc._id = this.document._id;
     const answer = await this.client.graphs.post(doc, [CLIENT_LAYOUT_ACTION, action]).catch((e: unknown) => {
-      if (e instanceof Error && 'lines' in e && Array.isArray(e.lines)) {
+      if (e instanceof ValidationFailedError) {
         this.client.logger?.error('Validation error:');
-        for (const line of e.lines) this.client.logger?.error(String(line));
+        for (const line of e.lines) this.client.logger?.error(line);
       }
       throw e;
     });
