@@ -28,3 +28,9 @@ Grep({ input: 'seq.txt' });
 void a.outputs.out;
 // @ts-expect-error a file has only `out`
 void seq.outputs.output;
+
+// Names known only at run time: any keyword is accepted by the types (the run time still checks them).
+const names: string[] = ['input'];
+const Dynamic = Operation({ id: '5d2d4b1dc36682386f559e05', inputs: names, params: names, outputs: names });
+Dynamic({ input: seq.outputs.out, anything: 'x' });
+expectTypeOf(Dynamic({}).outputs).toEqualTypeOf<{ readonly [x: string]: OutputItem }>();

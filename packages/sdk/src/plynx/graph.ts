@@ -23,6 +23,11 @@ export interface GraphOptions {
 /**
  * The pending result of {@link Graph.approve} (or {@link Graph.save}): await it for the graph, or call
  * `.wait()` to also wait until the graph has run.
+ * @example
+ * ```ts
+ * await graph.approve();          // approved, READY
+ * await graph.approve().wait();   // approved, then run to SUCCESS
+ * ```
  */
 export class GraphAction implements PromiseLike<Graph> {
   /** Made by {@link Graph}. @example `const pending = graph.approve();` */

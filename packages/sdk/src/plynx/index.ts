@@ -19,7 +19,7 @@
  * @module
  */
 export { Client, API_PREFIX, DEFAULT_ENDPOINT, type ClientOptions, type PlynxLogger } from './client.js';
-export { Operation, File, NodeInstance, OutputItem, type OperationSpec, type OperationArgs, type OperationFactory, type Outputs, type FileSpec, type ParamValue } from './operation.js';
+export { Operation, File, NodeInstance, OutputItem, type OperationSpec, type OperationArgs, type LooseOperationArgs, type OperationFactory, type Outputs, type FileSpec, type ParamValue } from './operation.js';
 export { Graph, GraphAction, CLIENT_LAYOUT_ACTION, type GraphOptions } from './graph.js';
 export { dictifyGraph, mergeNode, nodeDict, traverseNodes } from './dictify.js';
 export { graphProgress, pollGraph, abortableSleep, type GraphProgress, type WaitOptions } from './wait.js';

@@ -9,7 +9,13 @@ export type ParamValue = string | number | boolean | readonly string[] | readonl
 /** Keys that runtimes and tools look up on any object; reading them must not throw. */
 const PROBED_KEYS = new Set(['then', 'toJSON', 'constructor', 'asymmetricMatch', 'nodeType', 'inspect']);
 
-/** One output of one node instance (`node.outputs.out`), to be connected to an input of another node. */
+/**
+ * One output of one node instance (`node.outputs.out`), to be connected to an input of another node.
+ * @example
+ * ```ts
+ * const total = Sum({ input: [a.outputs.output, b.outputs.output] }); // two OutputItems into one input
+ * ```
+ */
 export class OutputItem {
   /**
    * @example
@@ -26,7 +32,14 @@ export class OutputItem {
 /** The outputs of a node instance by keyword name; reading an undeclared one throws {@link NodeAttributeError}. */
 export type Outputs<O extends string> = { readonly [K in O as PyName<K>]: OutputItem };
 
-/** A node placed in a graph: a fresh `_id`, the library node it comes from and the script's values. */
+/**
+ * A node placed in a graph: a fresh `_id`, the library node it comes from and the script's values.
+ * @example
+ * ```ts
+ * const a = Grep({ input: seq.outputs.out, template: '^1' });
+ * console.log(a._id, a.parentNode, a.params); // '6650…', '5d2d4b1dc36682386f559e02', [['template', '^1']]
+ * ```
+ */
 export class NodeInstance<O extends string = string> {
   readonly _id: string = newObjectId();
   readonly outputs: Outputs<O>;
@@ -72,12 +85,20 @@ export interface OperationSpec<I extends string, P extends string, O extends str
   outputs?: readonly O[];
 }
 
-/** The keyword arguments of an operation's call: its inputs, its parameters, and an optional title or description. */
-export type OperationArgs<I extends string, P extends string> = {
-  [K in I as PyName<K>]?: OutputItem | readonly OutputItem[] | null;
-} & {
-  [K in P as PyName<K>]?: ParamValue;
-} & { title?: string; description?: string };
+/** Keyword arguments when names are only known at run time (declared from `string[]` variables). */
+export type LooseOperationArgs = Record<string, OutputItem | readonly OutputItem[] | ParamValue | undefined>;
+
+/**
+ * The keyword arguments of an operation's call: its inputs, its parameters, and an optional title or
+ * description. Declared with literal names, nothing else is accepted; declared from `string[]`, any name is.
+ */
+export type OperationArgs<I extends string, P extends string> = string extends I | P
+  ? LooseOperationArgs
+  : {
+      [K in I as PyName<K>]?: OutputItem | readonly OutputItem[] | null;
+    } & {
+      [K in P as PyName<K>]?: ParamValue;
+    } & { title?: string; description?: string };
 
 /** A declared operation: call it to place an instance in a graph. */
 export interface OperationFactory<I extends string, P extends string, O extends string> {
