@@ -9,6 +9,8 @@ import { ManualClock } from '../../packages/server/src/clock.ts';
 import { openDatabase } from '../../packages/server/src/db/client.ts';
 import { createIdentity } from '../../packages/server/src/identity/composition.ts';
 import { PROVIDERS, startTestServer, type TestServer } from '../helpers/server.ts';
+import { PythonClientSession } from '../plynx/python-client/client-session.ts';
+import { file as pyFile, operation as pyOperation, ScriptGraph } from '../plynx/python-client/graph-script.ts';
 
 const ELEVEN_MINUTES = 11 * 60 * 1000;
 
@@ -128,6 +130,38 @@ describe.each(PROVIDERS)('@pipeloom/sdk/plynx against the server on %s', (provid
     // AUTO_LAYOUT ran: the file on the left, the greps next, the sum last.
     expect(nodes.map((n) => n.x)).toEqual([534, 282, 282, 30]);
     expect(nodes[3]?.node_running_status).toBe('STATIC');
+  });
+
+  it("When the SDK and PLynx's python client save the same program, then they post the same document", async () => {
+    const posted: string[] = [];
+    const recording = new Client({
+      endpoint: `${t.url}/plynx/api/v0`,
+      token: Reflect.get(client, 'refreshToken'),
+      fetch: async (request) => {
+        if (request.method === 'POST' && request.url.endsWith('/graphs')) posted.push(await request.clone().text());
+        return fetch(request);
+      },
+    });
+    const Grep = Operation({ id: ids.grep, title: 'Grep', inputs: ['input'], params: ['template'], outputs: ['output'] });
+    const Sum = Operation({ id: ids.sum, title: 'Sum', inputs: ['input'], params: [], outputs: ['output'] });
+    const seq = File({ id: ids.file, title: 'seq 100' });
+    const [a, b] = [Grep({ input: seq.outputs.out, template: '^1' }), Grep({ input: seq.outputs.out })];
+    const total = Sum({ input: [a.outputs.output, b.outputs.output] });
+    await new Graph(recording, { title: 'Grep and sum — ü', description: 'Example', targets: [total] }).save();
+
+    const session = new PythonClientSession(`${t.url}/plynx/api/v0`, Reflect.get(client, 'refreshToken'));
+    const PyGrep = pyOperation({ id: ids.grep, title: 'Grep', inputs: ['input'], params: ['template'], outputs: ['output'] });
+    const PySum = pyOperation({ id: ids.sum, title: 'Sum', inputs: ['input'], params: [], outputs: ['output'] });
+    const pySeq = pyFile({ id: ids.file, title: 'seq 100' });
+    const [pa, pb] = [PyGrep({ input: pySeq.output('out'), template: '^1' }), PyGrep({ input: pySeq.output('out') })];
+    const pyTotal = PySum({ input: [pa.output('output'), pb.output('output')] });
+    await new ScriptGraph(session, 'Grep and sum — ü', 'Example', [pyTotal]).save();
+    const pyPosted = session.exchanges.filter((e) => e.request.method === 'POST').map((e) => e.request.body ?? '');
+
+    // Instance ids are random on both sides; number them in node order.
+    const numbered = (text: string, nodeIds: string[]) => JSON.stringify(JSON.parse(nodeIds.reduce((s, id, i) => s.replaceAll(id, `node-${i}`), text)));
+    expect(posted).toHaveLength(1);
+    expect(numbered(posted[0] ?? '', [total._id, a._id, b._id, seq._id])).toBe(numbered(pyPosted[0] ?? '', [pyTotal._id, pa._id, pb._id, pySeq._id]));
   });
 
   it('When an approved graph is approved again, then ApiActionError; a graph missing an input fails validation with the tree', async () => {
