@@ -180,15 +180,15 @@ describe.each(PROVIDERS)('pipeloom graph against the server on %s', (provider) =
     }
   });
 
-  it('When a valid graph is approved, then it becomes READY and the command says so; approving again is refused with exit 2', async () => {
+  it('When a valid graph is approved, then it becomes RUNNING and the command says so; approving again is refused with exit 2', async () => {
     const id = await saved(pipeline('To approve'));
     const h = harness(p.alice, p.t.url);
     expect(await graphApprove(id, {}, h.ctx)).toBe(0);
-    expect(h.stdout.text()).toBe(`Approved graph ${id} (To approve): READY\n`);
-    expect(await status(id)).toBe('READY');
+    expect(h.stdout.text()).toBe(`Approved graph ${id} (To approve): RUNNING\n`);
+    expect(await status(id)).toBe('RUNNING');
     const again = harness(p.alice, p.t.url);
     expect(await graphApprove(id, {}, again.ctx)).toBe(2);
-    expect(again.stderr.text()).toContain(`graph ${id} cannot be approved: Graph status \`CREATED\` expected. Found \`READY\``);
+    expect(again.stderr.text()).toContain(`graph ${id} cannot be approved: Graph status \`CREATED\` expected. Found \`RUNNING\``);
   });
 
   it('When an invalid graph is approved, then the validation tree is printed with node titles, nothing changes and the exit status is 2', async () => {

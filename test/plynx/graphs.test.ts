@@ -72,17 +72,17 @@ describe.each(PROVIDERS)('PLynx graphs on %s', (provider) => {
     }
   });
 
-  it('When a valid graph is approved, then it becomes READY, and saving or approving it again is a 409', async () => {
+  it('When a valid graph is approved, then it becomes RUNNING at once (there is no master to pick it up), and saving or approving it again is a 409', async () => {
     const g = pipeline('Approved');
     const r = await post(g, ['REARRANGE', 'APPROVE']);
-    expect(r.data).toMatchObject({ status: 'SUCCESS', graph: { graph_running_status: 'READY' } });
-    expect((await read(g._id!)).data!.data.graph_running_status).toBe('READY');
+    expect(r.data).toMatchObject({ status: 'SUCCESS', graph: { graph_running_status: 'RUNNING' } });
+    expect((await read(g._id!)).data!.data.graph_running_status).toBe('RUNNING');
     const again = await post(r.data!.graph!, ['SAVE']);
     expect(again.response.status).toBe(409);
-    expect(again.error).toMatchObject({ status: 'failed', message: 'Cannot save graph with status `READY`' });
+    expect(again.error).toMatchObject({ status: 'failed', message: 'Cannot save graph with status `RUNNING`' });
     const approve = await p.alice.POST('/plynx/api/v0/graphs/{graph_id}/approve', { params: { path: { graph_id: g._id! } } });
     expect(approve.response.status).toBe(409);
-    expect(approve.error).toMatchObject({ message: 'Graph status `CREATED` expected. Found `READY`' });
+    expect(approve.error).toMatchObject({ message: 'Graph status `CREATED` expected. Found `RUNNING`' });
   });
 
   it('When an invalid graph is approved, then the answer is a 200 VALIDATION_FAILED with the error tree and nothing is saved', async () => {

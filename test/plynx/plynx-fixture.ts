@@ -19,6 +19,8 @@ export interface PlynxFixture {
   bob: PipeloomClient;
   anonymous: PipeloomClient;
   ids: { alice: string; bob: string };
+  /** The users' API tokens, for requests the typed clients cannot make (multipart uploads). */
+  tokens: { alice: string; bob: string };
   close(): Promise<void>;
 }
 
@@ -40,6 +42,7 @@ export async function startPlynx(provider: Provider): Promise<PlynxFixture> {
     bob: createPipeloomClient({ baseUrl: t.url, token: bobToken }),
     anonymous: createPipeloomClient({ baseUrl: t.url }),
     ids: { alice: userObjectId('alice'), bob: userObjectId('bob') },
+    tokens: { alice: aliceToken, bob: bobToken },
     close: () => t.close(),
   };
 }

@@ -182,7 +182,7 @@ describe.each(PROVIDERS)('PLynx python client 0.2.10 replayed against the server
     expect((pyList(saved, 'nodes') as PyDict[]).map((n) => pyStr(n, '_id'))).toEqual(sent.map((n) => pyStr(n, '_id')));
   });
 
-  it('When the client approves the saved graph, then it posts the same _id with [AUTO_LAYOUT, APPROVE] and reads READY', async () => {
+  it('When the client approves the saved graph, then it posts the same _id with [AUTO_LAYOUT, APPROVE] and reads RUNNING', async () => {
     const before = client.exchanges.length;
     const savedId = pyStr(graph.graphDict as PyDict, '_id');
     await graph.approve();
@@ -199,16 +199,16 @@ describe.each(PROVIDERS)('PLynx python client 0.2.10 replayed against the server
     // `_id` is set on the graph dict after its nodes, so it is the last key of the graph.
     expect(body.endsWith(`}], "_id": "${savedId}"}, "actions": ["AUTO_LAYOUT", "APPROVE"]}}`)).toBe(true);
     expect(pyStr(graph.graphDict as PyDict, '_id')).toBe(savedId);
-    expect(pyStr(graph.graphDict as PyDict, 'graph_running_status').toUpperCase()).toBe('READY');
+    expect(pyStr(graph.graphDict as PyDict, 'graph_running_status').toUpperCase()).toBe('RUNNING');
   });
 
-  it('When the client waits on the approved graph, then one poll reads READY and the node running statuses', async () => {
+  it('When the client waits on the approved graph, then one poll reads RUNNING and the node running statuses', async () => {
     const before = client.exchanges.length;
     const round = await graph.waitOnce();
     expect(client.exchanges.slice(before).map(line)).toEqual([`GET /plynx/api/v0/graphs/${pyStr(graph.graphDict as PyDict, '_id')} -> 200`]);
     expect(round.finished).toBe(false);
-    expect(at(round.line.split('\t'), 0).toUpperCase()).toBe('READY');
-    expect(round.line).toMatch(/^READY\t0%\t/);
+    expect(at(round.line.split('\t'), 0).toUpperCase()).toBe('RUNNING');
+    expect(round.line).toMatch(/^RUNNING\t0%\t/);
     expect(round.line).toContain('STATIC: 1');
   });
 

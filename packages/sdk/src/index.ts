@@ -23,6 +23,7 @@ export { runQueueWorker } from './worker/queue-worker.js';
 export type { QueueWorkerOptions, QueueWorkerSummary, QueueWorkerJobOutcome } from './worker/types.js';
 export { selectJobKind, type JobKind, type JobRunContext, type JobRunOutcome, type JobStopReason, type ClaimedJob } from './worker/job-kind.js';
 export { shellCommandJobKind } from './worker/shell-job.js';
+export { plynxNodeJobKind, parsePlynxNodeCommand, type PlynxNodeJobKindOptions } from './plynx-run/plynx-job-kind.js';
 export { systemClock, ManualClock, type Clock, type TimerHandle } from './worker/clock.js';
 export { withRetry, isTransient, isNetworkError, type RetryPolicy } from './worker/retry.js';
 export type { ProcessStats } from './worker/process-runner.js';

@@ -121,7 +121,7 @@ export function graphApprove(graphId: string, options: GraphApproveOptions, ctx:
     const approved = answer.graph ? summarizeGraph(answer.graph) : undefined;
     if (!options.wait) {
       if (options.json) out(JSON.stringify(approved ?? answer, null, 2));
-      else out(`Approved graph ${graphId}${approved?.title ? ` (${approved.title})` : ''}: ${approved?.status ?? 'READY'}`);
+      else out(`Approved graph ${graphId}${approved?.title ? ` (${approved.title})` : ''}: ${approved?.status ?? 'RUNNING'}`);
       return GRAPH_EXIT.OK;
     }
     write(options.json ? ctx.stderr : ctx.stdout)(`Approved graph ${graphId}${approved?.title ? ` (${approved.title})` : ''}; waiting for it to finish`);
@@ -240,7 +240,7 @@ export function registerGraphCommand(program: Command): void {
 
   connected(graph.command('approve'))
     .summary('validate and queue a graph for running; --wait follows it to the end')
-    .description('Approve a stored CREATED graph: if it validates it becomes READY and runs; otherwise its problems are printed '
+    .description('Approve a stored CREATED graph: if it validates it starts running at once; otherwise its problems are printed '
       + 'and nothing changes (exit 2). With --wait, follow it until SUCCESS, FAILED or CANCELED: a progress bar (nodes done / total) '
       + 'when stdout is a terminal and CI is not set, otherwise one line per change.')
     .argument('<id>', 'graph id')

@@ -7,6 +7,7 @@
 import os from 'node:os';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createPipeloomClient } from '../client.js';
+import { plynxNodeJobKind } from '../plynx-run/plynx-job-kind.js';
 import { detectResources, parseDurationSeconds } from '../worker/resources.js';
 import { runQueueWorker } from '../worker/queue-worker.js';
 import { runWorker, type WorkerLogLevel } from '../worker/worker.js';
@@ -61,7 +62,7 @@ interface WorkerCliOptions {
   timeLimit?: string;
   maxParallelJobs?: number;
   outputDir: string;
-  pollInterval: number;
+  pollInterval?: number;
   queue?: string[];
   waitForNewJobs: number;
   verbose?: boolean;
@@ -87,7 +88,8 @@ export function registerWorkerCommand(program: Command): void {
     .description(
       'Run a workflow\'s jobs on this machine until the workflow is complete. The workflow must have been started ' +
         '(run_id > 0). Any number of workers may serve one workflow. With --queue instead of a workflow key, serve ' +
-        'every started workflow on the named queues until nothing is left to do on them (see --wait-for-new-jobs). ' +
+        'every started workflow on the named queues until nothing is left to do on them (see --wait-for-new-jobs); ' +
+        '`--queue plynx` runs the nodes of approved PLynx graphs. ' +
         'SIGTERM or SIGINT terminates the running jobs, reports them as terminated and leaves. The summary is ' +
         'printed to stdout as JSON; logs go to stderr.',
     )
@@ -102,7 +104,7 @@ export function registerWorkerCommand(program: Command): void {
     .addOption(new Option('--time-limit <duration>', 'how long the worker may run, as an ISO 8601 duration such as P0DT4H; jobs that would not finish in time are not started, and running jobs are terminated before it ends (default: no limit)').argParser(duration))
     .addOption(new Option('--max-parallel-jobs <n>', 'most jobs running at once (default: as many as the resources allow)').argParser(integer(1)))
     .addOption(new Option('-o, --output-dir <dir>', 'directory for job output: <dir>/job-stdio/<job_key>_<run_id>.o and .e').default('output', './output'))
-    .addOption(new Option('--poll-interval <seconds>', 'how often an idle worker asks for new jobs; a worker asks at once when one of its jobs ends').argParser(positiveNumber).default(10))
+    .addOption(new Option('--poll-interval <seconds>', 'how often an idle worker asks for new jobs (default: 10, or 1 with --queue); a worker asks at once when one of its jobs ends').argParser(positiveNumber))
     .option('-v, --verbose', 'log debug messages too')
     .action(async (workflowKey: string | undefined, opts: WorkerCliOptions, command: Command) => {
       if ((workflowKey === undefined) === (opts.queue === undefined)) command.error('error: give either a workflow key or --queue, not both or neither');
@@ -123,14 +125,17 @@ export function registerWorkerCommand(program: Command): void {
       process.on('SIGTERM', onSignal);
       process.on('SIGINT', onSignal);
       try {
+        const client = createPipeloomClient({ baseUrl: opts.url, token: opts.token });
         const common = {
-          client: createPipeloomClient({ baseUrl: opts.url, token: opts.token }),
+          client,
+          // PLynx nodes (`plynx-node <graph> <node>`) run in-process; every other job is a shell command.
+          jobKinds: [plynxNodeJobKind({ client })],
           serverUrl: opts.url,
           resources: { cpus: opts.cpus, memoryGb: opts.memory, gpus: opts.gpus },
           timeLimit: opts.timeLimit,
           maxParallelJobs: opts.maxParallelJobs,
           outputDir: opts.outputDir,
-          pollIntervalMs: opts.pollInterval * 1000,
+          pollIntervalMs: opts.pollInterval === undefined ? undefined : opts.pollInterval * 1000,
           signal: stop.signal,
           log,
         };

@@ -2620,7 +2620,7 @@ export interface paths {
         put?: never;
         /**
          * Validate a stored graph and queue it for execution.
-         * @description Same as the APPROVE action on the stored graph: if it validates, its status becomes READY and it is saved, after which the master runs it. No body. Only the author may approve, and only a CREATED graph.
+         * @description Same as the APPROVE action on the stored graph: if it validates, it is saved as RUNNING and its run starts in the same transaction (upstream stores READY for its master to pick up; Pipeloom has no master to wait for). No body. Only the author may approve, and only a CREATED graph.
          */
         post: operations["plynx_approve_graph"];
         delete?: never;
@@ -2724,7 +2724,7 @@ export interface paths {
         put?: never;
         /**
          * Stop a running graph.
-         * @description Same as the CANCEL action: records a cancellation that the master applies within about a second (the graph and its queued or running nodes become CANCELED). Only the author may cancel, and only a graph that is RUNNING or FAILED_WAITING. The answer comes before the cancellation has taken effect.
+         * @description Same as the CANCEL action: records a cancellation and cancels the graph's run in one transaction (the graph and its queued or running nodes read CANCELED at once; workers running a node kill it when they next report). Only the author may cancel, and only a graph that is RUNNING or FAILED_WAITING.
          */
         post: operations["plynx_cancel_graph"];
         delete?: never;
@@ -2854,7 +2854,7 @@ export interface paths {
         put?: never;
         /**
          * Add an operation or file to a stored graph.
-         * @description Copies the operation or file `node_id` from the node library into the graph at (`x`, `y`) under a new per-graph `_id` (its `parent_node` is `node_id`), saves the graph and answers the inserted node. Author only. 404 if the graph or the library node does not exist. Checks come in PLynx's order: an unknown graph (404), then a caller who is not the author (403), then a missing body or field (400).
+         * @description Copies the operation or file `node_id` from the node library into the graph at (`x`, `y`) under a new per-graph `_id` (its `parent_node` is `node_id`), saves the graph and answers the inserted node. Author only. 404 if the graph or the library node does not exist. Checks come in PLynx's order: an unknown graph (404), then a caller who is not the author (403), then a missing body or field (400). A graph that is no longer CREATED (approved, running or ended) cannot be edited: 409.
          */
         post: operations["plynx_insert_graph_node"];
         delete?: never;
@@ -2880,7 +2880,7 @@ export interface paths {
         put?: never;
         /**
          * Remove a node from a stored graph.
-         * @description Deletes the node with per-graph id `node_id` and every link that reads from it, then saves the graph. Author only. 404 if the graph or the node does not exist. Checks come in PLynx's order: an unknown graph (404), then a caller who is not the author (403), then a missing body or field (400).
+         * @description Deletes the node with per-graph id `node_id` and every link that reads from it, then saves the graph. Author only. 404 if the graph or the node does not exist. Checks come in PLynx's order: an unknown graph (404), then a caller who is not the author (403), then a missing body or field (400). A graph that is no longer CREATED (approved, running or ended) cannot be edited: 409.
          */
         post: operations["plynx_remove_graph_node"];
         delete?: never;
@@ -2906,7 +2906,7 @@ export interface paths {
         put?: never;
         /**
          * Connect an output of one node to an input of another.
-         * @description Adds a link from output `from.resource` of node `from.node_id` to input `to.resource` of node `to.node_id` (per-graph ids) and saves the graph. Author only. 400 if the file types do not fit (the output's type must be listed by the input, or the input takes any `file`), if the input is full, if the link already exists or if the two ends are the same node; 404 if a node, input or output is unknown. Checks come in PLynx's order: an unknown graph (404), then a caller who is not the author (403), then a missing body or field (400).
+         * @description Adds a link from output `from.resource` of node `from.node_id` to input `to.resource` of node `to.node_id` (per-graph ids) and saves the graph. Author only. 400 if the file types do not fit (the output's type must be listed by the input, or the input takes any `file`), if the input is full, if the link already exists or if the two ends are the same node; 404 if a node, input or output is unknown. Checks come in PLynx's order: an unknown graph (404), then a caller who is not the author (403), then a missing body or field (400). A graph that is no longer CREATED (approved, running or ended) cannot be edited: 409.
          */
         post: operations["plynx_create_graph_link"];
         delete?: never;
@@ -2932,7 +2932,7 @@ export interface paths {
         put?: never;
         /**
          * Disconnect an output from an input.
-         * @description Removes the link described like in create_link and saves the graph. Author only. 404 if a node, input or output is unknown or there is no such link. Checks come in PLynx's order: an unknown graph (404), then a caller who is not the author (403), then a missing body or field (400).
+         * @description Removes the link described like in create_link and saves the graph. Author only. 404 if a node, input or output is unknown or there is no such link. Checks come in PLynx's order: an unknown graph (404), then a caller who is not the author (403), then a missing body or field (400). A graph that is no longer CREATED (approved, running or ended) cannot be edited: 409.
          */
         post: operations["plynx_remove_graph_link"];
         delete?: never;
@@ -2958,7 +2958,7 @@ export interface paths {
         put?: never;
         /**
          * Set a parameter of a node in a stored graph.
-         * @description Sets parameter `parameter_name` of node `node_id` (per-graph id) to `parameter_value`, converted to the parameter's type, and saves the graph. A name the node does not have changes nothing and still succeeds, as upstream. Author only. 400 if the name or the value is missing or the value does not fit the type; 404 if the graph or node does not exist. Checks come in PLynx's order: an unknown graph (404), then a caller who is not the author (403), then a missing body or field (400).
+         * @description Sets parameter `parameter_name` of node `node_id` (per-graph id) to `parameter_value`, converted to the parameter's type, and saves the graph. A name the node does not have changes nothing and still succeeds, as upstream. Author only. 400 if the name or the value is missing or the value does not fit the type; 404 if the graph or node does not exist. Checks come in PLynx's order: an unknown graph (404), then a caller who is not the author (403), then a missing body or field (400). A graph that is no longer CREATED (approved, running or ended) cannot be edited: 409.
          */
         post: operations["plynx_change_graph_parameter"];
         delete?: never;
@@ -3132,7 +3132,7 @@ export interface paths {
         };
         /**
          * Show what the master and its workers are doing.
-         * @description Answers the latest snapshot the master stores (it writes one every ten seconds): each worker, the graph and node it is running, and how many jobs it finished since the previous snapshot. `master_state` is null until a master has reported.
+         * @description Answers a snapshot made at the request (this server is the master): each worker serving PLynx runs, the graph and node it is running, and how many jobs it finished since the previous snapshot.
          */
         get: operations["plynx_get_master_state"];
         put?: never;
@@ -6288,7 +6288,7 @@ export interface components {
             code?: string;
         };
         /**
-         * @description Where a graph is in its life. CREATED graphs can be edited; APPROVE makes them READY; the master then makes them RUNNING and finally SUCCESS, FAILED or CANCELED. FAILED_WAITING means a node failed and the remaining running nodes are being waited for.
+         * @description Where a graph is in its life. CREATED graphs can be edited; APPROVE makes them RUNNING (upstream: READY, then RUNNING once its master picks them up), and finally SUCCESS, FAILED or CANCELED. FAILED_WAITING means a node failed and the nodes still running or queued are being waited for.
          * @example RUNNING
          * @enum {string}
          */
@@ -7745,7 +7745,44 @@ export interface components {
             status: "success";
             master_state: components["schemas"]["PlynxMasterState"] | null;
         };
-        /** @description What a worker needs to run a node, or that it was restored from the cache. */
+        /**
+         * @description What a worker needs to run a node, or that it was restored from the cache.
+         * @example {
+         *       "status": "success",
+         *       "restored": false,
+         *       "node": {
+         *         "_id": "65f2c0de9a1b4c0012ab3002",
+         *         "title": "Count lines",
+         *         "base_node_name": "python",
+         *         "parent_node": "65f2c0de9a1b4c0012ab2001",
+         *         "inputs": [
+         *           {
+         *             "name": "lines",
+         *             "file_types": [
+         *               "file"
+         *             ],
+         *             "values": [
+         *               {
+         *                 "node_id": "65f2c0de9a1b4c0012ab3001",
+         *                 "output_id": "out",
+         *                 "resource_id": "3f6c2a1e-d9b4-11ee-9c1a-0242ac120002"
+         *               }
+         *             ],
+         *             "min_count": 1,
+         *             "max_count": -1
+         *           }
+         *         ],
+         *         "outputs": [
+         *           {
+         *             "name": "total",
+         *             "file_type": "file",
+         *             "resource_id": null
+         *           }
+         *         ],
+         *         "node_running_status": "RUNNING"
+         *       }
+         *     }
+         */
         PlynxNodeRunStartResponse: {
             /** @constant */
             status: "success";
@@ -7762,9 +7799,25 @@ export interface components {
         PlynxResourceMap: {
             [key: string]: string;
         };
+        /**
+         * @description The latest stored resource of each log of a running node.
+         * @example {
+         *       "logs": {
+         *         "stdout": "3f6c2a1e-d9b4-11ee-9c1a-0242ac120002",
+         *         "worker": "5b0e8d2a-d9b5-11ee-9c1a-0242ac120002"
+         *       }
+         *     }
+         */
         PlynxNodeProgressRequest: {
             logs: components["schemas"]["PlynxResourceMap"];
         };
+        /**
+         * @description Whether the worker should go on running the node.
+         * @example {
+         *       "status": "success",
+         *       "canceled": false
+         *     }
+         */
         PlynxNodeProgressResponse: {
             /** @constant */
             status: "success";
@@ -7772,6 +7825,7 @@ export interface components {
             canceled: boolean;
         };
         /**
+         * @description How a node's run ended, with the resources of its outputs and logs.
          * @example {
          *       "status": "SUCCESS",
          *       "outputs": {
@@ -8462,6 +8516,24 @@ export interface components {
                 "application/json": components["schemas"]["TorcError"];
             };
         };
+        /** @description The workflow is run by another Pipeloom family (a PLynx graph run, for instance): its structure and definition change only through that family. Reads, worker calls and cancel_workflow stay open. */
+        TorcForbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": true,
+                 *       "code": 403,
+                 *       "errorNum": 403,
+                 *       "errorMessage": "workflow 12 is run by plynx; change it through plynx",
+                 *       "pipeloomCode": "FORBIDDEN"
+                 *     }
+                 */
+                "application/json": components["schemas"]["TorcError"];
+            };
+        };
         /** @description The `_rev` sent is not the document's current revision; nothing was changed. */
         TorcConflict: {
             headers: {
@@ -8984,6 +9056,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -9013,6 +9086,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -9082,6 +9156,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -9156,6 +9231,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -9202,6 +9278,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -9240,6 +9317,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -9708,6 +9786,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -9748,6 +9827,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -9828,6 +9908,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -9871,6 +9952,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -10167,6 +10249,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -10371,6 +10454,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -10404,6 +10488,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -10487,6 +10572,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -10521,6 +10607,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -10829,6 +10916,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -10927,6 +11015,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -11077,6 +11166,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -11110,6 +11200,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -11191,6 +11282,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -11225,6 +11317,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -11351,6 +11444,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -11384,6 +11478,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -11467,6 +11562,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -11501,6 +11597,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -11597,6 +11694,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -11630,6 +11728,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -11714,6 +11813,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -11748,6 +11848,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13085,6 +13186,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13118,6 +13220,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13197,6 +13300,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -13231,6 +13335,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13316,6 +13421,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13349,6 +13455,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13430,6 +13537,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -13464,6 +13572,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13566,6 +13675,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13599,6 +13709,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13682,6 +13793,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -13716,6 +13828,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -14034,6 +14147,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -14073,6 +14187,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -14151,6 +14266,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -14907,6 +15023,7 @@ export interface operations {
             401: components["responses"]["PlynxUnauthorized"];
             403: components["responses"]["PlynxForbidden"];
             404: components["responses"]["PlynxNotFound"];
+            409: components["responses"]["PlynxConflict"];
         };
     };
     plynx_remove_graph_node: {
@@ -14952,6 +15069,7 @@ export interface operations {
             401: components["responses"]["PlynxUnauthorized"];
             403: components["responses"]["PlynxForbidden"];
             404: components["responses"]["PlynxNotFound"];
+            409: components["responses"]["PlynxConflict"];
         };
     };
     plynx_create_graph_link: {
@@ -14998,6 +15116,7 @@ export interface operations {
             401: components["responses"]["PlynxUnauthorized"];
             403: components["responses"]["PlynxForbidden"];
             404: components["responses"]["PlynxNotFound"];
+            409: components["responses"]["PlynxConflict"];
         };
     };
     plynx_remove_graph_link: {
@@ -15044,6 +15163,7 @@ export interface operations {
             401: components["responses"]["PlynxUnauthorized"];
             403: components["responses"]["PlynxForbidden"];
             404: components["responses"]["PlynxNotFound"];
+            409: components["responses"]["PlynxConflict"];
         };
     };
     plynx_change_graph_parameter: {
@@ -15091,6 +15211,7 @@ export interface operations {
             401: components["responses"]["PlynxUnauthorized"];
             403: components["responses"]["PlynxForbidden"];
             404: components["responses"]["PlynxNotFound"];
+            409: components["responses"]["PlynxConflict"];
         };
     };
     plynx_search_nodes: {

@@ -20,7 +20,8 @@ import { describeError } from './retry.js';
 import { TorcWorkerApi, type QueueJob } from './torc-api.js';
 import type { QueueWorkerJobOutcome, QueueWorkerOptions, QueueWorkerSummary, WorkerLog } from './types.js';
 
-const DEFAULT_POLL_MS = 10_000;
+// A queue worker is how a PLynx graph starts running: ask often, as PLynx's workers report every second.
+const DEFAULT_POLL_MS = 1_000;
 /** A lane with nothing to do for this long is closed (its node marked inactive); a later job reopens it. */
 const LANE_IDLE_MS = 30_000;
 

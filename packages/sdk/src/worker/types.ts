@@ -31,7 +31,7 @@ export interface WorkerOptions {
   maxParallelJobs?: number;
   /** Where job output goes: `<outputDir>/job-stdio/<job_key>_<run_id>.o` and `.e` (default `output`). */
   outputDir?: string;
-  /** How often an idle worker asks for new jobs, in ms (default 10,000). A worker with free room after a job ends asks at once. */
+  /** How often an idle worker asks for new jobs, in ms (default 10,000; 1,000 for a queue worker). A worker with free room after a job ends asks at once. */
   pollIntervalMs?: number;
   /** Aborting it stops the worker as SIGTERM would: jobs are terminated and reported, then the worker leaves. */
   signal?: AbortSignal;

@@ -7,6 +7,7 @@ import type { HandlerMap } from '../http/handler.ts';
 import { changeHandlers } from './change-handlers.ts';
 import { collectionHandlers } from './collection-handlers.ts';
 import { graphHandlers } from './graph-handlers.ts';
+import { guardOwnedWorkflows } from './ownership.ts';
 import { workflowHandlers } from './workflow-handlers.ts';
 import { lifecycleHandlers } from './lifecycle-handlers.ts';
 import { queryHandlers } from './query-handlers.ts';
@@ -78,7 +79,8 @@ export function createTorcServices(database: Database, leases: Leases = DEFAULT_
 }
 
 export function createTorcHandlers(torc: TorcServices): HandlerMap {
-  return {
+  // Workflows a family runs are read-only in structure through the Torc API (ownership.ts).
+  return guardOwnedWorkflows({
     ...collectionHandlers(torc.documents),
     ...workflowHandlers(torc),
     ...queryHandlers(torc.queries),
@@ -86,5 +88,5 @@ export function createTorcHandlers(torc: TorcServices): HandlerMap {
     ...lifecycleHandlers(torc.lifecycle),
     ...graphHandlers(torc.graphs),
     ...changeHandlers(torc.changes),
-  };
+  }, torc.workflows);
 }

@@ -3,7 +3,7 @@
 import type { TableMap } from '../db/sql.ts';
 
 export const TORC_TABLES = {
-  torc_workflow: ['id', 'rev', 'name', 'user_name', 'description', 'timestamp', 'is_archived', 'queue'],
+  torc_workflow: ['id', 'rev', 'name', 'user_name', 'description', 'timestamp', 'is_archived', 'queue', 'owned_by'],
   torc_workflow_config: [
     'id', 'rev', 'workflow_id', 'workflow_startup_script', 'workflow_completion_script', 'worker_startup_script',
     'compute_node_resource_stats', 'compute_node_expiration_buffer_seconds',

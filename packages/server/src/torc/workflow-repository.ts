@@ -12,6 +12,8 @@ export interface WorkflowRow {
   isArchived: boolean;
   /** Pipeloom extension: the named queue whose workers serve this workflow. */
   queue: string | null;
+  /** Pipeloom extension: the family that runs this workflow; its structure is then read-only through Torc. */
+  ownedBy: string | null;
 }
 
 export interface WorkflowConfigRow {
@@ -40,8 +42,8 @@ export interface WorkflowStatusRow {
   scheduledComputeNodeIds: unknown;
 }
 
-// A new workflow is on no queue unless one is given.
-export type WorkflowFields = Omit<WorkflowRow, 'id' | 'rev' | 'queue'> & { queue?: string | null };
+// A new workflow is on no queue and owned by no family unless they are given.
+export type WorkflowFields = Omit<WorkflowRow, 'id' | 'rev' | 'queue' | 'ownedBy'> & { queue?: string | null; ownedBy?: string | null };
 export type WorkflowConfigFields = Partial<Omit<WorkflowConfigRow, 'id' | 'rev' | 'workflowId'>>;
 export type WorkflowStatusFields = Partial<Omit<WorkflowStatusRow, 'id' | 'rev' | 'workflowId'>>;
 

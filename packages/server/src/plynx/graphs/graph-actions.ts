@@ -20,8 +20,10 @@ export interface ActionOutcome {
   extras: { upgraded_nodes_count?: number; code?: string; new_graph_id?: string };
   /** Snapshots of graphs to store, in order (the same graph may appear more than once; the last wins). */
   saves: GraphDoc[];
-  /** Graphs to record a cancellation for. */
+  /** Graphs to record a cancellation for (and whose run to cancel). */
   cancellations: string[];
+  /** Approved graphs whose run to start, as they are stored. */
+  approvals: GraphDoc[];
 }
 
 export interface ActionContext {
@@ -46,7 +48,7 @@ function withLayout<T>(fn: () => T): T {
 }
 
 export async function runGraphActions(start: GraphDoc, actions: GraphAction[], ctx: ActionContext): Promise<ActionOutcome> {
-  const out: ActionOutcome = { status: 'SUCCESS', graph: start, extras: {}, saves: [], cancellations: [] };
+  const out: ActionOutcome = { status: 'SUCCESS', graph: start, extras: {}, saves: [], cancellations: [], approvals: [] };
   for (const action of actions) {
     switch (action) {
       case 'SAVE':
@@ -59,8 +61,10 @@ export async function runGraphActions(start: GraphDoc, actions: GraphAction[], c
         const error = validateGraph(out.graph);
         if (error) return { ...out, status: 'VALIDATION_FAILED', validationError: error };
         if (action === 'APPROVE') {
-          out.graph = { ...out.graph, graph_running_status: 'READY' };
+          // Upstream stores READY for its master to pick up; the run starts in the same transaction here.
+          out.graph = { ...out.graph, graph_running_status: 'RUNNING' };
           out.saves.push(snapshot(out.graph));
+          out.approvals.push(snapshot(out.graph));
         }
         break;
       }

@@ -8,13 +8,15 @@ import { isObjectId } from '../model/object-id.ts';
 import type { GraphDoc } from '../model/document-types.ts';
 import type { Graph, Node, PlynxUser } from '../model/types.ts';
 import type { NodeRepository } from '../nodes/node-repository.ts';
-import type { GraphRepository } from './graph-repository.ts';
+import type { GraphRepository, StoredGraph } from './graph-repository.ts';
 
 export interface GraphEditingDeps {
   graphs: GraphRepository;
   nodes: NodeRepository;
   clock: Clock;
   transaction<T>(fn: (repos: { graphs: GraphRepository }) => Promise<T>): Promise<T>;
+  /** The stored graph as its run has it now (statuses, outputs, logs). */
+  current(stored: StoredGraph): Promise<GraphDoc>;
 }
 
 async function ownGraph(graphs: GraphRepository, id: string, user: PlynxUser): Promise<Graph> {
@@ -24,11 +26,15 @@ async function ownGraph(graphs: GraphRepository, id: string, user: PlynxUser): P
   return stored.graph;
 }
 
-export function graphEditingService({ graphs, nodes, clock, transaction }: GraphEditingDeps) {
+export function graphEditingService({ graphs, nodes, clock, transaction, current }: GraphEditingDeps) {
   /** Reads the caller's graph, applies `change` and stores the result, all in one transaction. */
   const edit = <R>(id: string, user: PlynxUser, change: (graph: Graph) => { graph: GraphDoc; result: R }): Promise<R> =>
     transaction(async ({ graphs: tx }) => {
-      const { graph, result } = change(await ownGraph(tx, id, user));
+      const own = await ownGraph(tx, id, user);
+      // Upstream edits graphs in any status; here an approved graph is a run whose jobs are its nodes.
+      const status = own.graph_running_status ?? 'CREATED';
+      if (status !== 'CREATED') throw new AppError('CONFLICT', `Graph status \`CREATED\` expected. Found \`${status}\``);
+      const { graph, result } = change(own);
       await tx.save(graph, user.username, new Date(clock.now()));
       return result;
     });
@@ -50,8 +56,9 @@ export function graphEditingService({ graphs, nodes, clock, transaction }: Graph
 
   return {
     async listNodes(id: string, user: PlynxUser) {
-      const graph = await ownGraph(graphs, id, user);
-      return { ...done('Completed'), nodes: graph.nodes ?? [] };
+      await ownGraph(graphs, id, user);
+      const stored = await graphs.find(id);
+      return { ...done('Completed'), nodes: stored ? (await current(stored)).nodes : [] };
     },
 
     async insertNode(id: string, body: { node_id?: string; x?: number; y?: number } | undefined, user: PlynxUser) {

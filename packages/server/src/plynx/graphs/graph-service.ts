@@ -1,6 +1,7 @@
 // The rules of PLynx graphs: reading, searching, the action pipeline and partial updates. Ownership is the
 // only permission: a stored graph may be changed by its author alone.
 import type { Clock } from '../../clock.ts';
+import type { DbTx } from '../../db/transaction.ts';
 import { AppError } from '../../errors.ts';
 import { formatPlynxDate } from '../model/dates.ts';
 import { graphToWire, parseGraph } from '../model/documents.ts';
@@ -13,6 +14,7 @@ import { READ_ONLY_GRAPH_ACTIONS, runGraphActions } from './graph-actions.ts';
 import type { GraphDoc } from '../model/document-types.ts';
 import { GRAPH_SORT_FIELDS, type GraphRepository, type StoredGraph } from './graph-repository.ts';
 import { deepMerge } from './deep-merge.ts';
+import type { GraphRuns } from '../runs/graph-runs.ts';
 
 export interface GraphServiceDeps {
   graphs: GraphRepository;
@@ -20,7 +22,9 @@ export interface GraphServiceDeps {
   authors: AuthorDirectory;
   clock: Clock;
   /** Runs `fn` with repositories bound to one transaction. */
-  transaction<T>(fn: (repos: { graphs: GraphRepository }) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (repos: { graphs: GraphRepository; tx: DbTx }) => Promise<T>): Promise<T>;
+  /** Graph runs on the job lifecycle engine. */
+  runs: GraphRuns;
   /** Base URL of the web UI, for the `url` of action answers. */
   webUrl: string;
   resourcesDict(): ResourcesDict;
@@ -63,14 +67,18 @@ export function graphService(deps: GraphServiceDeps) {
     const outcome = await runGraphActions(start, actions, { user, loadNode });
     if (outcome.saves.length || outcome.cancellations.length) {
       const now = new Date(clock.now());
-      await deps.transaction(async ({ graphs: tx }) => {
+      await deps.transaction(async ({ graphs: tx, tx: dbTx }) => {
         for (const graph of outcome.saves) {
           // Checked again inside the transaction: someone else may have stored this _id since it was read.
           const existing = await tx.find(graph._id);
           if (existing && existing.graph.author !== user.id) throw new AppError('FORBIDDEN', 'Permission denied');
           await tx.save(graph, user.username, now);
         }
-        for (const id of outcome.cancellations) await tx.addCancellation(id);
+        for (const graph of outcome.approvals) await deps.runs.start(dbTx, graph, user.username);
+        for (const id of outcome.cancellations) {
+          await tx.addCancellation(id);
+          await deps.runs.cancel(dbTx, id);
+        }
       });
     }
     if (outcome.status === 'VALIDATION_FAILED') {
@@ -96,7 +104,7 @@ export function graphService(deps: GraphServiceDeps) {
       const answer = (data: Graph) => ({ data, status: 'success' as const, resources_dict: deps.resourcesDict() });
       if (id === 'new') return answer(graphToWire(parseGraph({})));
       const stored = await requireGraph(id);
-      const graph = await withCurrentNodeStatuses(stored.graph);
+      const graph = await withCurrentNodeStatuses(await deps.runs.current(stored));
       return answer(graphToWire(graph, { _readonly: graph.author !== user.id, ...dates(stored) }));
     },
 
@@ -115,7 +123,8 @@ export function graphService(deps: GraphServiceDeps) {
       });
       const users = await authors(items.map((s) => s.authorName));
       return {
-        items: items.map((s) => graphToWire(s.graph, { ...dates(s), _user: userList(users, s.authorName) })),
+        // Filtered on the stored status; each graph found is shown as its run has it now.
+        items: await Promise.all(items.map(async (s) => graphToWire(await deps.runs.current(s), { ...dates(s), _user: userList(users, s.authorName) }))),
         total_count: total,
         status: 'success' as const,
       };
@@ -124,8 +133,13 @@ export function graphService(deps: GraphServiceDeps) {
     /** POST /graphs: the posted graph, owned by the caller, through the action list. */
     async post(rawGraph: unknown, actions: GraphAction[], user: PlynxUser) {
       if (!actions.length) throw new AppError('INVALID_ARGUMENT', 'No actions given: send `actions` (a list) or `action`');
-      const graph: GraphDoc = { ...parseGraph(rawGraph), author: user.id };
-      checkOwner(await graphs.find(graph._id), user, actions);
+      const posted: GraphDoc = { ...parseGraph(rawGraph), author: user.id };
+      const stored = await graphs.find(posted._id);
+      checkOwner(stored, user, actions);
+      // A graph that already runs (or ran) keeps its status whatever the posted copy says, so that posting
+      // it again cannot overwrite it.
+      const storedStatus = stored ? (await deps.runs.current(stored)).graph_running_status : 'CREATED';
+      const graph = storedStatus === 'CREATED' ? posted : { ...posted, graph_running_status: storedStatus };
       return perform(graph, actions, user);
     },
 
@@ -133,7 +147,7 @@ export function graphService(deps: GraphServiceDeps) {
     async postAction(id: string, action: GraphAction, user: PlynxUser) {
       const stored = await requireGraph(id);
       checkOwner(stored, user, [action]);
-      return perform(stored.graph, [action], user);
+      return perform(await deps.runs.current(stored), [action], user);
     },
 
     /** PATCH /graphs/{id}/update: objects merged key by key, lists replaced, then saved. */

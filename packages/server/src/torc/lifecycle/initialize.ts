@@ -7,7 +7,8 @@ import type { Needs } from './initialize-repository.ts';
 import type { LifecycleRepository } from './lifecycle-repository.ts';
 import type { WorkflowGate } from './workflow-gate.ts';
 
-const DEFAULT_NEEDS: Needs = {
+/** What a job without resource requirements needs. */
+export const DEFAULT_NEEDS: Needs = {
   cpus: DEFAULT_RESOURCES.num_cpus, gpus: DEFAULT_RESOURCES.num_gpus, nodes: DEFAULT_RESOURCES.num_nodes,
   bytes: memoryBytes(DEFAULT_RESOURCES.memory), seconds: durationSeconds(DEFAULT_RESOURCES.runtime),
 };
