@@ -1,9 +1,11 @@
-// @pipeloom/sdk/plynx against the real server: the issue's example saved and approved, and every method of
-// client.graphs, client.nodes and client.files once, with a refresh token from GET /token as PLynx users have.
+// @pipeloom/sdk/plynx against the real server: the issue's example saved, approved and run to SUCCESS by an
+// in-process queue worker, and every method of client.graphs, client.nodes and client.files once, with a
+// refresh token from GET /token as PLynx users have.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPipeloomClient, plynxNodeJobKind, runQueueWorker } from '@pipeloom/sdk';
 import { ApiActionError, Client, File, Graph, Operation, ValidationFailedError, type PlynxNode } from '@pipeloom/sdk/plynx';
 import { ManualClock } from '../../packages/server/src/clock.ts';
 import { openDatabase } from '../../packages/server/src/db/client.ts';
@@ -20,11 +22,14 @@ describe.each(PROVIDERS)('@pipeloom/sdk/plynx against the server on %s', (provid
   let dir: string;
   const clock = new ManualClock();
   const ids = { file: '', resource: '', grep: '', sum: '' };
+  /** A Pipeloom API token of the same user, for the worker. */
+  let apiToken = '';
 
-  /** An approved bash operation made from the server's template, as a PLynx user makes one in the UI. */
-  const createOperation = async (shape: Partial<PlynxNode>, extraParameters: PlynxNode['parameters'] = []): Promise<PlynxNode> => {
+  /** An approved bash operation running `cmd`, made from the server's template as a PLynx user makes one in the UI. */
+  const createOperation = async (shape: Partial<PlynxNode>, cmd: string, extraParameters: PlynxNode['parameters'] = []): Promise<PlynxNode> => {
     const { data: template } = await client.nodes.get('bash_jinja2');
-    const node: PlynxNode = { ...template, ...shape, parameters: [...(template.parameters ?? []), ...(extraParameters ?? [])] };
+    const parameters = (template.parameters ?? []).map((p) => (p.name === 'cmd' && p.parameter_type === 'code' ? { ...p, value: { mode: 'sh', value: cmd } } : p));
+    const node: PlynxNode = { ...template, ...shape, parameters: [...parameters, ...(extraParameters ?? [])] };
     await client.nodes.save(node);
     await client.nodes.validate(node);
     await client.nodes.approve(node);
@@ -34,7 +39,9 @@ describe.each(PROVIDERS)('@pipeloom/sdk/plynx against the server on %s', (provid
   beforeAll(async () => {
     t = await startTestServer(provider, { clock });
     const admin = await openDatabase(t.databaseUrl, { migrate: false });
-    await createIdentity(admin.db).addUser('sdkuser', { password: 'sdk-pw' });
+    const identity = createIdentity(admin.db);
+    await identity.addUser('sdkuser', { password: 'sdk-pw' });
+    apiToken = await identity.issueToken('sdkuser');
     await admin.close();
     clock.advance(1_000);
     const login = await fetch(`${t.url}/plynx/api/v0/token`, { headers: { authorization: `Basic ${Buffer.from('sdkuser:sdk-pw').toString('base64')}` } });
@@ -70,23 +77,22 @@ describe.each(PROVIDERS)('@pipeloom/sdk/plynx against the server on %s', (provid
         inputs: [{ name: 'input', file_types: ['file'], values: [], min_count: 1, max_count: 1 }],
         outputs: [{ name: 'output', file_type: 'file', resource_id: null }],
       },
+      "grep \"{{ param['template'] }}\" {{ input['input'] }} > {{ output['output'] }}\n",
       [{ name: 'template', parameter_type: 'str', value: '', mutable_type: true, removable: true, publicable: true, widget: { alias: 'template' } }],
     );
-    const cmd = (grep.parameters ?? []).find((p) => p.name === 'cmd');
-    if (cmd?.parameter_type === 'code') cmd.value = { mode: 'sh', value: "grep \"{{ param['template'] }}\" {{ input['input'] }} > {{ output['output'] }}\n" };
     expect(await client.nodes.previewCmd(grep)).toContain('grep "" ');
     const sum = await createOperation({
       title: 'Sum', description: 'Adds the lines of all inputs',
       inputs: [{ name: 'input', file_types: ['file'], values: [], min_count: 1, max_count: -1 }],
       outputs: [{ name: 'output', file_type: 'file', resource_id: null }],
-    });
+    }, "cat {{ input['input'] | join(' ') }} | wc -l | tr -d ' ' > {{ output['output'] }}\n");
     ids.grep = grep._id ?? '';
     ids.sum = sum._id ?? '';
     expect((await client.nodes.get(ids.grep)).data.node_status).toBe('READY');
     const found = await client.nodes.search({ search: 'Grep', status: ['READY'] });
     expect(found.items.map((n) => n._id)).toContain(ids.grep);
 
-    const old = await createOperation({ title: 'Old grep', description: 'superseded' });
+    const old = await createOperation({ title: 'Old grep', description: 'superseded' }, 'true\n');
     await client.nodes.deprecate(old, ids.grep);
     expect((await client.nodes.get(old._id ?? '')).data).toMatchObject({ node_status: 'DEPRECATED', successor_node: ids.grep });
     await client.nodes.mandatoryDeprecate({ ...old, node_status: 'DEPRECATED' });
@@ -99,7 +105,7 @@ describe.each(PROVIDERS)('@pipeloom/sdk/plynx against the server on %s', (provid
 
   let graphId = '';
 
-  it("When the issue's example is saved and approved, then the stored graph holds its nodes, links, values and layout, READY", async () => {
+  it("When the issue's example is saved and approved, then the stored graph holds its nodes, links, values and layout, and runs", async () => {
     const Grep = Operation({ id: ids.grep, title: 'Grep', inputs: ['input'], params: ['template'], outputs: ['output'] });
     const Sum = Operation({ id: ids.sum, title: 'Sum', inputs: ['input'], params: [], outputs: ['output'] });
     const seq = File({ id: ids.file, title: 'seq 100' });
@@ -115,7 +121,8 @@ describe.each(PROVIDERS)('@pipeloom/sdk/plynx against the server on %s', (provid
     graphId = graph.id ?? '';
 
     const { data: stored } = await client.graphs.get(graphId);
-    expect(stored).toMatchObject({ _id: savedId, title: 'Grep and sum', description: 'Example', graph_running_status: 'READY' });
+    // Approved graphs start running at once (their nodes become jobs of the plynx queue).
+    expect(stored).toMatchObject({ _id: savedId, title: 'Grep and sum', description: 'Example', graph_running_status: 'RUNNING' });
     const nodes = stored.nodes ?? [];
     expect(nodes.map((n) => [n._id, n.parent_node, n.title])).toEqual([
       [total._id, ids.sum, 'Sum'],
@@ -202,9 +209,11 @@ describe.each(PROVIDERS)('@pipeloom/sdk/plynx against the server on %s', (provid
     expect(after).toHaveLength(4);
     expect(after.find((n) => n._id === grep?._id)?.parameters?.find((p) => p.name === 'template')?.value).toBe('^3');
 
-    expect((await client.graphs.approve(id)).graph?.graph_running_status).toBe('READY');
     // Only RUNNING or FAILED_WAITING graphs can be canceled; the refusal is an ApiActionError.
     await expect(client.graphs.cancel(id)).rejects.toMatchObject({ name: 'ApiActionError', status: 409 });
+    expect((await client.graphs.approve(id)).graph?.graph_running_status).toBe('RUNNING');
+    expect((await client.graphs.cancel(id)).status).toBe('SUCCESS');
+    expect((await client.graphs.get(id)).data.graph_running_status).toBe('CANCELED');
   });
 
   it("When the README's example is run as written (ids, endpoint and token filled in), then it approves the graph and the method tour works", async () => {
@@ -227,15 +236,54 @@ describe.each(PROVIDERS)('@pipeloom/sdk/plynx against the server on %s', (provid
       .replace('process.env.PLYNX_TOKEN', JSON.stringify(Reflect.get(client, 'refreshToken')))
       .replace("'author:alice'", "'author:sdkuser'")
       .replace("'./seq.txt'", JSON.stringify(path.join(dir, 'seq.txt')))
-      // No worker runs graphs in this suite: approve without waiting for the run.
+      // The run is waited for in the worker test below.
       .replace('await graph.approve().wait();', 'await graph.approve();');
     const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (...values: unknown[]) => Promise<unknown>;
     const run = new AsyncFunction('Client', 'Operation', 'File', 'Graph', `${program}\nreturn { graph, code, text, new_graph_id };`);
     const out = (await run(Client, Operation, File, Graph)) as { graph: Graph; code: string; text: string; new_graph_id: string };
-    expect(out.graph.document?.graph_running_status).toBe('READY');
+    expect(out.graph.document?.graph_running_status).toBe('RUNNING');
     expect((await client.graphs.get(out.graph.id ?? '')).data.nodes).toHaveLength(4);
     expect(out.code).toContain("template='^3'");
     expect(out.text).toBe('1\n12\n21\n');
+  });
+
+  it("When a queue worker serves the plynx queue, then the issue's example runs to SUCCESS through approve().wait()", async () => {
+    const Grep = Operation({ id: ids.grep, title: 'Grep', inputs: ['input'], params: ['template'], outputs: ['output'] });
+    const Sum = Operation({ id: ids.sum, title: 'Sum', inputs: ['input'], params: [], outputs: ['output'] });
+    const seq = File({ id: ids.file, title: 'seq 100' });
+    const a = Grep({ input: seq.outputs.out, template: '^1' });
+    const b = Grep({ input: seq.outputs.out, template: '^2' });
+    const total = Sum({ input: [a.outputs.output, b.outputs.output] });
+    const graph = new Graph(client, { title: 'Grep and sum', description: 'Example', targets: [total] });
+
+    const pipeloom = createPipeloomClient({ baseUrl: t.url, token: apiToken });
+    const stop = new AbortController();
+    const worker = runQueueWorker({
+      client: pipeloom,
+      queues: ['plynx'],
+      jobKinds: [plynxNodeJobKind({ client: pipeloom, workRoot: dir })],
+      waitForNewJobsSeconds: Infinity,
+      signal: stop.signal,
+      cwd: dir,
+      resources: { cpus: 2, memoryGb: 1 },
+      pollIntervalMs: 200,
+      log: () => {},
+    });
+    const seen: string[] = [];
+    try {
+      await graph.approve().wait({ intervalMs: 200, signal: AbortSignal.timeout(90_000), onProgress: (p) => seen.push(p.status) });
+    } finally {
+      stop.abort();
+      await worker;
+    }
+    expect(seen.at(-1)).toBe('SUCCESS');
+    // The worker also ran the graphs approved earlier in this suite: identical nodes may come from the cache.
+    const statuses = graph.document?.nodes?.map((n) => n.node_running_status) ?? [];
+    expect(statuses.at(-1)).toBe('STATIC');
+    for (const status of statuses.slice(0, 3)) expect(['SUCCESS', 'RESTORED']).toContain(status);
+    const out = graph.document?.nodes?.[0]?.outputs?.[0]?.resource_id ?? '';
+    // ^1 matches 1, 10-19 and 100; ^2 matches 2 and 20-29.
+    expect((await new Response(await client.files.download(out)).text()).trim()).toBe('23');
   });
 
   it('When the access token has expired, then the next call renews it with the refresh token and succeeds', async () => {
