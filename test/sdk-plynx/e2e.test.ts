@@ -271,7 +271,7 @@ describe.each(PROVIDERS)('@pipeloom/sdk/plynx against the server on %s', (provid
     });
     const seen: string[] = [];
     try {
-      await graph.approve().wait({ intervalMs: 200, signal: AbortSignal.timeout(90_000), onProgress: (p) => seen.push(p.status) });
+      await graph.approve().wait({ intervalMs: 200, signal: AbortSignal.timeout(50_000), onProgress: (p) => seen.push(p.status) });
     } finally {
       stop.abort();
       await worker;
