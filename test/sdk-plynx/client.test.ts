@@ -29,10 +29,10 @@ describe('Client', () => {
     expect(() => new Client({ endpoint: ENDPOINT, token: 't', tokenPath: '/tmp/t' })).toThrow(TooManyArgumentsError);
   });
 
-  it('When nothing is given, then the endpoint defaults to plynx.com and the token is the first line of ~/.plynx_token', () => {
+  it('When nothing is given, then the endpoint defaults to a local Pipeloom server and the token is the first line of ~/.plynx_token', () => {
     fs.writeFileSync(path.join(home, '.plynx_token'), 'home-token  \nsecond line\n');
     const client = new Client();
-    expect(client.endpoint).toBe('http://plynx.com/plynx/api/v0');
+    expect(client.endpoint).toBe('http://localhost:8080/plynx/api/v0');
     expect(Reflect.get(client, 'refreshToken')).toBe('home-token');
   });
 

@@ -12,8 +12,11 @@ import type { MasterStateResponse } from './types.js';
 
 /** Where the PLynx API lives under a server; an endpoint names the API itself, e.g. `http://host:8080/plynx/api/v0`. */
 export const API_PREFIX = '/plynx/api/v0';
-/** PLynx's python client's default endpoint. */
-export const DEFAULT_ENDPOINT = 'http://plynx.com/plynx/api/v0';
+/**
+ * The endpoint when none is given: a Pipeloom server on this machine. PLynx's python client defaults to a
+ * public host instead, which would send the caller's token to a third party by mistake.
+ */
+export const DEFAULT_ENDPOINT = 'http://localhost:8080/plynx/api/v0';
 
 /** Where log lines go (`console` fits); PLynx's python client logs through `logging`. */
 export interface PlynxLogger {
