@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { unwrap } from '@pipeloom/sdk';
 import { PROVIDERS } from '../helpers/server.ts';
 import {
-  bashOperation, bashOperationDoc, ended, nodeOf, pollGraph, readGraph, resourceText, startWorker, statuses, strParameter, tempDir, withStrParameter, type InProcessWorker, type WorkerSpec,
+  bashOperation, bashOperationDoc, ended, isAlive, nodeOf, pause, pollGraph, readGraph, resourceText, startWorker, statuses, strParameter, tempDir, withStrParameter, type InProcessWorker, type WorkerSpec,
 } from './inprocess-helpers.ts';
 import { graph, instance, startPlynx, type Graph, type Node, type PlynxFixture } from './plynx-fixture.ts';
 import { PythonClientSession } from './python-client/client-session.ts';
@@ -65,7 +65,8 @@ describe.each(PROVIDERS)('PLynx graphs run by in-process workers on %s', (provid
     const shared = scratch('twenty.log');
     const op = await bashOperation(p, {
       title: 'Append',
-      cmd: `echo "{{ param['tag'] }}" >> ${shared}\necho done > {{ output['out'] }}`,
+      // A moment of work per node, so both workers hold jobs at once.
+      cmd: `sleep 0.1\necho "{{ param['tag'] }}" >> ${shared}\necho done > {{ output['out'] }}`,
       params: [strParameter('tag', '')],
     });
     const nodes = Array.from({ length: 20 }, (_, i) => withStrParameter({ ...instance(op), title: `n${i}` }, 'tag', `n${i}`));
@@ -85,6 +86,8 @@ describe.each(PROVIDERS)('PLynx graphs run by in-process workers on %s', (provid
     expect(ran).toHaveLength(20);
     expect(new Set(ran.map((j) => j.job_key)).size).toBe(20);
     expect(a.counts.done + b.counts.done).toBe(20);
+    expect(a.jobs.length).toBeGreaterThan(0);
+    expect(b.jobs.length).toBeGreaterThan(0);
   });
 
   it('When a node outlives its time limit, then its process is killed, the node and graph are FAILED and its worker log says timeout', async () => {
@@ -203,5 +206,69 @@ describe.each(PROVIDERS)('PLynx graphs run by in-process workers on %s', (provid
     expect(fs.existsSync(marker)).toBe(false);
     const stderr = nodeOf(read, 'Fail').logs!.find((l) => l.name === 'stderr')!;
     expect(await resourceText(p, stderr.resource_id!)).toBe('failing\n');
+  });
+
+  it('When a running graph gets the CANCEL action, then within 2 s its script process is gone and every node, queued or waiting, is CANCELED', async () => {
+    const op = await bashOperation(p, { title: 'Sleep', cmd: `echo $$ > ${scratch('cancel')}-{{ param['tag'] }}.pid\nexec sleep 600`, params: [strParameter('tag', '')] });
+    const after = await bashOperation(p, { title: 'After', cmd: `touch ${scratch('cancel-after.ran')}\necho ok > {{ output['out'] }}`, inputs: ['in'] });
+    const one = withStrParameter({ ...instance(op), title: 'One' }, 'tag', 'one');
+    const two = withStrParameter({ ...instance(op), title: 'Two' }, 'tag', 'two');
+    const g = graph('Canceled', [one, two, { ...instance(after, { in: [[one, 'out']] }), title: 'After' }]);
+    await approve(g);
+
+    // One job at a time: one sleeper runs, the other waits on the queue.
+    const w = worker({ hostname: 'inproc-cancel', maxParallelJobs: 1 });
+    const running = await pollGraph(p, g._id!, 'a sleeper to run', (x) => x.nodes!.some((n) => n.node_running_status === 'RUNNING'));
+    const tag = running.nodes!.find((n) => n.node_running_status === 'RUNNING')!.title!.toLowerCase();
+    const pidFile = `${scratch('cancel')}-${tag}.pid`;
+    const deadline = Date.now() + 10_000;
+    while (!fs.existsSync(pidFile) || fs.readFileSync(pidFile, 'utf8').trim() === '') {
+      expect(Date.now()).toBeLessThan(deadline);
+      await pause(20);
+    }
+    const pid = Number(fs.readFileSync(pidFile, 'utf8'));
+    expect(isAlive(pid)).toBe(true);
+
+    const canceledAt = Date.now();
+    const r = await p.alice.POST('/plynx/api/v0/graphs', { body: { graph: running, actions: ['CANCEL'] } });
+    expect(r.data, JSON.stringify(r.error)).toMatchObject({ status: 'SUCCESS' });
+    expect(await statuses(p, g._id!)).toEqual(['CANCELED', { One: 'CANCELED', Two: 'CANCELED', After: 'CANCELED' }]);
+    while (isAlive(pid)) {
+      expect(Date.now() - canceledAt, w.log.join('\n')).toBeLessThan(2_000);
+      await pause(20);
+    }
+    const summary = await w.done;
+    expect(summary.jobs, w.log.join('\n')).toHaveLength(1);
+    expect(fs.existsSync(`${scratch('cancel')}-${tag === 'one' ? 'two' : 'one'}.pid`)).toBe(false);
+    expect(fs.existsSync(scratch('cancel-after.ran'))).toBe(false);
+  });
+
+  it('When an identical graph follows one whose cacheable node ran, then the node is RESTORED with the same outputs and its script does not run again', async () => {
+    const counter = scratch('cache.count');
+    const op = await bashOperation(p, { title: 'Counted', cmd: `echo run >> ${counter}\ncat {{ input['in'] }} > {{ output['out'] }}`, inputs: ['in'], cacheable: true });
+    const build = (title: string) => {
+      const f = { ...instance(fileNode), title: 'F' };
+      const node = { ...instance(op, { in: [[f, 'out']] }), title: 'Counted' };
+      return { g: graph(title, [f, node]), node };
+    };
+    const first = build('Cache A');
+    await approve(first.g);
+    await worker({ hostname: 'inproc-cache' }).done;
+    const a = nodeOf(await readGraph(p, first.g._id!), 'Counted');
+    expect(a.node_running_status).toBe('SUCCESS');
+
+    const second = build('Cache B');
+    await approve(second.g);
+    const w = worker({ hostname: 'inproc-cache' });
+    const summary = await w.done;
+    expect(summary.counts, w.log.join('\n')).toMatchObject({ done: 1, failed: 0 });
+    const read = await readGraph(p, second.g._id!);
+    expect(read.graph_running_status).toBe('SUCCESS');
+    const b = nodeOf(read, 'Counted');
+    expect(b.node_running_status).toBe('RESTORED');
+    expect(b.outputs!.map((o) => o.resource_id)).toEqual(a.outputs!.map((o) => o.resource_id));
+    expect(b.cache_url).toMatch(new RegExp(`/graphs/${first.g._id}\\?nid=${first.node._id}$`));
+    expect(await resourceText(p, b.outputs![0]!.resource_id!)).toBe('alpha\nbeta\ngamma\n');
+    expect(fs.readFileSync(counter, 'utf8')).toBe('run\n');
   });
 });
