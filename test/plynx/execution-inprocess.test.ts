@@ -171,11 +171,17 @@ describe.each(PROVIDERS)('PLynx graphs run by in-process workers on %s', (provid
       lines.push(round.line);
       if (round.finished) break;
       expect(Date.now(), lines.join('\n')).toBeLessThan(deadline);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await pause(100);
     }
     expect(lines.at(-1)).toMatch(/^SUCCESS\t100%\t/);
     expect(client.exchanges.every((e) => e.response.status === 200)).toBe(true);
-    expect(client.exchanges.filter((e) => e.request.method === 'POST').map((e) => new URL(e.request.url).pathname)).toEqual(['/plynx/api/v0/graphs', '/plynx/api/v0/graphs']);
+    const posts = client.exchanges.filter((e) => e.request.method === 'POST');
+    expect(posts.map((e) => new URL(e.request.url).pathname)).toEqual(['/plynx/api/v0/graphs', '/plynx/api/v0/graphs']);
+    // python-requests' json.dumps bodies in the client's envelope; the approve names the saved graph's _id last.
+    const [saveBody, approveBody] = posts.map((e) => e.request.body ?? '');
+    expect(saveBody!.startsWith('{"body": {"graph": {"title": "Shout", ')).toBe(true);
+    expect(saveBody!.endsWith('}]}, "actions": ["AUTO_LAYOUT", "SAVE"]}}')).toBe(true);
+    expect(approveBody!.endsWith(`}], "_id": "${id}"}, "actions": ["AUTO_LAYOUT", "APPROVE"]}}`)).toBe(true);
 
     await w.done;
     const read = await readGraph(p, id);

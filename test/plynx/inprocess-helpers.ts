@@ -104,7 +104,7 @@ export function startWorker(p: PlynxFixture, spec: WorkerSpec): InProcessWorker 
     waitForNewJobsSeconds: spec.waitForNewJobsSeconds ?? 0,
     signal: controller.signal,
     serverUrl: p.t.url,
-    log: (level, message) => log.push(`${level} ${message}`),
+    log: (level, message) => log.push(`${new Date().toISOString().slice(11, 23)} ${level} ${message}`),
     jobKinds: [plynxNodeJobKind({ client, logIntervalMs: 100, workRoot: spec.cwd, run: spec.run })],
   });
   // A failing worker is reported by the test awaiting it, not as an unhandled rejection meanwhile.
@@ -145,7 +145,7 @@ export async function pollGraph(p: PlynxFixture, id: string, what: string, check
   }
 }
 
-/** The graph's end: any status but RUNNING and FAILED_WAITING. */
+/** Whether the graph ended: any status but READY, RUNNING and FAILED_WAITING. */
 export const ended = (g: Graph) => !['RUNNING', 'FAILED_WAITING', 'READY'].includes(g.graph_running_status!);
 
 /** The node titled `title` of a graph read. */
