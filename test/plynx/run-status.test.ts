@@ -33,6 +33,12 @@ describe('graphStatus', () => {
     expect(graphStatus(false, ['FAILED', 'CANCELED', 'RUNNING'])).toBe('FAILED_WAITING');
     expect(graphStatus(false, ['FAILED', 'IN_QUEUE'])).toBe('FAILED_WAITING');
     expect(graphStatus(false, ['FAILED', 'CANCELED', 'SUCCESS'])).toBe('FAILED');
+    expect(graphStatus(false, ['FAILED', 'CREATED'])).toBe('FAILED_WAITING');
+  });
+
+  it('is FAILED when a node was stopped by its worker and nothing is left to run, though nobody canceled the graph', () => {
+    expect(graphStatus(false, ['SUCCESS', 'CANCELED', 'CANCELED'])).toBe('FAILED');
+    expect(graphStatus(false, ['CANCELED', 'RUNNING'])).toBe('RUNNING');
   });
 
   it('is SUCCESS when every operation succeeded or was restored, and RUNNING before', () => {

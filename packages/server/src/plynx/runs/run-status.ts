@@ -39,7 +39,9 @@ export function nodeStatus(job: RunJobState | undefined, reported: RunNodeRecord
  */
 export function graphStatus(canceled: boolean, statuses: NodeRunningStatus[]): GraphRunningStatus {
   if (canceled) return 'CANCELED';
-  if (statuses.includes('FAILED')) return statuses.some((s) => s === 'RUNNING' || s === 'IN_QUEUE') ? 'FAILED_WAITING' : 'FAILED';
+  const unfinished = statuses.some((s) => s === 'RUNNING' || s === 'IN_QUEUE' || s === 'CREATED');
+  // A node its worker stopped (CANCELED while the run was not) never produced its outputs: the run failed.
+  if (statuses.includes('FAILED') || (!unfinished && statuses.includes('CANCELED'))) return unfinished ? 'FAILED_WAITING' : 'FAILED';
   if (statuses.every((s) => s === 'SUCCESS' || s === 'RESTORED')) return 'SUCCESS';
   return 'RUNNING';
 }
