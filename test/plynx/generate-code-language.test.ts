@@ -120,7 +120,11 @@ describe.each(PROVIDERS)('GENERATE_CODE languages on %s', (provider) => {
     const b = instance(configure, { data: [[file, 'out']] });
     const original = graphOf('Rebuilt by TypeScript', [file, a, b, instance(merge, { parts: [[a, 'out-file'], [b, 'out-file'], [file, 'out']] })]);
     await p.alice.POST('/plynx/api/v0/graphs', { body: { graph: original, actions: ['SAVE'] } });
-    const code = (await p.alice.POST('/plynx/api/v0/graphs/{graph_id}/generate_code', { params: { path: { graph_id: original._id! }, query: { language: 'typescript' } } })).data!.code!;
+    // Asked for through @pipeloom/sdk/plynx, as a user of the SDK would.
+    const { Client } = await import('@pipeloom/sdk/plynx');
+    const client = new Client({ endpoint: `${p.t.url}/plynx/api/v0`, token: refresh_token });
+    const { code = '' } = await client.graphs.generateCode(original._id!, { language: 'typescript' });
+    expect((await client.graphs.generateCode(original._id!)).code).toMatch(/^numbers = File\(/);
 
     // Inside the repository, so `@pipeloom/sdk/plynx` resolves through node_modules (to its sources).
     const dir = mkdtempSync(join(root, 'test/plynx/.generated-'));

@@ -356,6 +356,12 @@ describe('generateCode', () => {
     expect(generateCode(fixtureGraph(name), { language: 'python' })).toBe(fixtureText(`${name}.code.txt`));
   });
 
+  it('is offered by @pipeloom/sdk/plynx too', async () => {
+    const plynx = await import('@pipeloom/sdk/plynx');
+    expect(plynx.generateCode).toBe(generateCode);
+    expect(plynx.CODE_LANGUAGES).toEqual(['python', 'typescript']);
+  });
+
   it('writes the TypeScript program when asked for typescript', () => {
     const graph = fixtureGraph('graph_grep_sum');
     expect(generateCode(graph, { language: 'typescript' })).toBe(generateTypeScriptCode(graph));

@@ -1,5 +1,6 @@
 // client.graphs: every action on stored graphs, and the graph editing sub-API.
 import { expectSuccess } from './action-status.js';
+import type { CodeLanguage } from '../plynx-graph/generate.js';
 import type { Client } from './client.js';
 import type {
   ChangeParameterRequest,
@@ -95,9 +96,15 @@ export class GraphsApi {
     return this.action(graphId, 'cancel');
   }
 
-  /** A python script that rebuilds the graph, in `code`. @example `const { code } = await client.graphs.generateCode(id);` */
-  generateCode(graphId: string): Promise<GraphActionResponse> {
-    return this.action(graphId, 'generate_code');
+  /**
+   * The code that rebuilds the graph, in `code`: a python script for PLynx's client, or with
+   * `{ language: 'typescript' }` a program for this SDK (a Pipeloom extension).
+   * @example `const { code } = await client.graphs.generateCode(id, { language: 'typescript' });`
+   */
+  generateCode(graphId: string, options: { language?: CodeLanguage } = {}): Promise<GraphActionResponse> {
+    if (options.language === undefined) return this.action(graphId, 'generate_code');
+    const params = { params: { path: { graph_id: graphId }, query: { language: options.language } } };
+    return this.client.call(() => this.client.raw.POST('/plynx/api/v0/graphs/{graph_id}/generate_code', params)).then(expectSuccess);
   }
 
   /** A saved copy owned by the caller; `new_graph_id` is its id. @example `const { new_graph_id } = await client.graphs.clone(id);` */

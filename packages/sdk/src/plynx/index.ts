@@ -28,6 +28,8 @@ export { NodesApi } from './nodes.js';
 export { FilesApi, type UploadOptions } from './files.js';
 export { pyName, type PyName } from './names.js';
 export { renderValidationError, validationErrorLines } from './validation.js';
+// GENERATE_CODE offline: the same generator the server uses, in python or TypeScript.
+export { CODE_LANGUAGES, generateCode, type CodeLanguage, type GenerateCodeOptions } from '../plynx-graph/generate.js';
 export {
   ApiActionError,
   GraphFailed,
