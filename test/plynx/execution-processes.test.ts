@@ -128,6 +128,7 @@ describe.each(PROVIDERS)('PLynx graphs run by worker processes that die, lose th
 
       const read = await graphWhen(p.alice, g._id!, 'the graph to end', isFinal, 60_000);
       const exit = await finished(worker, 30_000);
+      if (process.env.SHOW_LOG) console.log(exit.log);
       expect(read.graph_running_status, exit.log).toBe('SUCCESS');
       expect(statuses(read)).toEqual(['STATIC', 'SUCCESS', 'SUCCESS']);
       expect(exit.code, exit.log).toBe(0);
