@@ -54,7 +54,8 @@ export interface PlynxNodeJobKindOptions {
  * whose answer `canceled: true` kills the node; `finish` reports SUCCESS, FAILED or CANCELED with the
  * outputs and logs. Return code: 0, 1, or -9 for CANCELED. The worker's `stop` and `kill` cancel the node.
  * A failed progress call never fails the node; start and finish are retried, and a finish the server
- * refuses (an output missing) is tried once more, then reported as FAILED.
+ * refuses (an output missing) is tried once more, then reported as FAILED; one it no longer takes (409: the
+ * graph was canceled meanwhile) ends the job as CANCELED.
  *
  * `pipeloom worker` registers this kind by default.
  * @example
@@ -182,6 +183,11 @@ class PlynxNodeRun {
       await this.postFinish(body);
       return RETURN_CODES[result.status];
     } catch (error) {
+      // 409: the graph was canceled (or the node handed to another worker) while the node ran; nothing to record.
+      if (error instanceof ApiError && error.status === 409) {
+        this.ctx.log('warn', `${this.label} is not this worker's any more (${describeError(error)}): its end was not recorded`);
+        return RETURN_CODES.CANCELED;
+      }
       if (!(error instanceof ApiError) || error.status !== 400 || result.status !== 'SUCCESS') throw error;
       this.ctx.log('warn', `the server refused the outputs of ${this.label} (${describeError(error)}); trying once more`);
     }
