@@ -95,7 +95,8 @@ async function bashOperation(client: PipeloomClient, title: string, cmd: string,
     outputs: outputs.map((name) => ({ name, file_type: 'file', resource_id: null })),
     parameters: [
       { name: 'cmd', parameter_type: 'code', value: { value: cmd, mode: 'sh' }, mutable_type: false, removable: false, publicable: false, widget: null },
-      ...template.parameters!.filter((p) => p.name !== 'cmd'),
+      // Not cacheable: identical nodes would otherwise be RESTORED from the first one's cache entry, not run.
+      ...template.parameters!.filter((p) => p.name !== 'cmd').map((p) => (p.name === 'cacheable' ? { ...p, value: false } : p)),
     ],
   };
   const answer = await unwrap(client.POST('/plynx/api/v0/nodes', { body: { node, action: 'APPROVE' } }));
@@ -126,8 +127,12 @@ async function approveGraph(client: PipeloomClient, title: string, nodes: Node[]
   return { graphId, workflow: run._key! };
 }
 
+/** The graph's status and how many of its nodes ended in each status (RESTORED ones did not run). */
 async function graphStatus(client: PipeloomClient, graphId: string): Promise<string> {
-  return (await unwrap(client.GET('/plynx/api/v0/graphs/{graph_id}', { params: { path: { graph_id: graphId } } }))).data.graph_running_status ?? '?';
+  const graph = (await unwrap(client.GET('/plynx/api/v0/graphs/{graph_id}', { params: { path: { graph_id: graphId } } }))).data;
+  const counts = new Map<string, number>();
+  for (const n of graph.nodes ?? []) counts.set(n.node_running_status ?? '?', (counts.get(n.node_running_status ?? '?') ?? 0) + 1);
+  return `${graph.graph_running_status ?? '?'} (${[...counts].map(([s, n]) => `${n} ${s}`).join(', ')})`;
 }
 
 const percentile = (values: number[], p: number): number => {
