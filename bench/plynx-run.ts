@@ -96,7 +96,8 @@ async function bashOperation(client: PipeloomClient, title: string, cmd: string,
     parameters: [
       { name: 'cmd', parameter_type: 'code', value: { value: cmd, mode: 'sh' }, mutable_type: false, removable: false, publicable: false, widget: null },
       // Not cacheable: identical nodes would otherwise be RESTORED from the first one's cache entry, not run.
-      ...template.parameters!.filter((p) => p.name !== 'cmd').map((p) => (p.name === 'cacheable' ? { ...p, value: false } : p)),
+      { name: 'cacheable', parameter_type: 'bool', value: false, mutable_type: false, removable: false, publicable: false, widget: null },
+      ...template.parameters!.filter((p) => p.name !== 'cmd' && p.name !== 'cacheable'),
     ],
   };
   const answer = await unwrap(client.POST('/plynx/api/v0/nodes', { body: { node, action: 'APPROVE' } }));
