@@ -3659,7 +3659,7 @@ export interface paths {
         };
         /**
          * List the pipelines the caller can access.
-         * @description Answers every pipeline on which the caller holds at least one permission, with those permissions and whether the caller manages the pipeline. Takes no parameters.
+         * @description Answers exactly the pipelines the caller may read (holds `flow_pipeline:read` on, or manages), ordered by name, each with the caller's own permissions on it and whether the caller manages it. Site administrators see the pipelines they were granted, like anyone else. Takes no parameters.
          */
         get: operations["flow_list_pipelines"];
         put?: never;
@@ -3699,7 +3699,7 @@ export interface paths {
         head?: never;
         /**
          * Rename a pipeline.
-         * @description Pipeloom extension (Instabase renames pipelines in its Admin UI). Changes the pipeline's name; its id, its jobs and its permissions stay. Allowed for site administrators and for users holding `flow_pipeline:write` on the pipeline. 409 if another pipeline has the name.
+         * @description Pipeloom extension (Instabase renames pipelines in its Admin UI). Changes the pipeline's name; its id, its jobs and its permissions stay. Allowed for site administrators, managers of the pipeline and users holding `flow_pipeline:write` or `flow_pipeline:manage_pipelines` on it. 409 if another pipeline has the name.
          */
         patch: operations["flow_rename_pipeline"];
         trace?: never;
@@ -3772,7 +3772,7 @@ export interface paths {
         put?: never;
         /**
          * Replace the pipelines assigned to a job.
-         * @description Sets the job's pipelines to exactly `pipeline_ids`; an empty list removes them all. The answer lists the job's pipelines afterwards. The caller needs `flow_pipeline:write` or the manager role on every pipeline added or removed (403 otherwise); an unknown job or pipeline id gives a 404 and changes nothing. Instabase's docs type `pipeline_ids` as a string while describing a list, so a single id string is also accepted and treated as a one-element list.
+         * @description Sets the job's pipelines to exactly `pipeline_ids`; an empty list removes them all. The answer lists the job's pipelines afterwards, ordered by name. The caller needs `flow_pipeline:write`, `flow_pipeline:manage_pipelines` or the manager role on every pipeline added or removed (pipelines the job keeps need nothing; site administrators may assign any), 403 otherwise. Instabase does not document this rule; it is Pipeloom's reading. `job_id` names a run Pipeloom knows, in one of two forms: a Torc workflow key (decimal digits, e.g. `12`) of an existing workflow, or a PLynx graph id (24 lowercase hexadecimal digits) of a graph that has been run. Dioptra job ids are not accepted yet. An unknown job or pipeline id gives a 404 and changes nothing. Instabase answers every one of these errors with HTTP 200. Instabase's docs type `pipeline_ids` as a string while describing a list, so a single id string is also accepted and treated as a one-element list.
          */
         post: operations["flow_update_job_pipelines"];
         delete?: never;
@@ -8426,12 +8426,12 @@ export interface components {
         /**
          * @description The job and the complete new list of its pipelines. Extra keys are ignored.
          * @example {
-         *       "job_id": "2b7e51c9-0c4f-4d43-9a55-6f1c3e2d8a10",
+         *       "job_id": "64b7f0c2a1d3e4f5a6b7c8d9",
          *       "pipeline_ids": []
          *     }
          */
         FlowUpdateJobPipelinesRequest: {
-            /** @description The flow job to change. */
+            /** @description The job to change: a Torc workflow key or the id of a PLynx graph that has been run. */
             job_id: string;
             /** @description Ids of the pipelines the job should have; empty to remove all. A single id string is also accepted. */
             pipeline_ids: string[] | string;
@@ -16863,7 +16863,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "job_id": "2b7e51c9-0c4f-4d43-9a55-6f1c3e2d8a10",
+                 *       "job_id": "12",
                  *       "pipeline_ids": [
                  *         "7d0f3a52-6e1b-4c8e-9f27-1a4b5c6d7e80"
                  *       ]

@@ -1,13 +1,14 @@
-// The Flow family: declared by the contract, not implemented yet, so every operation answers 501 in
-// Flow's error body. It owns only its own resources under /api/v1, not the whole of it.
+// The Flow family as the server sees it: its paths under /api/v1 (only its own resources, not the whole of
+// /api/v1), its `{status: "ERROR", msg}` error body and its composition root.
 import { defineFamily } from '../family/module.ts';
+import { createFlowHandlers, createFlowServices } from './composition.ts';
 
 export const flowModule = defineFamily({
   name: 'flow',
   prefixes: ['/api/v1/flow', '/api/v1/jobs'],
   publicPaths: [],
   renderError: (e) => ({ status: 'ERROR', msg: e.message, code: e.code }),
-  readConfig: () => ({}),
-  createServices: () => ({}),
-  createHandlers: () => ({}),
+  readConfig: (): Record<string, never> => ({}),
+  createServices: createFlowServices,
+  createHandlers: createFlowHandlers,
 });

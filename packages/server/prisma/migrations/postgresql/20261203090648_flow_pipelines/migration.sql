@@ -1,0 +1,45 @@
+-- CreateTable
+CREATE TABLE "flow_pipeline" (
+    "id" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "flow_pipeline_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "flow_pipeline_permission" (
+    "pipeline_id" TEXT NOT NULL,
+    "username" TEXT NOT NULL,
+    "can_read" BOOLEAN NOT NULL DEFAULT false,
+    "can_execute" BOOLEAN NOT NULL DEFAULT false,
+    "can_delete" BOOLEAN NOT NULL DEFAULT false,
+    "can_manage_pipelines" BOOLEAN NOT NULL DEFAULT false,
+    "can_write" BOOLEAN NOT NULL DEFAULT false,
+    "is_manager" BOOLEAN NOT NULL DEFAULT false,
+
+    CONSTRAINT "flow_pipeline_permission_pkey" PRIMARY KEY ("pipeline_id","username")
+);
+
+-- CreateTable
+CREATE TABLE "flow_job_pipeline" (
+    "job_id" TEXT NOT NULL,
+    "pipeline_id" TEXT NOT NULL,
+
+    CONSTRAINT "flow_job_pipeline_pkey" PRIMARY KEY ("job_id","pipeline_id")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "flow_pipeline_name_key" ON "flow_pipeline"("name");
+
+-- CreateIndex
+CREATE INDEX "flow_pipeline_permission_username_idx" ON "flow_pipeline_permission"("username");
+
+-- CreateIndex
+CREATE INDEX "flow_job_pipeline_pipeline_id_idx" ON "flow_job_pipeline"("pipeline_id");
+
+-- AddForeignKey
+ALTER TABLE "flow_pipeline_permission" ADD CONSTRAINT "flow_pipeline_permission_pipeline_id_fkey" FOREIGN KEY ("pipeline_id") REFERENCES "flow_pipeline"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "flow_job_pipeline" ADD CONSTRAINT "flow_job_pipeline_pipeline_id_fkey" FOREIGN KEY ("pipeline_id") REFERENCES "flow_pipeline"("id") ON DELETE CASCADE ON UPDATE CASCADE;
