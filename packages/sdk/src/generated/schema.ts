@@ -7897,7 +7897,7 @@ export interface components {
          */
         DioptraExperimentRegistrationForm: {
             /**
-             * @description Name for the new experiment; stored in slug form, and no current experiment may already have that slug (409).
+             * @description Name for the new experiment; stored in slug form. A missing or blank name, or a slug a current experiment already has, fails as upstream: 400 with Dioptra's registration error sentence.
              * @example Mnist Baseline
              */
             name: string;
@@ -8112,7 +8112,7 @@ export interface components {
          */
         DioptraQueueRegistrationForm: {
             /**
-             * @description Name for the new queue; stored in slug form, and no current queue may already have that slug (409).
+             * @description Name for the new queue; stored in slug form. A missing or blank name, or a slug a current queue already has, fails as upstream: 400 with Dioptra's registration error sentence.
              * @example tensorflow_cpu
              */
             name: string;
@@ -8640,8 +8640,8 @@ export interface components {
                 "application/json": components["schemas"]["DioptraError"];
             };
         };
-        /** @description The name is taken or the resource is in a state that forbids this. */
-        DioptraConflict: {
+        /** @description The resource does not exist. */
+        DioptraNotFound: {
             headers: {
                 [name: string]: unknown;
             };
@@ -8649,8 +8649,8 @@ export interface components {
                 "application/json": components["schemas"]["DioptraError"];
             };
         };
-        /** @description The resource does not exist. */
-        DioptraNotFound: {
+        /** @description The name is taken or the resource is in a state that forbids this. */
+        DioptraConflict: {
             headers: {
                 [name: string]: unknown;
             };
@@ -15685,7 +15685,6 @@ export interface operations {
             };
             400: components["responses"]["DioptraBadRequest"];
             401: components["responses"]["DioptraUnauthorized"];
-            409: components["responses"]["DioptraConflict"];
         };
     };
     dioptra_get_experiment_id_resource: {
@@ -16075,7 +16074,6 @@ export interface operations {
             };
             400: components["responses"]["DioptraBadRequest"];
             401: components["responses"]["DioptraUnauthorized"];
-            409: components["responses"]["DioptraConflict"];
         };
     };
     dioptra_get_queue_id_resource: {
