@@ -52,3 +52,25 @@ describe.each(PROVIDERS)("Dioptra's demo client against Pipeloom on %s", (provid
     });
   });
 });
+
+describe.each(PROVIDERS)('later Dioptra clients that post registrations as JSON, on %s', (provider) => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer(provider);
+  });
+  afterAll(async () => t?.close());
+
+  const postJson = async (path: string, json: unknown) => {
+    const r = await fetch(`${t.url}/api/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(json) });
+    return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+  };
+
+  it('registers experiments and queues from a JSON body, as Flask-WTF forms accept it', async () => {
+    expect(await postJson('experiment/', { name: 'Json Experiment' })).toMatchObject({ status: 200, body: { experimentId: 1, name: 'json-experiment' } });
+    expect(await postJson('queue/', { name: 'tensorflow_cpu' })).toMatchObject({ status: 200, body: { queueId: 1, name: 'tensorflow_cpu' } });
+  });
+
+  it('answers a JSON body without a name with the registration sentence', async () => {
+    expect(await postJson('queue/', {})).toMatchObject({ status: 400, body: { message: 'Bad Request - The queue registration form contains invalid parameters. Please verify and resubmit.' } });
+  });
+});

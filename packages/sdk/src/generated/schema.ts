@@ -3251,7 +3251,7 @@ export interface paths {
         put?: never;
         /**
          * Register an experiment.
-         * @description Takes a form with the experiment's `name`. The name is stored in slug form (lower case, trimmed, spaces turned into hyphens), and the new experiment gets the next free integer id.
+         * @description Takes a form with the experiment's `name` (Dioptra's form library also reads the same field from a JSON body, which later Dioptra clients send). The name is stored in slug form (lower case, trimmed, spaces turned into hyphens), and the new experiment gets the next free integer id.
          */
         post: operations["dioptra_post_experiment_resource"];
         delete?: never;
@@ -3393,7 +3393,7 @@ export interface paths {
         put?: never;
         /**
          * Register a queue.
-         * @description Takes a form with the queue's `name`, stored in slug form (lower case, trimmed, spaces turned into hyphens). Ids count up from 1 and are never reused, not even after a delete.
+         * @description Takes a form with the queue's `name` (or a JSON body with it, as Dioptra's form library allows), stored in slug form (lower case, trimmed, spaces turned into hyphens). Ids count up from 1 and are never reused, not even after a delete.
          */
         post: operations["dioptra_post_queue_resource"];
         delete?: never;
@@ -15671,6 +15671,12 @@ export interface operations {
                  *     }
                  */
                 "multipart/form-data": components["schemas"]["DioptraExperimentRegistrationForm"];
+                /**
+                 * @example {
+                 *       "name": "Mnist Baseline"
+                 *     }
+                 */
+                "application/json": components["schemas"]["DioptraExperimentRegistrationForm"];
             };
         };
         responses: {
@@ -16060,6 +16066,12 @@ export interface operations {
                  *     }
                  */
                 "multipart/form-data": components["schemas"]["DioptraQueueRegistrationForm"];
+                /**
+                 * @example {
+                 *       "name": "tensorflow_cpu"
+                 *     }
+                 */
+                "application/json": components["schemas"]["DioptraQueueRegistrationForm"];
             };
         };
         responses: {
