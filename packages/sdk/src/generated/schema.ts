@@ -3251,7 +3251,7 @@ export interface paths {
         put?: never;
         /**
          * Register an experiment.
-         * @description Takes a form with the experiment's `name`. The name is stored in slug form (lower case, trimmed, spaces turned into hyphens), and the new experiment gets the next free integer id.
+         * @description Takes a form with the experiment's `name` (Dioptra's form library also reads the same field from a JSON body, which later Dioptra clients send). The name is stored in slug form (lower case, trimmed, spaces turned into hyphens), and the new experiment gets the next free integer id.
          */
         post: operations["dioptra_post_experiment_resource"];
         delete?: never;
@@ -3393,7 +3393,7 @@ export interface paths {
         put?: never;
         /**
          * Register a queue.
-         * @description Takes a form with the queue's `name`, stored in slug form (lower case, trimmed, spaces turned into hyphens). Ids count up from 1 and are never reused, not even after a delete.
+         * @description Takes a form with the queue's `name` (or a JSON body with it, as Dioptra's form library allows), stored in slug form (lower case, trimmed, spaces turned into hyphens). Ids count up from 1 and are never reused, not even after a delete.
          */
         post: operations["dioptra_post_queue_resource"];
         delete?: never;
@@ -7906,7 +7906,7 @@ export interface components {
          */
         DioptraExperimentRegistrationForm: {
             /**
-             * @description Name for the new experiment; stored in slug form, and no current experiment may already have that slug (409).
+             * @description Name for the new experiment; stored in slug form. A missing or blank name, or a slug a current experiment already has, fails as upstream: 400 with Dioptra's registration error sentence.
              * @example Mnist Baseline
              */
             name: string;
@@ -8121,7 +8121,7 @@ export interface components {
          */
         DioptraQueueRegistrationForm: {
             /**
-             * @description Name for the new queue; stored in slug form, and no current queue may already have that slug (409).
+             * @description Name for the new queue; stored in slug form. A missing or blank name, or a slug a current queue already has, fails as upstream: 400 with Dioptra's registration error sentence.
              * @example tensorflow_cpu
              */
             name: string;
@@ -8649,8 +8649,8 @@ export interface components {
                 "application/json": components["schemas"]["DioptraError"];
             };
         };
-        /** @description The name is taken or the resource is in a state that forbids this. */
-        DioptraConflict: {
+        /** @description The resource does not exist. */
+        DioptraNotFound: {
             headers: {
                 [name: string]: unknown;
             };
@@ -8658,8 +8658,8 @@ export interface components {
                 "application/json": components["schemas"]["DioptraError"];
             };
         };
-        /** @description The resource does not exist. */
-        DioptraNotFound: {
+        /** @description The name is taken or the resource is in a state that forbids this. */
+        DioptraConflict: {
             headers: {
                 [name: string]: unknown;
             };
@@ -15691,6 +15691,12 @@ export interface operations {
                  *     }
                  */
                 "multipart/form-data": components["schemas"]["DioptraExperimentRegistrationForm"];
+                /**
+                 * @example {
+                 *       "name": "Mnist Baseline"
+                 *     }
+                 */
+                "application/json": components["schemas"]["DioptraExperimentRegistrationForm"];
             };
         };
         responses: {
@@ -15705,7 +15711,6 @@ export interface operations {
             };
             400: components["responses"]["DioptraBadRequest"];
             401: components["responses"]["DioptraUnauthorized"];
-            409: components["responses"]["DioptraConflict"];
         };
     };
     dioptra_get_experiment_id_resource: {
@@ -16081,6 +16086,12 @@ export interface operations {
                  *     }
                  */
                 "multipart/form-data": components["schemas"]["DioptraQueueRegistrationForm"];
+                /**
+                 * @example {
+                 *       "name": "tensorflow_cpu"
+                 *     }
+                 */
+                "application/json": components["schemas"]["DioptraQueueRegistrationForm"];
             };
         };
         responses: {
@@ -16095,7 +16106,6 @@ export interface operations {
             };
             400: components["responses"]["DioptraBadRequest"];
             401: components["responses"]["DioptraUnauthorized"];
-            409: components["responses"]["DioptraConflict"];
         };
     };
     dioptra_get_queue_id_resource: {

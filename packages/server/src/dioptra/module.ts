@@ -1,13 +1,26 @@
-// The Dioptra family: declared by the contract, not implemented yet, so every operation answers 501 in
-// Dioptra's error body.
+// The Dioptra family as the server sees it: its paths, its `{message}` error body and its composition root.
+// Experiments and queues are implemented; jobs and task plugins still answer 501.
+import type { AppError } from '../errors.ts';
 import { defineFamily } from '../family/module.ts';
+import { createDioptraHandlers, createDioptraServices } from './composition.ts';
+import { FORM_ERROR_MESSAGES } from './errors.ts';
+
+/**
+ * Upstream answers any invalid registration form with one generic sentence and no detail. The contract
+ * validator rejects such forms before a handler runs, so its failure is reworded here by the form's path.
+ */
+function renderDioptraError(e: AppError) {
+  const path = (e.cause as { path?: unknown } | undefined)?.path;
+  const formMessage = e.code === 'VALIDATION_FAILED' && typeof path === 'string' ? FORM_ERROR_MESSAGES[path] : undefined;
+  return { message: formMessage ?? e.message, code: e.code };
+}
 
 export const dioptraModule = defineFamily({
   name: 'dioptra',
   prefixes: ['/api/experiment', '/api/job', '/api/queue', '/api/taskPlugin'],
   publicPaths: [],
-  renderError: (e) => ({ message: e.message, code: e.code }),
-  readConfig: () => ({}),
-  createServices: () => ({}),
-  createHandlers: () => ({}),
+  renderError: renderDioptraError,
+  readConfig: (): Record<string, never> => ({}),
+  createServices: createDioptraServices,
+  createHandlers: createDioptraHandlers,
 });

@@ -1,0 +1,19 @@
+// Dioptra's experiment endpoints: read the validated request, call the service, reply in upstream's shape.
+import type { HandlerMap } from '../../http/handler.ts';
+import { isoDate, type NamedRecord } from '../records.ts';
+import type { ExperimentService } from './experiment-service.ts';
+
+const toExperiment = (e: NamedRecord) => ({ experimentId: e.id, createdOn: isoDate(e.createdOn), lastModified: isoDate(e.lastModified), name: e.name });
+
+export function experimentHandlers({ experiments }: { experiments: ExperimentService }) {
+  return {
+    dioptra_get_experiment_resource: async () => ({ status: 200, body: (await experiments.list()).map(toExperiment) }),
+    dioptra_post_experiment_resource: async ({ body }) => ({ status: 200, body: toExperiment(await experiments.register(body.name)) }),
+    dioptra_get_experiment_id_resource: async ({ params }) => ({ status: 200, body: toExperiment(await experiments.getById(params.experimentId)) }),
+    dioptra_put_experiment_id_resource: async ({ params, body }) => ({ status: 200, body: toExperiment(await experiments.renameById(params.experimentId, body.name)) }),
+    dioptra_delete_experiment_id_resource: async ({ params }) => ({ status: 200, body: await experiments.deleteById(params.experimentId) }),
+    dioptra_get_experiment_name_resource: async ({ params }) => ({ status: 200, body: toExperiment(await experiments.getByName(params.experimentName)) }),
+    dioptra_put_experiment_name_resource: async ({ params, body }) => ({ status: 200, body: toExperiment(await experiments.renameByName(params.experimentName, body.name)) }),
+    dioptra_delete_experiment_name_resource: async ({ params }) => ({ status: 200, body: await experiments.deleteByName(params.experimentName) }),
+  } satisfies HandlerMap;
+}

@@ -1,0 +1,20 @@
+// Dioptra experiments. Ids are Pipeloom's own integers (upstream used MLflow's experiment ids), so none of
+// the MLflow tracking errors can occur here.
+import type { Clock } from '../../clock.ts';
+import { ExperimentAlreadyExistsError, ExperimentDoesNotExistError, ExperimentRegistrationError } from '../errors.ts';
+import { namedRecords } from '../named-records.ts';
+import type { ExperimentRepository } from './experiment-repository.ts';
+
+export function experimentService(experiments: ExperimentRepository, clock: Clock) {
+  return {
+    list: () => experiments.list(),
+    ...namedRecords(experiments, {
+      kind: 'experiment',
+      doesNotExist: ExperimentDoesNotExistError,
+      registration: ExperimentRegistrationError,
+      alreadyExists: ExperimentAlreadyExistsError,
+    }, clock),
+  };
+}
+
+export type ExperimentService = ReturnType<typeof experimentService>;

@@ -1,0 +1,23 @@
+// Dioptra's queue endpoints: read the validated request, call the service, reply in upstream's shape.
+import type { HandlerMap } from '../../http/handler.ts';
+import { isoDate, type NamedRecord } from '../records.ts';
+import type { QueueService } from './queue-service.ts';
+
+const toQueue = (q: NamedRecord) => ({ queueId: q.id, createdOn: isoDate(q.createdOn), lastModified: isoDate(q.lastModified), name: q.name });
+
+export function queueHandlers({ queues }: { queues: QueueService }) {
+  return {
+    dioptra_get_queue_resource: async () => ({ status: 200, body: (await queues.list()).map(toQueue) }),
+    dioptra_post_queue_resource: async ({ body }) => ({ status: 200, body: toQueue(await queues.register(body.name)) }),
+    dioptra_get_queue_id_resource: async ({ params }) => ({ status: 200, body: toQueue(await queues.getById(params.queueId)) }),
+    dioptra_put_queue_id_resource: async ({ params, body }) => ({ status: 200, body: toQueue(await queues.renameById(params.queueId, body.name)) }),
+    dioptra_delete_queue_id_resource: async ({ params }) => ({ status: 200, body: await queues.deleteById(params.queueId) }),
+    dioptra_put_queue_id_lock_resource: async ({ params }) => ({ status: 200, body: await queues.setLockById(params.queueId, true) }),
+    dioptra_delete_queue_id_lock_resource: async ({ params }) => ({ status: 200, body: await queues.setLockById(params.queueId, false) }),
+    dioptra_get_queue_name_resource: async ({ params }) => ({ status: 200, body: toQueue(await queues.getByName(params.queueName)) }),
+    dioptra_put_queue_name_resource: async ({ params, body }) => ({ status: 200, body: toQueue(await queues.renameByName(params.queueName, body.name)) }),
+    dioptra_delete_queue_name_resource: async ({ params }) => ({ status: 200, body: await queues.deleteByName(params.queueName) }),
+    dioptra_put_queue_name_lock_resource: async ({ params }) => ({ status: 200, body: await queues.setLockByName(params.queueName, true) }),
+    dioptra_delete_queue_name_lock_resource: async ({ params }) => ({ status: 200, body: await queues.setLockByName(params.queueName, false) }),
+  } satisfies HandlerMap;
+}
