@@ -1,43 +1,14 @@
 // GENERATE_CODE's `language` extension through the API: python (upstream's script) by default, the
-// TypeScript program for `@pipeloom/sdk/plynx` on request, in the action list and on the per-action endpoint.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// TypeScript program for `@pipeloom/sdk/plynx` on request, in the action list and on the per-action endpoint;
+// that program, run with tsx while an in-process worker serves the queue, rebuilds and runs an equivalent graph.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Client as PlynxClient } from '@pipeloom/sdk/plynx';
 import { generateTypeScriptCode } from '@pipeloom/sdk/plynx-graph';
 import { PROVIDERS } from '../helpers/server.ts';
-import { graph as graphOf, instance, operation, startPlynx, type Graph, type Node, type PlynxFixture } from './plynx-fixture.ts';
+import { bashOperation, nodeOf, readGraph, resourceText, startWorker, tempDir, type InProcessWorker } from './inprocess-helpers.ts';
+import { graph as graphOf, instance, startPlynx, type Graph, type Node, type PlynxFixture } from './plynx-fixture.ts';
 import { fixtureGraph, fixtureText } from './plynx-graph-builders.ts';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const PLYNX_SDK = join(root, 'packages/sdk/src/plynx/index.ts');
-type Parameter = NonNullable<Node['parameters']>[number];
-
-const exposed = (name: string, parameter_type: Parameter['parameter_type'], value: unknown): Parameter =>
-  ({ name, parameter_type, value, mutable_type: true, removable: true, publicable: true, widget: { alias: name } } as Parameter);
-
-/**
- * What makes two graphs equivalent: title, description, and every node as its library node, its exposed
- * parameter values and, per input, what feeds it (recursively, so node ids do not matter).
- */
-function canonical(g: Graph): unknown {
-  const byId = new Map((g.nodes ?? []).map((n) => [n._id, n]));
-  const value = (p: Parameter): unknown => {
-    const v = p.value as { index?: unknown; value?: unknown } | null;
-    if (p.parameter_type === 'enum') return String(v?.index);
-    if (p.parameter_type === 'code') return v?.value;
-    if (p.parameter_type === 'int') return Number(p.value);
-    if (p.parameter_type === 'list_int') return (p.value as unknown[]).map(Number);
-    return p.value;
-  };
-  const label = (n: Node | undefined): string => JSON.stringify(n === undefined ? null : {
-    library: n.parent_node,
-    params: (n.parameters ?? []).filter((p) => p.widget != null).map((p) => [p.name, value(p)]),
-    inputs: (n.inputs ?? []).map((i) => [i.name, (i.values ?? []).map((v) => `${label(byId.get(v.node_id))}.${v.output_id}`).sort()]),
-  });
-  return { title: g.title, description: g.description, nodes: (g.nodes ?? []).map(label).sort() };
-}
+import { bashListOperation, canonical, exposed, runProgram, withValues } from './rebuild-helpers.ts';
 
 describe.each(PROVIDERS)('GENERATE_CODE languages on %s', (provider) => {
   let p: PlynxFixture;
@@ -89,70 +60,92 @@ describe.each(PROVIDERS)('GENERATE_CODE languages on %s', (provider) => {
     expect(query.response.status).toBe(400);
   });
 
-  it.skipIf(!existsSync(PLYNX_SDK))('When the TypeScript program runs with npx tsx, then it approves a graph equivalent to the original', async () => {
-    const basic = `Basic ${Buffer.from('alice:alice-pw').toString('base64')}`;
-    const { refresh_token } = await (await fetch(`${p.t.url}/plynx/api/v0/token`, { headers: { authorization: basic } })).json() as { refresh_token: string };
-    const form = new FormData();
-    form.append('data', new Blob(['1\n2\n']), 'numbers.txt');
-    form.append('title', 'numbers');
-    const upload = await (await fetch(`${p.t.url}/plynx/api/v0/upload_file`, { method: 'POST', headers: { authorization: basic }, body: form })).json() as { node: Node };
-    const library = async (node: Node): Promise<Node> => {
-      const r = await p.alice.POST('/plynx/api/v0/nodes', { body: { node, action: 'APPROVE' } });
-      expect(r.data?.status).toBe('SUCCESS');
-      return { ...node, node_status: 'READY' };
-    };
-    const configure = await library(operation('Configure all', {
-      inputs: ['data'], outputs: ['out-file'],
-      params: [
-        exposed('label', 'str', ''), exposed('max-count', 'int', 1), exposed('verbose', 'bool', false), exposed('notes', 'text', ''),
-        exposed('codec', 'enum', { values: ['gzip', 'bzip2', 'xz'], index: '0' }), exposed('hosts', 'list_str', []),
-        exposed('sizes', 'list_int', []), exposed('script', 'code', { mode: 'sh', value: '' }),
-      ],
-    }));
-    const merge = await library({ ...operation('Merge', { inputs: ['parts'], outputs: ['out'] }), inputs: [{ name: 'parts', file_types: ['file'], values: [], min_count: 1, max_count: -1 }] });
-    const file = instance(upload.node);
-    const set = (node: Node, values: Record<string, unknown>): Node =>
-      ({ ...node, parameters: (node.parameters ?? []).map((q) => (q.name! in values ? { ...q, value: values[q.name!] } : q)) as Node['parameters'] });
-    const a = set(instance(configure, { data: [[file, 'out']] }), {
-      label: 'say "hi"', 'max-count': 600, verbose: true, notes: 'l1\nl2', codec: { values: ['gzip', 'bzip2', 'xz'], index: '2' },
-      hosts: ['a', "it's"], sizes: [1, 2], script: { mode: 'sh', value: 'echo "${x}"\n' },
-    });
-    const b = instance(configure, { data: [[file, 'out']] });
-    const original = graphOf('Rebuilt by TypeScript', [file, a, b, instance(merge, { parts: [[a, 'out-file'], [b, 'out-file'], [file, 'out']] })]);
-    await p.alice.POST('/plynx/api/v0/graphs', { body: { graph: original, actions: ['SAVE'] } });
-    // Asked for through @pipeloom/sdk/plynx, as a user of the SDK would.
-    const { Client } = await import('@pipeloom/sdk/plynx');
-    const client = new Client({ endpoint: `${p.t.url}/plynx/api/v0`, token: refresh_token });
-    const { code = '' } = await client.graphs.generateCode(original._id!, { language: 'typescript' });
-    expect((await client.graphs.generateCode(original._id!)).code).toMatch(/^numbers = File\(/);
+  describe('the TypeScript program run with npx tsx', () => {
+    const tmp = tempDir('plynx-rebuild-');
+    let worker: InProcessWorker;
+    let client: PlynxClient;
+    let token: string;
+    let file: Node;
+    let ops: Record<'configure' | 'copy' | 'merge' | 'pair', Node>;
 
-    // Inside the repository, so `@pipeloom/sdk/plynx` resolves through node_modules (to its sources).
-    const dir = mkdtempSync(join(root, 'test/plynx/.generated-'));
-    writeFileSync(join(dir, 'rebuild.mts'), code);
-    const child = spawn(process.execPath, ['--conditions=pipeloom-source', '--import', 'tsx', join(dir, 'rebuild.mts')], {
-      cwd: root, env: { ...process.env, PLYNX_ENDPOINT: `${p.t.url}/plynx/api/v0`, PLYNX_TOKEN: refresh_token }, stdio: ['ignore', 'pipe', 'pipe'],
+    beforeAll(async () => {
+      const basic = `Basic ${Buffer.from('alice:alice-pw').toString('base64')}`;
+      token = ((await (await fetch(`${p.t.url}/plynx/api/v0/token`, { headers: { authorization: basic } })).json()) as { refresh_token: string }).refresh_token;
+      const form = new FormData();
+      form.append('data', new Blob(['1\n2\n']), 'numbers.txt');
+      form.append('title', 'numbers');
+      file = instance(((await (await fetch(`${p.t.url}/plynx/api/v0/upload_file`, { method: 'POST', headers: { authorization: basic }, body: form })).json()) as { node: Node }).node);
+      const configure = await bashOperation(p, {
+        title: 'Configure all', inputs: ['data'], outputs: ['out-file'],
+        cmd: `echo '{{ param['label'] }}/{{ param['max-count'] }}' > {{ output['out-file'] }}\ncat {{ input['data'] }} >> {{ output['out-file'] }}`,
+        params: [
+          exposed('label', 'str', ''), exposed('max-count', 'int', 1), exposed('verbose', 'bool', false), exposed('notes', 'text', ''),
+          exposed('codec', 'enum', { values: ['gzip', 'bzip2', 'xz'], index: '0' }), exposed('hosts', 'list_str', []),
+          exposed('sizes', 'list_int', []), exposed('script', 'code', { mode: 'sh', value: '' }),
+        ],
+      });
+      const copy = await bashOperation(p, {
+        title: 'Copy', inputs: ['data'], outputs: ['out'], params: [exposed('tag', 'str', '')],
+        cmd: `cat {{ input['data'] }} > {{ output['out'] }}\necho "{{ param['tag'] }}" >> {{ output['out'] }}`,
+      });
+      const merge = await bashListOperation(p, { title: 'Merge', inputs: ['parts'], lists: ['parts'], outputs: ['out'], cmd: `cat {{ input['parts'] | join(' ') }} > {{ output['out'] }}` });
+      const pair = await bashOperation(p, { title: 'Pair', inputs: ['left', 'right'], outputs: ['out'], cmd: `cat {{ input['left'] }} {{ input['right'] }} > {{ output['out'] }}` });
+      ops = { configure, copy, merge, pair };
+      const { Client } = await import('@pipeloom/sdk/plynx');
+      client = new Client({ endpoint: `${p.t.url}/plynx/api/v0`, token });
+      // Serves the plynx queue for every program of this block, so their `wait()` can reach SUCCESS.
+      worker = startWorker(p, { hostname: 'rebuild-worker', cwd: tmp.dir, waitForNewJobsSeconds: 600 });
     });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => { output += String(d); });
-    child.stderr.on('data', (d: Buffer) => { output += String(d); });
-    let exited = false;
-    child.on('exit', () => { exited = true; });
-    try {
-      // No worker runs here, so wait() keeps polling the approved graph: poll for it (a real process), then stop it.
-      let rebuilt: Graph | undefined;
-      for (let i = 0; i < 300 && rebuilt === undefined && !exited; i++) {
-        const found = await p.alice.POST('/plynx/api/v0/search_graphs', { body: { search: 'Rebuilt' } });
-        rebuilt = found.data?.items?.find((g) => g._id !== original._id);
-        if (rebuilt === undefined) await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-      expect(rebuilt, output).toBeDefined();
-      const stored = await p.alice.GET('/plynx/api/v0/graphs/{graph_id}', { params: { path: { graph_id: rebuilt!._id! } } });
-      expect(canonical(stored.data!.data)).toEqual(canonical(original));
-    } finally {
-      child.kill();
-      rmSync(dir, { recursive: true, force: true });
+    afterAll(async () => {
+      await worker?.stop();
+      tmp.remove();
+    });
+
+    /** Saves `original`, asks for its TypeScript through the SDK, runs it, and returns the graph it approved. */
+    async function rebuild(original: Graph): Promise<Graph> {
+      await p.alice.POST('/plynx/api/v0/graphs', { body: { graph: original, actions: ['SAVE'] } });
+      const { code = '' } = await client.graphs.generateCode(original._id!, { language: 'typescript' });
+      const run = await runProgram(code, { PLYNX_ENDPOINT: `${p.t.url}/plynx/api/v0`, PLYNX_TOKEN: token });
+      expect(run.exitCode, `${run.output}\n${worker.log.join('\n')}`).toBe(0);
+      const found = await p.alice.POST('/plynx/api/v0/search_graphs', { body: { search: original.title! } });
+      const rebuilt = found.data!.items!.filter((g) => g._id !== original._id && g.title === original.title);
+      expect(rebuilt).toHaveLength(1);
+      const stored = await readGraph(p, rebuilt[0]!._id!);
+      expect(canonical(stored)).toEqual(canonical(original));
+      expect(stored.graph_running_status).toBe('SUCCESS');
+      expect(new Set(stored.nodes!.map((n) => n.node_running_status))).toEqual(new Set(['STATIC', 'SUCCESS']));
+      return stored;
     }
-  }, 120_000);
+    const last = async (g: Graph, title: string): Promise<string> => resourceText(p, nodeOf(g, title).outputs![0]!.resource_id!);
+
+    it('When the program of a graph with every parameter type runs, then it exits 0 after running an equivalent graph to SUCCESS', async () => {
+      const a = withValues(instance(ops.configure, { data: [[file, 'out']] }), {
+        label: 'say "hi"', 'max-count': 600, verbose: true, notes: 'l1\nl2', codec: { values: ['gzip', 'bzip2', 'xz'], index: '2' },
+        hosts: ['a', "it's"], sizes: [1, 2], script: { mode: 'sh', value: 'echo "${x}"\n' },
+      });
+      const original = graphOf('Rebuilt all parameters', [file, a]);
+      const rebuilt = await rebuild(original);
+      expect((await client.graphs.generateCode(original._id!)).code).toMatch(/^numbers = File\(/);
+      expect(await last(rebuilt, 'Configure all')).toBe('say "hi"/600\n1\n2\n');
+    }, 60_000);
+
+    it('When the program of a graph with a multi-input list runs, then the rebuilt node takes every linked output', async () => {
+      const a = withValues(instance(ops.copy, { data: [[file, 'out']] }), { tag: 'a' });
+      const b = withValues(instance(ops.copy, { data: [[file, 'out']] }), { tag: 'b' });
+      const original = graphOf('Rebuilt multi input', [file, a, b, instance(ops.merge, { parts: [[a, 'out'], [b, 'out'], [file, 'out']] })]);
+      const rebuilt = await rebuild(original);
+      expect((await last(rebuilt, 'Merge')).split('\n').sort()).toEqual(['', '1', '1', '1', '2', '2', '2', 'a', 'b'].sort());
+    }, 60_000);
+
+    it('When the program of a graph of several levels runs, then the rebuilt chain runs level by level to SUCCESS', async () => {
+      const one = withValues(instance(ops.copy, { data: [[file, 'out']] }), { tag: 'one' });
+      const two = withValues(instance(ops.copy, { data: [[one, 'out']] }), { tag: 'two' });
+      const three = withValues(instance(ops.copy, { data: [[two, 'out']] }), { tag: 'three' });
+      const original = graphOf('Rebuilt levels', [file, one, two, three, instance(ops.pair, { left: [[three, 'out']], right: [[one, 'out']] })]);
+      const rebuilt = await rebuild(original);
+      expect(await last(rebuilt, 'Pair')).toBe('1\n2\none\ntwo\nthree\n1\n2\none\n');
+    }, 60_000);
+  });
 
   it('When a graph has no nodes, then typescript is refused like python, with a 400', async () => {
     const r = await p.alice.POST('/plynx/api/v0/graphs', { body: { graph: { ...fixtureGraph('graph_grep_sum'), nodes: [] }, actions: ['GENERATE_CODE'], language: 'typescript' } });
