@@ -13,6 +13,7 @@ import { nodeCacheKey } from './cache-key.ts';
 import type { PlynxRunRecord, ResourceMap, RunNodeRecord, RunRepository } from './run-repository.ts';
 import { isFileNode } from './run-spec.ts';
 import { fillInputs, withLogs, withResources } from './run-status.ts';
+import { runningGraphs, type RunningGraph } from './running-graphs.ts';
 
 export interface ExecutionServiceDeps {
   graphs: GraphRepository;
@@ -34,6 +35,8 @@ export interface FinishReport {
 interface RunNode {
   run: PlynxRunRecord;
   graph: GraphDoc;
+  /** Node id → node of the graph. */
+  nodes: RunningGraph['nodes'];
   node: NodeDoc;
 }
 
@@ -41,14 +44,26 @@ const isCacheable = (node: NodeDoc): boolean => node.parameters.some((p) => p.na
 
 export function executionService({ graphs, runs, engine, content, clock, webUrl }: ExecutionServiceDeps) {
   const now = () => new Date(clock.now());
+  const running = runningGraphs();
+  const notRunning = () => new AppError('DOCUMENT_NOT_FOUND', 'Graph was not found or does not run');
+
+  /** The graph of `run`, parsed once per stored version while it runs. */
+  async function runningGraph(run: PlynxRunRecord, updateDate: Date): Promise<RunningGraph> {
+    const kept = running.get(run, updateDate);
+    if (kept) return kept;
+    const stored = await graphs.find(run.graphId);
+    if (!stored) throw notRunning();
+    return running.put(run, stored.graph, stored.updateDate);
+  }
 
   /** The run and the operation node `nodeId` of graph `graphId`; 404 when either is not part of a run. */
   async function runNode(graphId: string, nodeId: string): Promise<RunNode> {
-    const [stored, run] = isObjectId(graphId) ? await Promise.all([graphs.find(graphId), runs.find(graphId)]) : [null, null];
-    if (!stored || !run) throw new AppError('DOCUMENT_NOT_FOUND', 'Graph was not found or does not run');
-    const node = stored.graph.nodes.find((n) => n._id === nodeId && !isFileNode(n));
-    if (!node) throw new AppError('DOCUMENT_NOT_FOUND', 'Node was not found in the graph\'s run');
-    return { run, graph: stored.graph, node };
+    const [run, updateDate] = isObjectId(graphId) ? await Promise.all([runs.find(graphId), runs.graphUpdateDate(graphId)]) : [null, null];
+    if (!run || !updateDate) throw notRunning();
+    const { graph, nodes } = await runningGraph(run, updateDate);
+    const node = nodes.get(nodeId);
+    if (!node || isFileNode(node)) throw new AppError('DOCUMENT_NOT_FOUND', 'Node was not found in the graph\'s run');
+    return { run, graph, nodes, node };
   }
 
   async function requireClaimed({ run, node }: RunNode): Promise<void> {
@@ -57,10 +72,12 @@ export function executionService({ graphs, runs, engine, content, clock, webUrl 
     }
   }
 
-  /** The node with each input's resource ids, taken from the nodes it is linked to. */
-  async function withInputs({ graph, node }: RunNode): Promise<NodeDoc> {
-    const reported = await runs.nodes(graph._id);
-    const byId = new Map(graph.nodes.map((n) => [n._id, isFileNode(n) ? n : { ...n, outputs: withResources(n.outputs, reported.get(n._id)?.outputs) }]));
+  /** The node with each input's resource ids, taken from the nodes it is linked to (and only those). */
+  async function withInputs({ graph, nodes, node }: RunNode): Promise<NodeDoc> {
+    const linked = new Set(node.inputs.flatMap((i) => i.values.map((v) => v.node_id)));
+    const parents = [...linked].flatMap((id) => nodes.get(id) ?? []);
+    const reported = await runs.nodes(graph._id, parents.filter((n) => !isFileNode(n)).map((n) => n._id));
+    const byId = new Map(parents.map((n) => [n._id, isFileNode(n) ? n : { ...n, outputs: withResources(n.outputs, reported.get(n._id)?.outputs) }]));
     return fillInputs(node, byId);
   }
 

@@ -56,8 +56,20 @@ export function runRepository(db: Db | DbTx) {
       return count === 1;
     },
 
-    async nodes(graphId: string): Promise<Map<string, RunNodeRecord>> {
-      const rows = await db.plynxRunNode.findMany({ where: { graphId } });
+    /**
+     * When the graph's document was last written: the key its parsed copy is kept under while it runs
+     * (a cheap read of one column, where the document itself is large).
+     */
+    async graphUpdateDate(graphId: string): Promise<Date | null> {
+      const row = await db.plynxGraph.findUnique({ where: { id: graphId }, select: { updateDate: true } });
+      return row?.updateDate ?? null;
+    },
+
+    /** What workers reported for the nodes of the graph; only for `nodeIds` when given. */
+    async nodes(graphId: string, nodeIds?: readonly string[]): Promise<Map<string, RunNodeRecord>> {
+      if (nodeIds && !nodeIds.length) return new Map();
+      const where = nodeIds ? { graphId, nodeId: { in: [...new Set(nodeIds)] } } : { graphId };
+      const rows = await db.plynxRunNode.findMany({ where });
       return new Map(rows.map((r) => [r.nodeId, {
         nodeId: r.nodeId, state: r.state as RunNodeState, outputs: parseMap(r.outputs), logs: parseMap(r.logs), cacheUrl: r.cacheUrl,
       }]));
