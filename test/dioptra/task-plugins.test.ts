@@ -89,7 +89,7 @@ describe.each(PROVIDERS)('Dioptra task plugins on %s', (provider) => {
   const upload = async (fields: Record<string, string>, file?: { name: string; content: Buffer }): Promise<Answer> => {
     const form = new FormData();
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
-    if (file) form.append('task_plugin_file', new Blob([file.content]), file.name);
+    if (file) form.append('task_plugin_file', new Blob([new Uint8Array(file.content)]), file.name);
     const r = await fetch(`${t.url}${API}/`, { method: 'POST', body: form });
     return { status: r.status, body: await r.json() };
   };
