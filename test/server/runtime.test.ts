@@ -97,9 +97,9 @@ describe('request log', () => {
     try {
       await fetch(`${base}/torc-service/ping`, { headers: { 'x-request-id': 'req-1' } });
       await fetch(`${base}/torc-service/workflows/999999`);
-      await fetch(`${base}/api/taskPlugin/`);
+      await fetch(`${base}/api/job/`);
       const requests = lines.filter((l) => typeof l.status === 'number');
-      expect(requests.map((l) => [l.path, l.status])).toEqual([['/torc-service/ping', 200], ['/torc-service/workflows/999999', 404], ['/api/taskPlugin/', 501]]);
+      expect(requests.map((l) => [l.path, l.status])).toEqual([['/torc-service/ping', 200], ['/torc-service/workflows/999999', 404], ['/api/job/', 501]]);
       expect(requests[0]).toMatchObject({ level: 30, reqId: 'req-1', method: 'GET' });
       for (const l of requests) expect(l.err).toBeUndefined();
     } finally {

@@ -3545,7 +3545,7 @@ export interface paths {
         put?: never;
         /**
          * Upload a custom task plugin package.
-         * @description A multipart form with the package name, the target collection (only `dioptra_custom` takes uploads) and the package archive. The archive's files are unpacked flat (folders are dropped, so a later file replaces an earlier one with the same base name) and only the `.py` files are kept. A name that is already used in the collection gets 409; to replace a package, delete it and upload it again.
+         * @description A multipart form with the package name, the target collection (only `dioptra_custom` takes uploads) and the package archive. The archive's files are taken flat (folders are dropped, so a later file replaces an earlier one with the same base name) and only the `.py` files are kept. A name that is already used in the collection gets 400 with Dioptra's `TaskPluginAlreadyExistsError` sentence; to replace a package, delete it and upload it again. An archive with entries that leave it (`..`, absolute paths), links, more than 10 000 entries or more than 64 MiB unpacked, or compressed with bzip2 or xz, is refused with 400 and nothing is stored.
          */
         post: operations["dioptra_post_task_plugin_resource"];
         delete?: never;
@@ -3563,7 +3563,7 @@ export interface paths {
         };
         /**
          * List builtin task plugins.
-         * @description The packages that ship with the server in the `dioptra_builtins` collection.
+         * @description The packages of the `dioptra_builtins` collection: the subfolders of the folder the operator names with PIPELOOM_DIOPTRA_BUILTINS_DIR that hold `.py` files (none when it is not set).
          */
         get: operations["dioptra_get_task_plugin_builtins_collection_resource"];
         put?: never;
@@ -8205,7 +8205,7 @@ export interface components {
          */
         DioptraTaskPluginUploadForm: {
             /**
-             * @description Name for the package, used as sent; it must be new in the collection (409).
+             * @description Name for the package, used as sent: letters, digits, `_`, `.` and `-`, not starting with `.`; it must be new in the collection (400 otherwise).
              * @example noise_attacks
              */
             task_plugin_name: string;
@@ -8217,7 +8217,7 @@ export interface components {
             collection: "dioptra_custom";
             /**
              * Format: binary
-             * @description An archive with one package: a tar file (plain, gzip, bzip2 or xz compressed) or a zip file, named with one of the extensions .tar, .tgz, .gz, .bz2, .xz or .zip.
+             * @description An archive with one package: a tar file (plain or gzip compressed) or a zip file, named with one of the extensions .tar, .tgz, .gz, .bz2, .xz or .zip (bzip2 and xz compressed tars are refused).
              * @example (binary contents of noise_attacks.tar.gz)
              */
             task_plugin_file: Blob;
@@ -16500,7 +16500,6 @@ export interface operations {
             };
             400: components["responses"]["DioptraBadRequest"];
             401: components["responses"]["DioptraUnauthorized"];
-            409: components["responses"]["DioptraConflict"];
             413: components["responses"]["DioptraTooLarge"];
         };
     };

@@ -10,6 +10,9 @@ export const ExperimentRegistrationError = dioptraError('INVALID_ARGUMENT', 'Bad
 export const QueueDoesNotExistError = dioptraError('DOCUMENT_NOT_FOUND', 'Not Found - The requested queue does not exist');
 export const QueueAlreadyExistsError = dioptraError('INVALID_ARGUMENT', 'Bad Request - The queue name on the registration form already exists. Please select another and resubmit.');
 export const QueueRegistrationError = dioptraError('INVALID_ARGUMENT', 'Bad Request - The queue registration form contains invalid parameters. Please verify and resubmit.');
+export const TaskPluginDoesNotExistError = dioptraError('DOCUMENT_NOT_FOUND', 'Not Found - The requested task plugin package does not exist');
+export const TaskPluginAlreadyExistsError = dioptraError('INVALID_ARGUMENT', 'Bad Request - The names of one or more of the uploaded task plugin packages conflicts with an existing package in the collection. To update an existing task plugin package, delete it first and then resubmit.');
+export const TaskPluginUploadError = dioptraError('INVALID_ARGUMENT', 'Bad Request - The task plugin upload form contains invalid parameters. Please verify and resubmit.');
 
 /** Upstream answers a rename onto a taken name with a 500 (a database integrity error); Pipeloom says 409. */
 export const nameTaken = (what: 'experiment' | 'queue', name: string) =>
@@ -23,6 +26,7 @@ export const nameTaken = (what: 'experiment' | 'queue', name: string) =>
 export const FORM_ERROR_MESSAGES: Readonly<Record<string, string>> = {
   '/api/experiment/': ExperimentRegistrationError().message,
   '/api/queue/': QueueRegistrationError().message,
+  '/api/taskPlugin/': TaskPluginUploadError().message,
 };
 
 /** True for a unique-constraint violation reported by Prisma. */

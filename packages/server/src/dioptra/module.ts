@@ -1,9 +1,15 @@
 // The Dioptra family as the server sees it: its paths, its `{message}` error body and its composition root.
-// Experiments and queues are implemented; jobs and task plugins still answer 501.
+// Experiments, queues and task plugins are implemented; jobs still answer 501.
+import path from 'node:path';
 import type { AppError } from '../errors.ts';
 import { defineFamily } from '../family/module.ts';
 import { createDioptraHandlers, createDioptraServices } from './composition.ts';
 import { FORM_ERROR_MESSAGES } from './errors.ts';
+
+export interface DioptraConfig {
+  /** Folder of builtin task plugin packages (PIPELOOM_DIOPTRA_BUILTINS_DIR); none: the builtin collection is empty. */
+  builtinsDir: string | undefined;
+}
 
 /**
  * Upstream answers any invalid registration form with one generic sentence and no detail. The contract
@@ -20,7 +26,10 @@ export const dioptraModule = defineFamily({
   prefixes: ['/api/experiment', '/api/job', '/api/queue', '/api/taskPlugin'],
   publicPaths: [],
   renderError: renderDioptraError,
-  readConfig: (): Record<string, never> => ({}),
+  readConfig: (env): DioptraConfig => {
+    const builtins = env.PIPELOOM_DIOPTRA_BUILTINS_DIR?.trim();
+    return { builtinsDir: builtins ? path.resolve(env.INIT_CWD || process.cwd(), builtins) : undefined };
+  },
   createServices: createDioptraServices,
   createHandlers: createDioptraHandlers,
 });

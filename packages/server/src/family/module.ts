@@ -21,6 +21,8 @@ export interface FamilyContext<Config> {
   content: ContentStore;
   /** The one job lifecycle engine: families run their work as runs of it. */
   engine: RunEngine;
+  /** The server's data folder; a family that keeps files the content store cannot (folders of them) uses a subfolder named after itself. Absent where services are only listed, never run. */
+  dataDir?: string;
 }
 
 export interface FamilyModule<Name extends string = string, Config = unknown, Services = unknown> {

@@ -41,7 +41,7 @@ export function createApp({ config, database, logger, validateResponses = false,
   const identity = createIdentity(database.db, { bootstrapTokens: config.tokens, sessionSecret: config.tokenSecret, clock });
   const content = directoryContentStore(path.join(config.dataDir, 'content'));
   const engine = createRunEngine(database, clock ?? systemClock);
-  const handlers = buildHandlers({ database, clock: clock ?? systemClock, identity, content, engine }, config.families, operations);
+  const handlers = buildHandlers({ database, clock: clock ?? systemClock, identity, content, engine, dataDir: config.dataDir }, config.families, operations);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);

@@ -1,0 +1,67 @@
+// Dioptra's task plugin rules: two collections (read-only builtins, uploaded customs), packages named as sent,
+// uploads unpacked flat to their `.py` modules, a taken name refused, deletes that report what they removed.
+import { AppError } from '../../errors.ts';
+import { TaskPluginAlreadyExistsError, TaskPluginDoesNotExistError, TaskPluginUploadError } from '../errors.ts';
+import { PluginArchiveError, readPluginArchive, type ArchiveLimits } from './plugin-archive.ts';
+import { isPackageName, type PluginFolder, type PluginPackage, type WritablePluginFolder } from './plugin-store.ts';
+
+export const BUILTINS = 'dioptra_builtins';
+export const CUSTOM = 'dioptra_custom';
+export type Collection = typeof BUILTINS | typeof CUSTOM;
+
+export interface TaskPlugin {
+  taskPluginName: string;
+  collection: Collection;
+  modules: string[];
+}
+
+/** The archive kinds Dioptra's upload form accepts, by the file name's last extension. */
+const ARCHIVE_EXTENSIONS = ['tar', 'tgz', 'bz2', 'gz', 'xz', 'zip'];
+
+export interface PluginUpload {
+  name: string;
+  collection: string;
+  /** The uploaded archive on local disk, or undefined when the form had no file. */
+  file?: { path: string; originalName: string };
+}
+
+export function taskPluginService(builtins: PluginFolder, custom: WritablePluginFolder, limits?: ArchiveLimits) {
+  const folders = { [BUILTINS]: builtins, [CUSTOM]: custom } as const;
+  const toPlugin = (collection: Collection) => (p: PluginPackage): TaskPlugin => ({ taskPluginName: p.name, collection, modules: p.modules });
+
+  return {
+    async listCollection(collection: Collection): Promise<TaskPlugin[]> {
+      return (await folders[collection].list()).map(toPlugin(collection));
+    },
+    async list(): Promise<TaskPlugin[]> {
+      return [...(await this.listCollection(BUILTINS)), ...(await this.listCollection(CUSTOM))];
+    },
+    async get(collection: Collection, name: string): Promise<TaskPlugin> {
+      const found = await folders[collection].get(name);
+      if (!found) throw TaskPluginDoesNotExistError();
+      return toPlugin(collection)(found);
+    },
+    async upload({ name, collection, file }: PluginUpload): Promise<TaskPlugin> {
+      const extension = file?.originalName.split('.').pop()?.toLowerCase();
+      if (collection !== CUSTOM || !file || !file.originalName.includes('.') || !ARCHIVE_EXTENSIONS.includes(extension ?? '')) throw TaskPluginUploadError();
+      // Upstream takes any name; here it names a folder (and a Python package), so it must be a plain one.
+      if (!isPackageName(name)) throw new AppError('INVALID_ARGUMENT', `${TaskPluginUploadError().message} The package name may hold only letters, digits, '_', '.' and '-'.`);
+      if (await custom.get(name)) throw TaskPluginAlreadyExistsError();
+      let modules;
+      try {
+        modules = await readPluginArchive(file.path, limits);
+      } catch (e) {
+        if (e instanceof PluginArchiveError) throw new AppError('INVALID_ARGUMENT', `Bad Request - The task plugin archive was refused: ${e.message}.`);
+        throw e;
+      }
+      if (!(await custom.create(name, modules))) throw TaskPluginAlreadyExistsError();
+      return { taskPluginName: name, collection: CUSTOM, modules: [...modules.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) };
+    },
+    async remove(name: string): Promise<{ status: 'Success'; collection: typeof CUSTOM; taskPluginName: string[] }> {
+      const removed = await custom.remove(name);
+      return { status: 'Success', collection: CUSTOM, taskPluginName: removed ? [name] : [] };
+    },
+  };
+}
+
+export type TaskPluginService = ReturnType<typeof taskPluginService>;
