@@ -55,17 +55,17 @@ export interface JobRunOutcome {
  * ```ts
  * import { runWorker, type JobKind } from '@pipeloom/sdk';
  *
- * // Jobs whose command is `plynx-node:<operation id>` run a PLynx node in-process.
- * const plynxNode: JobKind = {
- *   name: 'plynx-node',
- *   matches: (job) => job.command.startsWith('plynx-node:'),
+ * // Jobs whose command is `render-report <name>` render a report in-process (PLynx nodes are the
+ * // built-in kind plynxNodeJobKind; every other job is a shell command).
+ * const renderReport: JobKind = {
+ *   name: 'render-report',
+ *   matches: (job) => job.command.startsWith('render-report '),
  *   async run(job, ctx) {
- *     const operation = job.command.slice('plynx-node:'.length);
- *     const ok = await runPlynxOperation(operation, { cwd: ctx.cwd, signal: ctx.stop });
+ *     const ok = await renderReportFile(job.command.slice('render-report '.length), { cwd: ctx.cwd, signal: ctx.stop });
  *     return { returnCode: ok ? 0 : 1 };
  *   },
  * };
- * await runWorker({ client, workflowKey: '17', jobKinds: [plynxNode] });
+ * await runWorker({ client, workflowKey: '17', jobKinds: [renderReport] });
  * ```
  */
 export interface JobKind {
