@@ -3343,7 +3343,7 @@ export interface paths {
         put?: never;
         /**
          * Submit a job with its workflow archive.
-         * @description A multipart form naming the experiment, the queue and the MLproject entry point, with the workflow archive attached as `workflow`. Experiment and queue names are slugified before lookup. The archive is stored, the job is put on the queue and answered with status `queued` and no MLflow run yet. A form that fails validation, names an unknown experiment or queue, or attaches a file with another extension gets 400; a locked queue gets 409.
+         * @description A multipart form naming the experiment, the queue and the MLproject entry point, with the workflow archive attached as `workflow`. Experiment and queue names are slugified before lookup. The archive is stored, the job is put on the queue and answered with status `queued` and no MLflow run yet. A form that fails validation, names an unknown experiment or queue, a locked queue or a `depends_on` job that does not exist, or attaches a file with another extension, gets 400 with Dioptra's `JobSubmissionError` sentence. The job then waits on the lifecycle engine under the queue's name until a `pipeloom worker --queue <name>` runs it; with `depends_on` it is held back until that job has ended, finished or failed.
          */
         post: operations["dioptra_post_job_resource"];
         delete?: never;
@@ -3372,6 +3372,140 @@ export interface paths {
         get: operations["dioptra_get_job_id_resource"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/job/{jobId}/log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The job's UUID, as returned in `jobId`.
+                 * @example 4fbc1a3e-6f0d-4b1c-9d55-2a9e0c7d8e31
+                 */
+                jobId: components["parameters"]["DioptraJobId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read a job's output (Pipeloom extension).
+         * @description What the job's entry point wrote to standard output and standard error, interleaved as it arrived, with the worker's own lines (parameter errors, the timeout) among them. The worker hands the log in while the job runs and once more when it ends; an empty text until then.
+         */
+        get: operations["dioptra_get_job_log"];
+        /**
+         * A worker hands in a running job's log so far (Pipeloom extension).
+         * @description Replaces the stored log with the attached file. Only while the job's run is held by a worker: 409 otherwise (the job has ended or is not running).
+         */
+        put: operations["dioptra_put_job_log"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/job/{jobId}/workflow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The job's UUID, as returned in `jobId`.
+                 * @example 4fbc1a3e-6f0d-4b1c-9d55-2a9e0c7d8e31
+                 */
+                jobId: components["parameters"]["DioptraJobId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Download a job's workflow archive (Pipeloom extension).
+         * @description The archive as it was uploaded, with its file name in `Content-Disposition`.
+         */
+        get: operations["dioptra_get_job_workflow"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/job/{jobId}/taskPlugins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The job's UUID, as returned in `jobId`.
+                 * @example 4fbc1a3e-6f0d-4b1c-9d55-2a9e0c7d8e31
+                 */
+                jobId: components["parameters"]["DioptraJobId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Download the task plugins a job imports (Pipeloom extension).
+         * @description Both plugin collections as they are now, as a gzip-compressed tar file of `dioptra_builtins/<package>/<module>.py` and `dioptra_custom/<package>/<module>.py`: the worker unpacks it into a folder on the job's `PYTHONPATH`, so that entry points import `dioptra_custom.<package>`.
+         */
+        get: operations["dioptra_get_job_task_plugins"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/job/{jobId}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The job's UUID, as returned in `jobId`.
+                 * @example 4fbc1a3e-6f0d-4b1c-9d55-2a9e0c7d8e31
+                 */
+                jobId: components["parameters"]["DioptraJobId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A worker starts running a job it claimed (Pipeloom extension).
+         * @description Called by the worker holding the job's run, before its entry point runs: the job becomes `started` and the answer says what to run. A worker that took over a job started by one that went away may call it again. 409 when the job's run is not held by a worker or the job has already ended.
+         */
+        post: operations["dioptra_start_job"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/job/{jobId}/finish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The job's UUID, as returned in `jobId`.
+                 * @example 4fbc1a3e-6f0d-4b1c-9d55-2a9e0c7d8e31
+                 */
+                jobId: components["parameters"]["DioptraJobId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A worker reports how a job ended (Pipeloom extension).
+         * @description `finished` when the entry point exited with 0, `failed` otherwise (or when it could not be started, ran out of time or was stopped). Jobs that `dependsOn` this one are released to their queues, whatever the outcome, as RQ does. 409 when the job's run is not held by a worker or the job is not `started`.
+         */
+        post: operations["dioptra_finish_job"];
         delete?: never;
         options?: never;
         head?: never;
@@ -8079,6 +8213,55 @@ export interface components {
              * @example (binary contents of workflows.tar.gz)
              */
             workflow: Blob;
+        };
+        /** @description The job's log as a file part. */
+        DioptraJobLogForm: {
+            /**
+             * Format: binary
+             * @description The whole log so far (it replaces what was stored).
+             */
+            log: Blob;
+        };
+        /** @description The stored log's size. */
+        DioptraJobLogReceipt: {
+            /** @enum {string} */
+            status: "Success";
+            /** @description Bytes stored. */
+            size: number;
+        };
+        /** @description What a worker needs to run a job it has claimed. */
+        DioptraJobStart: {
+            job: components["schemas"]["DioptraJob"];
+            /**
+             * @description Name of the job's experiment.
+             * @example mnist-baseline
+             */
+            experimentName: string;
+            /**
+             * @description Name of the job's queue.
+             * @example tensorflow_cpu
+             */
+            queueName: string;
+            /**
+             * @description The time limit in seconds: the submitted `timeout`, or 24 hours.
+             * @example 43200
+             */
+            timeoutSeconds: number;
+            /**
+             * @description The archive's file name as uploaded; its extension tells how it is packed.
+             * @example workflows.tar.gz
+             */
+            workflowFileName: string;
+        };
+        /** @description How a job's run ended. */
+        DioptraJobFinishRequest: {
+            /**
+             * @description `finished` when the entry point exited with 0.
+             * @enum {string}
+             */
+            status: "finished" | "failed";
+            /** @description The entry point's exit code; a negative number is the signal that ended it. */
+            returnCode?: number;
         };
         /**
          * @description A named queue that jobs are submitted to and workers take them from.
@@ -15994,7 +16177,6 @@ export interface operations {
             };
             400: components["responses"]["DioptraBadRequest"];
             401: components["responses"]["DioptraUnauthorized"];
-            409: components["responses"]["DioptraConflict"];
             413: components["responses"]["DioptraTooLarge"];
         };
     };
@@ -16030,6 +16212,197 @@ export interface operations {
             };
             401: components["responses"]["DioptraUnauthorized"];
             404: components["responses"]["DioptraNotFound"];
+        };
+    };
+    dioptra_get_job_log: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The job's UUID, as returned in `jobId`.
+                 * @example 4fbc1a3e-6f0d-4b1c-9d55-2a9e0c7d8e31
+                 */
+                jobId: components["parameters"]["DioptraJobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The log so far, as text. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example epoch 1/5 loss=0.41
+                     *     wrote results.json
+                     */
+                    "text/plain": string;
+                };
+            };
+            401: components["responses"]["DioptraUnauthorized"];
+            404: components["responses"]["DioptraNotFound"];
+        };
+    };
+    dioptra_put_job_log: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The job's UUID, as returned in `jobId`.
+                 * @example 4fbc1a3e-6f0d-4b1c-9d55-2a9e0c7d8e31
+                 */
+                jobId: components["parameters"]["DioptraJobId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["DioptraJobLogForm"];
+            };
+        };
+        responses: {
+            /** @description Stored. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DioptraJobLogReceipt"];
+                };
+            };
+            400: components["responses"]["DioptraBadRequest"];
+            401: components["responses"]["DioptraUnauthorized"];
+            404: components["responses"]["DioptraNotFound"];
+            409: components["responses"]["DioptraConflict"];
+            413: components["responses"]["DioptraTooLarge"];
+        };
+    };
+    dioptra_get_job_workflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The job's UUID, as returned in `jobId`.
+                 * @example 4fbc1a3e-6f0d-4b1c-9d55-2a9e0c7d8e31
+                 */
+                jobId: components["parameters"]["DioptraJobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The archive's bytes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": Blob;
+                };
+            };
+            401: components["responses"]["DioptraUnauthorized"];
+            404: components["responses"]["DioptraNotFound"];
+        };
+    };
+    dioptra_get_job_task_plugins: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The job's UUID, as returned in `jobId`.
+                 * @example 4fbc1a3e-6f0d-4b1c-9d55-2a9e0c7d8e31
+                 */
+                jobId: components["parameters"]["DioptraJobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The plugins, as a .tar.gz file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/gzip": Blob;
+                };
+            };
+            401: components["responses"]["DioptraUnauthorized"];
+            404: components["responses"]["DioptraNotFound"];
+        };
+    };
+    dioptra_start_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The job's UUID, as returned in `jobId`.
+                 * @example 4fbc1a3e-6f0d-4b1c-9d55-2a9e0c7d8e31
+                 */
+                jobId: components["parameters"]["DioptraJobId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The started job and what its run needs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DioptraJobStart"];
+                };
+            };
+            401: components["responses"]["DioptraUnauthorized"];
+            404: components["responses"]["DioptraNotFound"];
+            409: components["responses"]["DioptraConflict"];
+        };
+    };
+    dioptra_finish_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The job's UUID, as returned in `jobId`.
+                 * @example 4fbc1a3e-6f0d-4b1c-9d55-2a9e0c7d8e31
+                 */
+                jobId: components["parameters"]["DioptraJobId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "status": "finished"
+                 *     }
+                 */
+                "application/json": components["schemas"]["DioptraJobFinishRequest"];
+            };
+        };
+        responses: {
+            /** @description The job with its final status. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DioptraJob"];
+                };
+            };
+            400: components["responses"]["DioptraBadRequest"];
+            401: components["responses"]["DioptraUnauthorized"];
+            404: components["responses"]["DioptraNotFound"];
+            409: components["responses"]["DioptraConflict"];
         };
     };
     dioptra_get_queue_resource: {
