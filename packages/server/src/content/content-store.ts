@@ -27,6 +27,8 @@ export interface ContentStore {
   stat(key: string): Promise<{ size: number } | null>;
   /** A stream of the content (optionally a range of it), or null when there is none. */
   open(key: string, options?: OpenOptions): Promise<StoredContent | null>;
+  /** Removes the content under `key`; nothing happens when there is none. */
+  remove(key: string): Promise<void>;
 }
 
 const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;

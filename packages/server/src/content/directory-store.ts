@@ -67,5 +67,8 @@ export function directoryContentStore(root: string): ContentStore {
       const stream = size === 0 ? Readable.from([]) : fs.createReadStream(file, { start, end: start + size - 1 });
       return { size, totalSize: st.size, stream };
     },
+    async remove(key) {
+      await fsp.rm(fileOf(key), { force: true });
+    },
   };
 }

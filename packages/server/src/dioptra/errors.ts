@@ -7,6 +7,8 @@ const dioptraError = (code: ErrorCode, message: string) => () => new AppError(co
 export const ExperimentDoesNotExistError = dioptraError('DOCUMENT_NOT_FOUND', 'Not Found - The requested experiment does not exist');
 export const ExperimentAlreadyExistsError = dioptraError('INVALID_ARGUMENT', 'Bad Request - The experiment name on the registration form already exists. Please select another and resubmit.');
 export const ExperimentRegistrationError = dioptraError('INVALID_ARGUMENT', 'Bad Request - The experiment registration form contains invalid parameters. Please verify and resubmit.');
+export const JobDoesNotExistError = dioptraError('DOCUMENT_NOT_FOUND', 'Not Found - The requested job does not exist');
+export const JobSubmissionError = dioptraError('INVALID_ARGUMENT', 'Bad Request - The job submission form contains invalid parameters. Please verify and resubmit.');
 export const QueueDoesNotExistError = dioptraError('DOCUMENT_NOT_FOUND', 'Not Found - The requested queue does not exist');
 export const QueueAlreadyExistsError = dioptraError('INVALID_ARGUMENT', 'Bad Request - The queue name on the registration form already exists. Please select another and resubmit.');
 export const QueueRegistrationError = dioptraError('INVALID_ARGUMENT', 'Bad Request - The queue registration form contains invalid parameters. Please verify and resubmit.');
@@ -25,6 +27,7 @@ export const nameTaken = (what: 'experiment' | 'queue', name: string) =>
  */
 export const FORM_ERROR_MESSAGES: Readonly<Record<string, string>> = {
   '/api/experiment/': ExperimentRegistrationError().message,
+  '/api/job/': JobSubmissionError().message,
   '/api/queue/': QueueRegistrationError().message,
   '/api/taskPlugin/': TaskPluginUploadError().message,
 };

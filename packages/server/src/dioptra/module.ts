@@ -1,5 +1,6 @@
 // The Dioptra family as the server sees it: its paths, its `{message}` error body and its composition root.
-// Experiments, queues and task plugins are implemented; jobs still answer 501.
+// Experiments, queues, task plugins and jobs are implemented; jobs run on the shared job lifecycle engine,
+// and the execution extensions under /api/job/{jobId}/ are what `pipeloom worker` calls to run them.
 import path from 'node:path';
 import type { AppError } from '../errors.ts';
 import { defineFamily } from '../family/module.ts';

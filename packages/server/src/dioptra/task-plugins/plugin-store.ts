@@ -16,6 +16,8 @@ export interface PluginPackage {
 export interface PluginFolder {
   list(): Promise<PluginPackage[]>;
   get(name: string): Promise<PluginPackage | null>;
+  /** The bytes of one module the package lists, or null when there is no such module. */
+  readModule(name: string, module: string): Promise<Buffer | null>;
 }
 
 export interface WritablePluginFolder extends PluginFolder {
@@ -47,6 +49,11 @@ export function pluginFolder(root: string | undefined): PluginFolder {
   };
   return {
     get,
+    async readModule(name, module) {
+      // Only modules `get` lists are read, so the path is built from checked names.
+      if (!root || !(await get(name))?.modules.includes(module)) return null;
+      return fsp.readFile(path.join(root, name, module)).catch(() => null);
+    },
     async list() {
       const entries = root ? await fsp.readdir(root, { withFileTypes: true }).catch(() => []) : [];
       const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort(byCodeUnit);
@@ -62,6 +69,7 @@ export function writablePluginFolder(root: () => string): WritablePluginFolder {
   return {
     list: () => folder().list(),
     get: (name) => folder().get(name),
+    readModule: (name, module) => folder().readModule(name, module),
     async create(name, modules) {
       if (!isPackageName(name)) throw new Error(`invalid package name ${JSON.stringify(name)}`);
       if ((await folder().get(name)) !== null) return false;

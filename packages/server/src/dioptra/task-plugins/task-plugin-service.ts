@@ -1,6 +1,7 @@
 // Dioptra's task plugin rules: two collections (read-only builtins, uploaded customs), packages named as sent,
 // uploads unpacked flat to their `.py` modules, a taken name refused, deletes that report what they removed.
 import { AppError } from '../../errors.ts';
+import { hasArchiveExtension } from '../archive-names.ts';
 import { TaskPluginAlreadyExistsError, TaskPluginDoesNotExistError, TaskPluginUploadError } from '../errors.ts';
 import { PluginArchiveError, readPluginArchive, type ArchiveLimits } from './plugin-archive.ts';
 import { isPackageName, type PluginFolder, type PluginPackage, type WritablePluginFolder } from './plugin-store.ts';
@@ -14,9 +15,6 @@ export interface TaskPlugin {
   collection: Collection;
   modules: string[];
 }
-
-/** The archive kinds Dioptra's upload form accepts, by the file name's last extension. */
-const ARCHIVE_EXTENSIONS = ['tar', 'tgz', 'bz2', 'gz', 'xz', 'zip'];
 
 export interface PluginUpload {
   name: string;
@@ -42,8 +40,7 @@ export function taskPluginService(builtins: PluginFolder, custom: WritablePlugin
       return toPlugin(collection)(found);
     },
     async upload({ name, collection, file }: PluginUpload): Promise<TaskPlugin> {
-      const extension = file?.originalName.split('.').pop()?.toLowerCase();
-      if (collection !== CUSTOM || !file || !file.originalName.includes('.') || !ARCHIVE_EXTENSIONS.includes(extension ?? '')) throw TaskPluginUploadError();
+      if (collection !== CUSTOM || !file || !hasArchiveExtension(file.originalName)) throw TaskPluginUploadError();
       // Upstream takes any name; here it names a folder (and a Python package), so it must be a plain one.
       if (!isPackageName(name)) throw new AppError('INVALID_ARGUMENT', `${TaskPluginUploadError().message} The package name may hold only letters, digits, '_', '.' and '-'.`);
       if (await custom.get(name)) throw TaskPluginAlreadyExistsError();

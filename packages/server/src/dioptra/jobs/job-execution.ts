@@ -1,0 +1,116 @@
+// What a worker running a Dioptra job does through the server, and what anyone may read of a job. Every
+// write is allowed only while the job's engine run is held by a worker (claimed through the Torc queue), so
+// a worker that lost its job (canceled, taken over after its lease ran out) cannot change it any more.
+import type { Readable } from 'node:stream';
+import type { Clock } from '../../clock.ts';
+import type { ContentStore } from '../../content/content-store.ts';
+import type { Db } from '../../db/client.ts';
+import type { RunEngine } from '../../engine/run-engine.ts';
+import { AppError } from '../../errors.ts';
+import { JobDoesNotExistError } from '../errors.ts';
+import { ENDED, jobRepository, type JobRecord, type JobWithNames } from './job-repository.ts';
+import type { JobRuns } from './job-runs.ts';
+import { DEFAULT_TIMEOUT_SECONDS, timeoutSeconds } from './job-timeout.ts';
+import { pluginBundle, type PluginCollection } from './plugin-bundle.ts';
+
+export interface JobExecutionDeps {
+  db: Db;
+  clock: Clock;
+  content: ContentStore;
+  engine: RunEngine;
+  runs: JobRuns;
+  pluginCollections: PluginCollection[];
+}
+
+export interface JobStart {
+  job: JobRecord;
+  experimentName: string;
+  queueName: string;
+  timeoutSeconds: number;
+  workflowFileName: string;
+}
+
+const conflict = (jobId: string, why: string) => new AppError('CONFLICT', `Conflict - Job ${jobId} ${why}.`);
+const logKeyOf = (jobId: string) => `dioptra-job-${jobId}-log`;
+
+export function jobExecution({ db, clock, content, engine, runs, pluginCollections }: JobExecutionDeps) {
+  const jobs = jobRepository(db);
+  const now = () => new Date(clock.now());
+
+  async function found(jobId: string): Promise<JobWithNames> {
+    const job = await jobs.withNames(jobId);
+    if (!job) throw JobDoesNotExistError();
+    return job;
+  }
+
+  async function mustBeClaimed(job: JobRecord): Promise<void> {
+    if (!job.runWorkflowKey || !(await engine.isClaimed(job.runWorkflowKey, job.jobId))) throw conflict(job.jobId, 'is not held by a worker');
+  }
+
+  async function reread(jobId: string): Promise<JobRecord> {
+    return (await jobs.byId(jobId)) ?? Promise.reject(JobDoesNotExistError());
+  }
+
+  return {
+    async get(jobId: string): Promise<JobRecord> {
+      return found(jobId);
+    },
+
+    list: () => jobs.list(),
+
+    /** The job becomes `started`; again `started` for a worker that took it over from one that went away. */
+    async start(jobId: string): Promise<JobStart> {
+      const job = await found(jobId);
+      if (ENDED.includes(job.status)) throw conflict(jobId, `has already ended (${job.status})`);
+      await mustBeClaimed(job);
+      if (!(await jobs.setStatus(jobId, ['queued', 'started'], 'started', now()))) throw conflict(jobId, 'has already ended');
+      return {
+        job: await reread(jobId),
+        experimentName: job.experimentName,
+        queueName: job.queueName,
+        timeoutSeconds: job.timeout === null ? DEFAULT_TIMEOUT_SECONDS : timeoutSeconds(job.timeout) ?? DEFAULT_TIMEOUT_SECONDS,
+        workflowFileName: job.workflowFileName,
+      };
+    },
+
+    /** Records how the job ended and releases the jobs that wait for it, whatever the outcome (as RQ). */
+    async finish(jobId: string, status: 'finished' | 'failed'): Promise<JobRecord> {
+      const job = await found(jobId);
+      if (job.status !== 'started') throw conflict(jobId, job.status === 'queued' ? 'has not started' : `has already ended (${job.status})`);
+      await mustBeClaimed(job);
+      if (!(await jobs.setStatus(jobId, ['started'], status, now()))) throw conflict(jobId, 'has already ended');
+      await runs.releaseDependents(jobId);
+      return reread(jobId);
+    },
+
+    /** Replaces the job's stored log with the file at `path`; answers its size. */
+    async putLog(jobId: string, path: string): Promise<{ size: number }> {
+      const job = await found(jobId);
+      // Allowed after `finish` too, as long as the worker still holds the run: its last lines arrive then.
+      await mustBeClaimed(job);
+      const stored = await content.putFile(logKeyOf(jobId), path);
+      await jobs.setLogKey(jobId, logKeyOf(jobId));
+      return stored;
+    },
+
+    /** The job's log so far; null when none was handed in yet. */
+    async openLog(jobId: string): Promise<{ size: number; stream: Readable } | null> {
+      const job = await found(jobId);
+      return job.logKey ? content.open(job.logKey) : null;
+    },
+
+    async openWorkflow(jobId: string): Promise<{ size: number; stream: Readable; fileName: string }> {
+      const job = await found(jobId);
+      const stored = await content.open(job.contentKey);
+      if (!stored) throw new AppError('INTERNAL', `the workflow archive of job ${jobId} is missing from the content store`);
+      return { size: stored.size, stream: stored.stream, fileName: job.workflowFileName };
+    },
+
+    async taskPlugins(jobId: string): Promise<Readable> {
+      await found(jobId);
+      return pluginBundle(pluginCollections);
+    },
+  };
+}
+
+export type JobExecution = ReturnType<typeof jobExecution>;

@@ -1,0 +1,96 @@
+// The only code that reads and writes Dioptra jobs. Status changes and the release of a held-back job are
+// conditional updates, so two callers racing on the same job never both win.
+import type { Db } from '../../db/client.ts';
+import type { DbTx } from '../../db/transaction.ts';
+
+export type JobStatus = 'queued' | 'started' | 'finished' | 'failed';
+export const ENDED: readonly JobStatus[] = ['finished', 'failed'];
+
+export interface JobRecord {
+  jobId: string;
+  experimentId: number;
+  queueId: number;
+  createdOn: Date;
+  lastModified: Date;
+  timeout: string | null;
+  workflowUri: string;
+  workflowFileName: string;
+  contentKey: string;
+  entryPoint: string;
+  entryPointKwargs: string | null;
+  dependsOn: string | null;
+  status: JobStatus;
+  mlflowRunId: string | null;
+  runWorkflowKey: string | null;
+  logKey: string | null;
+  submittedBy: string;
+}
+
+export type NewJob = Omit<JobRecord, 'lastModified' | 'status' | 'mlflowRunId' | 'logKey'>;
+
+/** A job with the names of its experiment and queue, as a worker starting it needs them. */
+export interface JobWithNames extends JobRecord {
+  experimentName: string;
+  queueName: string;
+}
+
+/** The mark of a job being released; replaced by the run's key before its transaction commits. */
+const RELEASING = '';
+
+const asRecord = <T extends { status: string }>(row: T) => ({ ...row, status: row.status as JobStatus });
+
+export function jobRepository(db: Db | DbTx) {
+  return {
+    async create(job: NewJob): Promise<JobRecord> {
+      return asRecord(await db.dioptraJob.create({ data: { ...job, lastModified: job.createdOn, status: 'queued' } }));
+    },
+
+    async byId(jobId: string): Promise<JobRecord | null> {
+      const row = await db.dioptraJob.findUnique({ where: { jobId } });
+      return row && asRecord(row);
+    },
+
+    async withNames(jobId: string): Promise<JobWithNames | null> {
+      const row = await db.dioptraJob.findUnique({ where: { jobId }, include: { experiment: { select: { name: true } }, queue: { select: { name: true } } } });
+      if (!row) return null;
+      const { experiment, queue, ...job } = row;
+      return { ...asRecord(job), experimentName: experiment.name, queueName: queue.name };
+    },
+
+    /** Every job in submission order. */
+    async list(): Promise<JobRecord[]> {
+      return (await db.dioptraJob.findMany({ orderBy: [{ createdOn: 'asc' }, { jobId: 'asc' }] })).map(asRecord);
+    },
+
+    /** Jobs held back waiting for `jobId` (their engine run not started yet). */
+    async heldBackBy(jobId: string): Promise<JobRecord[]> {
+      return (await db.dioptraJob.findMany({ where: { dependsOn: jobId, runWorkflowKey: null }, orderBy: [{ createdOn: 'asc' }, { jobId: 'asc' }] })).map(asRecord);
+    },
+
+    /**
+     * Takes a held-back job for release: marks it (inside the caller's transaction, so no one else sees the
+     * mark) and answers true, or false when another caller released it first. On PostgreSQL the update waits
+     * for a concurrent releaser's commit and then finds the row taken.
+     */
+    async claimForRelease(jobId: string): Promise<boolean> {
+      const { count } = await db.dioptraJob.updateMany({ where: { jobId, runWorkflowKey: null }, data: { runWorkflowKey: RELEASING } });
+      return count === 1;
+    },
+
+    async setRunWorkflowKey(jobId: string, runWorkflowKey: string): Promise<void> {
+      await db.dioptraJob.update({ where: { jobId }, data: { runWorkflowKey } });
+    },
+
+    /** Moves the job to `to` when its status is one of `from`; false when it was not. */
+    async setStatus(jobId: string, from: readonly JobStatus[], to: JobStatus, at: Date): Promise<boolean> {
+      const { count } = await db.dioptraJob.updateMany({ where: { jobId, status: { in: [...from] } }, data: { status: to, lastModified: at } });
+      return count === 1;
+    },
+
+    async setLogKey(jobId: string, logKey: string): Promise<void> {
+      await db.dioptraJob.updateMany({ where: { jobId, logKey: null }, data: { logKey } });
+    },
+  };
+}
+
+export type JobRepository = ReturnType<typeof jobRepository>;
