@@ -6,16 +6,30 @@ export interface Answer {
   body: unknown;
 }
 
+/** A file part of a multipart form. */
+export interface FilePart {
+  fileName: string;
+  content: Buffer | string;
+}
+
+/** An answer read as bytes, with its headers (downloads and text). */
+export interface RawAnswer {
+  status: number;
+  headers: Headers;
+  bytes: Buffer;
+}
+
 export function dioptraHttp(baseUrl: () => string) {
-  const send = async (method: string, path: string, init: { form?: Record<string, string>; multipart?: Record<string, string>; json?: unknown } = {}): Promise<Answer> => {
+  const send = async (method: string, path: string, init: { form?: Record<string, string>; multipart?: Record<string, string>; files?: Record<string, FilePart>; json?: unknown } = {}): Promise<Answer> => {
     const headers: Record<string, string> = { accept: '*/*', 'user-agent': 'python-requests/2.28.1' };
     let body: string | FormData | undefined;
     if (init.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(init.form).toString();
-    } else if (init.multipart) {
+    } else if (init.multipart || init.files) {
       const data = new FormData();
-      for (const [k, v] of Object.entries(init.multipart)) data.append(k, v);
+      for (const [k, v] of Object.entries(init.multipart ?? {})) data.append(k, v);
+      for (const [k, f] of Object.entries(init.files ?? {})) data.append(k, new Blob([typeof f.content === 'string' ? f.content : new Uint8Array(f.content)]), f.fileName);
       body = data;
     } else if (init.json !== undefined) {
       headers['content-type'] = 'application/json';
@@ -31,7 +45,13 @@ export function dioptraHttp(baseUrl: () => string) {
     put: (path: string, json?: unknown) => send('PUT', path, json === undefined ? {} : { json }),
     del: (path: string) => send('DELETE', path),
     postForm: (path: string, form: Record<string, string>) => send('POST', path, { form }),
-    postMultipart: (path: string, multipart: Record<string, string>) => send('POST', path, { multipart }),
+    postMultipart: (path: string, multipart: Record<string, string>, files?: Record<string, FilePart>) => send('POST', path, { multipart, ...(files ? { files } : {}) }),
+    putFiles: (path: string, files: Record<string, FilePart>) => send('PUT', path, { files }),
+    /** GET answered as bytes rather than JSON. */
+    async raw(path: string): Promise<RawAnswer> {
+      const r = await fetch(`${baseUrl()}${path}`, { headers: { accept: '*/*' } });
+      return { status: r.status, headers: r.headers, bytes: Buffer.from(await r.arrayBuffer()) };
+    },
   };
 }
 

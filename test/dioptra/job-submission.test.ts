@@ -1,0 +1,82 @@
+// Dioptra job submission on its own, over a real database and content store, with the run engine TEST
+// DOUBLE: a submission whose engine run cannot be started leaves nothing behind (no job, no stored archive),
+// and a held-back job is released once however many callers try at the same time.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../packages/server/src/clock.ts';
+import { directoryContentStore } from '../../packages/server/src/content/directory-store.ts';
+import { openDatabase, type Database } from '../../packages/server/src/db/client.ts';
+import { createDioptraServices, type DioptraServices } from '../../packages/server/src/dioptra/composition.ts';
+import { jobRepository } from '../../packages/server/src/dioptra/jobs/job-repository.ts';
+import { jobRuns } from '../../packages/server/src/dioptra/jobs/job-runs.ts';
+import { createIdentity } from '../../packages/server/src/identity/composition.ts';
+import { createTestDatabase, PROVIDERS, type TestDatabase } from '../helpers/server.ts';
+import { RunEngineDouble } from '../plynx/run-engine-double.ts';
+
+describe.each(PROVIDERS)('Dioptra job submission with an engine double on %s', (provider) => {
+  let testDb: TestDatabase;
+  let database: Database;
+  let dir: string;
+  let s: DioptraServices;
+  const engine = new RunEngineDouble();
+  const clock = new ManualClock();
+  let uploads = 0;
+
+  /** An upload's temporary file, as the multipart parser leaves it. */
+  function upload(): { path: string; originalName: string } {
+    const file = path.join(dir, `upload-${uploads++}`);
+    fs.writeFileSync(file, 'archive bytes');
+    return { path: file, originalName: 'workflows.tar.gz' };
+  }
+  const form = (extra: { dependsOn?: string } = {}) => ({ experimentName: 'exp', queue: 'q', entryPoint: 'main', file: upload(), ...extra });
+  const stored = () => fs.readdirSync(path.join(dir, 'content')).filter((f) => f.startsWith('dioptra-workflow-'));
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase(provider);
+    database = await openDatabase(testDb.url);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dioptra-submission-'));
+    s = createDioptraServices({
+      database, clock, engine, identity: createIdentity(database.db), content: directoryContentStore(path.join(dir, 'content')),
+      config: { builtinsDir: undefined }, dataDir: dir,
+    });
+    await s.experiments.register('exp');
+    await s.queues.register('q');
+  });
+  afterAll(async () => {
+    await database?.close();
+    await testDb?.drop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('When the engine run cannot be started, then the submission fails and leaves no job and no archive', async () => {
+    const before = { jobs: (await s.jobExecution.list()).length, archives: stored().length };
+    engine.failNextStart = true;
+    await expect(s.jobSubmission.submit(form(), 'alice')).rejects.toThrow('engine unavailable');
+    expect((await s.jobExecution.list()).length).toBe(before.jobs);
+    expect(stored().length).toBe(before.archives);
+  });
+
+  it('When a job is submitted, then its run is started for the caller on the queue of the Dioptra queue\'s name', async () => {
+    const job = await s.jobSubmission.submit(form(), 'alice');
+    expect(job.runWorkflowKey).not.toBeNull();
+    expect(engine.runs.get(job.runWorkflowKey!)!.spec).toEqual({
+      owner: 'dioptra', name: `dioptra-job-${job.jobId}`, user: 'alice', queue: 'q',
+      jobs: [{ name: job.jobId, command: `dioptra-job ${job.jobId}`, after: [] }],
+    });
+  });
+
+  it('When several callers release one held-back job at once, then exactly one starts its run', async () => {
+    const parent = await s.jobSubmission.submit(form(), 'alice');
+    const child = await s.jobSubmission.submit(form({ dependsOn: parent.jobId }), 'alice');
+    expect(child.runWorkflowKey).toBeNull();
+    const runsBefore = engine.runs.size;
+    const runs = jobRuns(database.db, engine);
+    const released = await Promise.all([runs.release(child.jobId), runs.release(child.jobId), runs.releaseDependents(parent.jobId).then(() => false)]);
+    expect(released.filter(Boolean).length).toBeLessThanOrEqual(1);
+    expect(engine.runs.size).toBe(runsBefore + 1);
+    const key = (await jobRepository(database.db).byId(child.jobId))!.runWorkflowKey;
+    expect(engine.runs.get(key!)!.spec.name).toBe(`dioptra-job-${child.jobId}`);
+  });
+});
