@@ -4,11 +4,18 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { loadConfig } from '../../packages/server/src/config.ts';
 import { openDatabase } from '../../packages/server/src/db/client.ts';
+import { enumerateHandlers } from '../../packages/server/src/handlers.ts';
 import { createApp } from '../../packages/server/src/http/app.ts';
+import { rejectUnimplemented } from '../../packages/server/src/http/body.ts';
+import { errorMiddleware } from '../../packages/server/src/http/errors.ts';
+import { operationMatcher } from '../../packages/server/src/http/operation-matcher.ts';
+import { requestLog } from '../../packages/server/src/http/request-log.ts';
+import { listOperations } from '../../packages/server/src/spec.ts';
 import { startServer } from '../../packages/server/src/index.ts';
 import { createTestDatabase, startTestServer, type TestServer } from '../helpers/server.ts';
 
@@ -84,7 +91,7 @@ describe('without migrations at start (PIPELOOM_MIGRATE=false)', () => {
 });
 
 describe('request log', () => {
-  it('writes one info line per request with its request id, and no stack for an expected 4xx or 501', async () => {
+  it('writes one info line per request with its request id, and no stack for an expected 4xx', async () => {
     const lines: Array<Record<string, unknown>> = [];
     const sink = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done(); } });
     const logger = pino({ level: 'info' }, sink);
@@ -97,15 +104,39 @@ describe('request log', () => {
     try {
       await fetch(`${base}/torc-service/ping`, { headers: { 'x-request-id': 'req-1' } });
       await fetch(`${base}/torc-service/workflows/999999`);
-      await fetch(`${base}/api/job/`);
       const requests = lines.filter((l) => typeof l.status === 'number');
-      expect(requests.map((l) => [l.path, l.status])).toEqual([['/torc-service/ping', 200], ['/torc-service/workflows/999999', 404], ['/api/job/', 501]]);
+      expect(requests.map((l) => [l.path, l.status])).toEqual([['/torc-service/ping', 200], ['/torc-service/workflows/999999', 404]]);
       expect(requests[0]).toMatchObject({ level: 30, reqId: 'req-1', method: 'GET' });
       for (const l of requests) expect(l.err).toBeUndefined();
     } finally {
       await new Promise((r) => server.close(r));
       await db.close();
       await database.drop();
+    }
+  });
+
+  it('When an operation has no handler, then it answers 501 in its family\'s body and its log line has no stack', async () => {
+    // Every operation of the contract is implemented, so the 501 path is assembled from the app's own
+    // middlewares (request log, the unimplemented check, the error middleware) with one handler left out.
+    const lines: Array<Record<string, unknown>> = [];
+    const sink = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done(); } });
+    const operations = listOperations();
+    const { dioptra_get_job_resource: _left, ...handlers } = enumerateHandlers(loadConfig({}).families, operations);
+    const app = express();
+    app.use(requestLog(pino({ level: 'info' }, sink)));
+    app.use(rejectUnimplemented(operationMatcher(operations), handlers));
+    app.use(errorMiddleware());
+    const server = http.createServer(app).listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    try {
+      const r = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/job/`);
+      expect(r.status).toBe(501);
+      expect(await r.json()).toEqual({ message: 'operation dioptra_get_job_resource is not implemented yet', code: 'NOT_IMPLEMENTED' });
+      const requests = lines.filter((l) => typeof l.status === 'number');
+      expect(requests.map((l) => [l.path, l.status, l.level])).toEqual([['/api/job/', 501, 30]]);
+      expect(requests[0]!.err).toBeUndefined();
+    } finally {
+      await new Promise((r) => server.close(r));
     }
   });
 });
