@@ -1,5 +1,5 @@
 // Assigning pipelines to jobs: the job's pipelines become exactly the list sent (camelCase entries in
-// `updated_pipelines`), a job id must name a Torc workflow or a PLynx graph that has run, and the caller
+// `updated_pipelines`), a job id must name a Torc workflow, a PLynx graph that has run or a Dioptra job, and the caller
 // needs write, manage_pipelines or the manager role on every pipeline added or removed. The permission
 // matrix covers the three users of the fixture; deleting a pipeline takes it off every job.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,6 +68,23 @@ describe.each(PROVIDERS)('Flow job pipelines on %s', (provider) => {
     const draft = graph('never run', [instance(library)]);
     await f.as.admin.POST('/plynx/api/v0/graphs', { body: { graph: draft, actions: ['SAVE'] } });
     expectError(await assign('writer', draft._id!, [ids.writable!]), 404, 'DOCUMENT_NOT_FOUND');
+  });
+
+  it('When the job is a submitted Dioptra job, then it is accepted by its id', async () => {
+    const post = (path: string, body: FormData) => fetch(`${f.t.url}${path}`, { method: 'POST', body, headers: { authorization: `Bearer ${f.tokens.admin}` } });
+    const form = (fields: Record<string, string>, file?: string) => {
+      const data = new FormData();
+      for (const [k, v] of Object.entries(fields)) data.append(k, v);
+      if (file) data.append('workflow', new Blob(['archive bytes']), file);
+      return data;
+    };
+    expect((await post('/api/experiment/', form({ name: 'flow-experiment' }))).status).toBe(200);
+    expect((await post('/api/queue/', form({ name: 'flow-queue' }))).status).toBe(200);
+    const submitted = await post('/api/job/', form({ experiment_name: 'flow-experiment', queue: 'flow-queue', entry_point: 'main' }, 'workflows.tar.gz'));
+    expect(submitted.status).toBe(200);
+    const { jobId } = (await submitted.json()) as { jobId: string };
+    expect((await assign('writer', jobId, [ids.writable!])).data).toEqual({ status: 'OK', updated_pipelines: [entry('writable')] });
+    expect(await assigned(jobId)).toEqual(['writable']);
   });
 
   it('When the job or a pipeline is unknown, then it fails with 404 and nothing changes', async () => {
