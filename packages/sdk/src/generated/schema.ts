@@ -3586,7 +3586,7 @@ export interface paths {
         get?: never;
         /**
          * Lock a queue by id.
-         * @description A locked queue drops out of the queue list and refuses new jobs (409 on submission); jobs already waiting on it still run. Locking a locked queue changes nothing and answers with an empty `id` list.
+         * @description A locked queue drops out of the queue list and refuses new jobs (400 `JobSubmissionError` on submission, as upstream); jobs already waiting on it still run. Locking a locked queue changes nothing and answers with an empty `id` list.
          */
         put: operations["dioptra_put_queue_id_lock_resource"];
         post?: never;
@@ -3906,7 +3906,7 @@ export interface paths {
         put?: never;
         /**
          * Replace the pipelines assigned to a job.
-         * @description Sets the job's pipelines to exactly `pipeline_ids`; an empty list removes them all. The answer lists the job's pipelines afterwards, ordered by name. The caller needs `flow_pipeline:write`, `flow_pipeline:manage_pipelines` or the manager role on every pipeline added or removed (pipelines the job keeps need nothing; site administrators may assign any), 403 otherwise. Instabase does not document this rule; it is Pipeloom's reading. `job_id` names a run Pipeloom knows, in one of two forms: a Torc workflow key (decimal digits, e.g. `12`) of an existing workflow, or a PLynx graph id (24 lowercase hexadecimal digits) of a graph that has been run. Dioptra job ids are not accepted yet. An unknown job or pipeline id gives a 404 and changes nothing. Instabase answers every one of these errors with HTTP 200. Instabase's docs type `pipeline_ids` as a string while describing a list, so a single id string is also accepted and treated as a one-element list.
+         * @description Sets the job's pipelines to exactly `pipeline_ids`; an empty list removes them all. The answer lists the job's pipelines afterwards, ordered by name. The caller needs `flow_pipeline:write`, `flow_pipeline:manage_pipelines` or the manager role on every pipeline added or removed (pipelines the job keeps need nothing; site administrators may assign any), 403 otherwise. Instabase does not document this rule; it is Pipeloom's reading. `job_id` names a run Pipeloom knows, in one of three forms: a Torc workflow key (decimal digits, e.g. `12`) of an existing workflow, a PLynx graph id (24 lowercase hexadecimal digits) of a graph that has been run, or a Dioptra job id (a lowercase UUID with hyphens, as `jobId` gives it) of a submitted job. An unknown job or pipeline id gives a 404 and changes nothing. Instabase answers every one of these errors with HTTP 200. Instabase's docs type `pipeline_ids` as a string while describing a list, so a single id string is also accepted and treated as a one-element list.
          */
         post: operations["flow_update_job_pipelines"];
         delete?: never;
@@ -8098,7 +8098,7 @@ export interface components {
          *       "createdOn": "2026-11-22T14:05:00.000Z",
          *       "lastModified": "2026-11-22T14:05:00.000Z",
          *       "timeout": "12h",
-         *       "workflowUri": "s3://workflow/0d6b2f0c8a4e4f5e9b1a7c3d2e1f0a9b/workflows.tar.gz",
+         *       "workflowUri": "content://dioptra-workflow-0d6b2f0c8a4e4f5e9b1a7c3d2e1f0a9b/workflows.tar.gz",
          *       "entryPoint": "train",
          *       "entryPointKwargs": "-P epochs=5 -P batch_size=64",
          *       "dependsOn": null,
@@ -8144,8 +8144,8 @@ export interface components {
              */
             timeout: string | null;
             /**
-             * @description Where the uploaded workflow archive is stored.
-             * @example s3://workflow/0d6b2f0c8a4e4f5e9b1a7c3d2e1f0a9b/workflows.tar.gz
+             * @description Where the uploaded workflow archive is stored: `content://<content key>/<file name>` in Pipeloom (upstream: `s3://workflow/...`).
+             * @example content://dioptra-workflow-0d6b2f0c8a4e4f5e9b1a7c3d2e1f0a9b/workflows.tar.gz
              */
             workflowUri: string;
             /**
@@ -8214,7 +8214,12 @@ export interface components {
              */
             workflow: Blob;
         };
-        /** @description The job's log as a file part. */
+        /**
+         * @description The job's log as a file part.
+         * @example {
+         *       "log": "(the log file's bytes)"
+         *     }
+         */
         DioptraJobLogForm: {
             /**
              * Format: binary
@@ -8222,14 +8227,42 @@ export interface components {
              */
             log: Blob;
         };
-        /** @description The stored log's size. */
+        /**
+         * @description The stored log's size.
+         * @example {
+         *       "status": "Success",
+         *       "size": 2048
+         *     }
+         */
         DioptraJobLogReceipt: {
             /** @enum {string} */
             status: "Success";
             /** @description Bytes stored. */
             size: number;
         };
-        /** @description What a worker needs to run a job it has claimed. */
+        /**
+         * @description What a worker needs to run a job it has claimed.
+         * @example {
+         *       "job": {
+         *         "jobId": "4fbc1a3e-6f0d-4b1c-9d55-2a9e0c7d8e31",
+         *         "mlflowRunId": null,
+         *         "experimentId": 3,
+         *         "queueId": 1,
+         *         "createdOn": "2026-11-22T14:05:00.000Z",
+         *         "lastModified": "2026-11-22T14:06:10.000Z",
+         *         "timeout": "12h",
+         *         "workflowUri": "content://dioptra-workflow-0d6b2f0c8a4e4f5e9b1a7c3d2e1f0a9b/workflows.tar.gz",
+         *         "entryPoint": "train",
+         *         "entryPointKwargs": "-P epochs=5 -P batch_size=64",
+         *         "dependsOn": null,
+         *         "status": "started"
+         *       },
+         *       "experimentName": "mnist-baseline",
+         *       "queueName": "tensorflow_cpu",
+         *       "timeoutSeconds": 43200,
+         *       "workflowFileName": "workflows.tar.gz"
+         *     }
+         */
         DioptraJobStart: {
             job: components["schemas"]["DioptraJob"];
             /**
@@ -8253,7 +8286,13 @@ export interface components {
              */
             workflowFileName: string;
         };
-        /** @description How a job's run ended. */
+        /**
+         * @description How a job's run ended.
+         * @example {
+         *       "status": "failed",
+         *       "returnCode": 1
+         *     }
+         */
         DioptraJobFinishRequest: {
             /**
              * @description `finished` when the entry point exited with 0.
@@ -8614,7 +8653,7 @@ export interface components {
          *     }
          */
         FlowUpdateJobPipelinesRequest: {
-            /** @description The job to change: a Torc workflow key or the id of a PLynx graph that has been run. */
+            /** @description The job to change: a Torc workflow key, the id of a PLynx graph that has been run, or a Dioptra job id. */
             job_id: string;
             /** @description Ids of the pipelines the job should have; empty to remove all. A single id string is also accepted. */
             pipeline_ids: string[] | string;

@@ -1,6 +1,7 @@
 // Dioptra queues and their locks. A locked queue is still found by id and by name, and may be renamed or
-// deleted, but it is left out of the list and (in the jobs slice) refuses new jobs. Locking and unlocking
-// answer with the id (or name) only when the call changed something; an unknown queue is a 404 there.
+// deleted, but it is left out of the list and refuses new jobs (a submission to it fails as to an unknown
+// queue). Locking and unlocking answer with the id (or name) only when the call changed something; an
+// unknown queue is a 404 there.
 import type { Clock } from '../../clock.ts';
 import { QueueAlreadyExistsError, QueueDoesNotExistError, QueueRegistrationError } from '../errors.ts';
 import { namedRecords } from '../named-records.ts';
