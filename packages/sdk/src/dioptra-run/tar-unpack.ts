@@ -19,10 +19,10 @@ const DEVICE_TYPES = new Set(['CharacterDevice', 'BlockDevice', 'FIFO']);
 
 /**
  * Headers, padding and PAX records around the data: room the raw stream may take beyond `maxBytes`.
- * Past it the stream is cut, so that a tar that ends early and trails gigabytes of zeros is not read on.
+ * Past it the stream is cut: a backstop, as reading stops at the end-of-archive marker anyway.
  */
 function rawAllowance(limits: TarLimits): number {
-  return limits.maxBytes + (limits.maxEntries + 2) * 2048 + 16 * 1024 * 1024;
+  return limits.maxBytes + (limits.maxEntries + 2) * 2048 + 1024 * 1024;
 }
 
 function rawCap(limit: number): Transform {
@@ -36,9 +36,13 @@ function rawCap(limit: number): Transform {
   });
 }
 
-/** Unpacks the tar bytes of `input` into the existing, empty directory `root`. */
-export function untarInto(input: Readable, root: string, limits: TarLimits): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
+/**
+ * Unpacks the tar bytes of `input` into the existing, empty directory `root`. Reading stops at the
+ * end-of-archive marker, as tar's does (whatever trails it is never read): resolves `false` then, `true`
+ * when the input ended by itself.
+ */
+export function untarInto(input: Readable, root: string, limits: TarLimits): Promise<boolean> {
+  return new Promise<boolean>((resolve, reject) => {
     const parser = new Parser({ strict: true, maxMetaEntrySize: 1024 * 1024 });
     const capped = rawCap(rawAllowance(limits));
     let entries = 0;
@@ -112,20 +116,28 @@ export function untarInto(input: Readable, root: string, limits: TarLimits): Pro
     // Entries of unknown types, and oversized PAX headers, which node-tar would skip silently.
     parser.on('ignoredEntry', (entry: ReadEntry) => fail(new ArchiveError(`entry ${JSON.stringify(entry.path)} has a type the worker does not unpack (${entry.type})`)));
     parser.on('error', fail);
+    let atMarker = false;
+    parser.on('eof', () => {
+      if (failed) return;
+      atMarker = true;
+      input.unpipe(capped);
+      capped.pause();
+      parser.end();
+    });
     parser.on('end', () => {
       if (failed) return;
       if (openFd !== undefined) fs.closeSync(openFd);
-      resolve();
+      resolve(!atMarker);
     });
     input.on('error', fail);
     capped.on('error', fail);
     // By hand: node-tar's Parser is a writable in all but its type.
     capped.on('data', (chunk: Buffer) => {
-      if (!failed && !parser.write(chunk)) capped.pause();
+      if (!failed && !atMarker && !parser.write(chunk)) capped.pause();
     });
     parser.on('drain', () => capped.resume());
     capped.on('end', () => {
-      if (!failed) parser.end();
+      if (!failed && !atMarker) parser.end();
     });
     input.pipe(capped);
   });

@@ -66,11 +66,19 @@ export async function unpackWorkflowArchive(file: string, dir: string, options: 
 
 async function untarFile(file: string, root: string, format: Exclude<ArchiveFormat, 'zip'>, limits: { maxEntries: number; maxBytes: number }): Promise<void> {
   const source = openTarSource(file, format);
-  const untarred = untarInto(source.output, root, limits).catch((error: unknown) => {
-    source.dispose();
-    throw error;
-  });
+  const untarred = untarInto(source.output, root, limits).then(
+    (readToEnd) => {
+      // Stopped at the end-of-archive marker: the rest is never decompressed.
+      if (!readToEnd) source.dispose();
+      return readToEnd;
+    },
+    (error: unknown) => {
+      source.dispose();
+      throw error;
+    },
+  );
   const [unpacked, decompressed] = await Promise.allSettled([untarred, source.done]);
+  if (unpacked.status === 'fulfilled' && !unpacked.value) return;
   // A missing bzip2 shows as an empty tar to the parser; the real reason is the program.
   if (decompressed.status === 'rejected' && source.toolMissing()) throw decompressed.reason;
   if (unpacked.status === 'rejected') throw unpacked.reason;
