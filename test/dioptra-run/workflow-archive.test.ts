@@ -20,11 +20,12 @@ function project(): string {
   fs.mkdirSync(path.join(dir, 'src'));
   fs.writeFileSync(path.join(dir, 'MLproject'), 'name: demo\n');
   fs.writeFileSync(path.join(dir, 'src', 'train.py'), 'print("hi")\n');
+  fs.writeFileSync(path.join(dir, 'src', '__init__.py'), '');
   fs.writeFileSync(path.join(dir, 'run.sh'), 'echo run\n', { mode: 0o755 });
   return dir;
 }
 
-const PROJECT_LISTING = { MLproject: 'name: demo\n', 'run.sh': 'echo run\n (x)', src: '<dir>', 'src/train.py': 'print("hi")\n' };
+const PROJECT_LISTING = { MLproject: 'name: demo\n', 'run.sh': 'echo run\n (x)', src: '<dir>', 'src/__init__.py': '', 'src/train.py': 'print("hi")\n' };
 
 /** Writes `bytes` as `name` in a fresh folder and unpacks it into `<folder>/work/target`. */
 async function unpack(name: string, bytes: Buffer, limits?: { maxEntries?: number; maxBytes?: number }) {

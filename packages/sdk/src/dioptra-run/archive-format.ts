@@ -14,12 +14,24 @@ const BY_SUFFIX: [RegExp, ArchiveFormat][] = [
   [/\.tar$/i, 'tar'],
 ];
 
-/** The format a file name announces, or undefined. */
+/**
+ * The format a file name announces, or undefined.
+ * @example
+ * ```ts
+ * formatFromName('workflows.tgz'); // 'tar.gz'
+ * ```
+ */
 export function formatFromName(name: string): ArchiveFormat | undefined {
   return BY_SUFFIX.find(([suffix]) => suffix.test(name))?.[1];
 }
 
-/** The format the first bytes of a file show, or undefined when they show none. */
+/**
+ * The format the first bytes (512 are enough) of a file show, or undefined when they show none.
+ * @example
+ * ```ts
+ * formatFromMagic(zlib.gzipSync(tarBytes)); // 'tar.gz'
+ * ```
+ */
 export function formatFromMagic(head: Buffer): ArchiveFormat | undefined {
   if (head[0] === 0x1f && head[1] === 0x8b) return 'tar.gz';
   if (head.subarray(0, 3).toString('latin1') === 'BZh') return 'tar.bz2';
@@ -34,6 +46,10 @@ export function formatFromMagic(head: Buffer): ArchiveFormat | undefined {
  * The format of the archive at `file`, uploaded as `name`. The magic bytes win when recognised (a
  * `.tar.gz` a browser already decompressed is still unpacked); otherwise the name must say `.tar` (old
  * tar files carry no magic). A name promising a compressed format whose bytes are not is refused.
+ * @example
+ * ```ts
+ * await detectArchiveFormat('/tmp/job/workflow-archive', 'workflows.tar.gz'); // 'tar.gz'
+ * ```
  */
 export async function detectArchiveFormat(file: string, name: string): Promise<ArchiveFormat> {
   const handle = await fs.promises.open(file, 'r');

@@ -3,7 +3,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** The `MLproject` file below `root` nearest to it (links are not followed), or undefined. */
+/**
+ * The `MLproject` file below `root` nearest to it (links are not followed), or undefined.
+ * @example
+ * ```ts
+ * const file = await findMlProject('/tmp/job/workflow'); // '/tmp/job/workflow/workflows/MLproject'
+ * ```
+ */
 export async function findMlProject(root: string): Promise<string | undefined> {
   let level = [root];
   while (level.length > 0) {

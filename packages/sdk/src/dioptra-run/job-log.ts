@@ -7,7 +7,16 @@ import type { Clock, TimerHandle } from '../worker/clock.js';
 /** The prefix of every line the worker itself writes into a job's log. */
 export const WORKER_LINE_PREFIX = '[pipeloom]';
 
-/** The combined log of one job, appended synchronously so arrival order is kept. */
+/**
+ * The combined log of one job, appended synchronously so arrival order is kept.
+ * @example
+ * ```ts
+ * const log = new JobLog('/tmp/job/job.log');
+ * log.line('the entry point timed out after 60 s'); // "[pipeloom] the entry point timed out after 60 s\n"
+ * const whole = await log.read();
+ * log.close();
+ * ```
+ */
 export class JobLog {
   private readonly fd: number;
   private bytes = 0;

@@ -9,14 +9,28 @@ export class EntryPointError extends Error {
 
 const SAFE = /^[\w@%+=:,./-]+$/;
 
-/** Python's `shlex.quote`: safe words unchanged, everything else in single quotes. */
+/**
+ * Python's `shlex.quote`: safe words unchanged, everything else in single quotes.
+ * @example
+ * ```ts
+ * shlexQuote('adam'); // 'adam'
+ * shlexQuote("it's"); // `'it'"'"'s'`
+ * ```
+ */
 export function shlexQuote(value: string): string {
   if (value === '') return "''";
   if (SAFE.test(value)) return value;
   return `'${value.replaceAll("'", `'"'"'`)}'`;
 }
 
-/** Splits `text` into words like `shlex.split`: quotes and escapes honoured, `$VAR` left as written. */
+/**
+ * Splits `text` into words like `shlex.split`: quotes and escapes honoured, `$VAR` left as written; shell
+ * operators (`;`, `|`, ...) are refused with an {@link EntryPointError}.
+ * @example
+ * ```ts
+ * shellWords(`-P "title=a b" -P x=$HOME`); // ['-P', 'title=a b', '-P', 'x=$HOME']
+ * ```
+ */
 export function shellWords(text: string): string[] {
   const words: string[] = [];
   for (const token of parse(text, (name) => `$${name}`)) {
