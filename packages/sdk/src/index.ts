@@ -24,6 +24,13 @@ export type { QueueWorkerOptions, QueueWorkerSummary, QueueWorkerJobOutcome } fr
 export { selectJobKind, type JobKind, type JobRunContext, type JobRunOutcome, type JobStopReason, type ClaimedJob } from './worker/job-kind.js';
 export { shellCommandJobKind } from './worker/shell-job.js';
 export { plynxNodeJobKind, parsePlynxNodeCommand, type PlynxNodeJobKindOptions } from './plynx-run/plynx-job-kind.js';
+export {
+  dioptraJobKind, parseDioptraJobCommand, type DioptraJobKindOptions,
+  unpackWorkflowArchive, DEFAULT_WORKFLOW_ARCHIVE_LIMITS, type UnpackArchiveOptions, type ArchiveFormat,
+  parseMlProject, parseEntryPointKwargs, resolveEntryPoint, findMlProject, EntryPointError,
+  type MlProject, type MlProjectEntryPoint, type MlProjectParameter, type ResolveEntryPointOptions,
+  runShellCommand, JobLog, type RunShellCommandOptions, type ShellCommandEnd,
+} from './dioptra-run/index.js';
 export { systemClock, ManualClock, type Clock, type TimerHandle } from './worker/clock.js';
 export { withRetry, isTransient, isNetworkError, type RetryPolicy } from './worker/retry.js';
 export type { ProcessStats } from './worker/process-runner.js';

@@ -7,6 +7,7 @@
 import os from 'node:os';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createPipeloomClient } from '../client.js';
+import { dioptraJobKind } from '../dioptra-run/dioptra-job-kind.js';
 import { plynxNodeJobKind } from '../plynx-run/plynx-job-kind.js';
 import { detectResources, parseDurationSeconds } from '../worker/resources.js';
 import { runQueueWorker } from '../worker/queue-worker.js';
@@ -89,7 +90,7 @@ export function registerWorkerCommand(program: Command): void {
       'Run a workflow\'s jobs on this machine until the workflow is complete. The workflow must have been started ' +
         '(run_id > 0). Any number of workers may serve one workflow. With --queue instead of a workflow key, serve ' +
         'every started workflow on the named queues until nothing is left to do on them (see --wait-for-new-jobs); ' +
-        '`--queue plynx` runs the nodes of approved PLynx graphs. ' +
+        '`--queue plynx` runs the nodes of approved PLynx graphs; a Dioptra queue\'s name runs its submitted jobs. ' +
         'SIGTERM or SIGINT terminates the running jobs, reports them as terminated and leaves. The summary is ' +
         'printed to stdout as JSON; logs go to stderr.',
     )
@@ -128,8 +129,9 @@ export function registerWorkerCommand(program: Command): void {
         const client = createPipeloomClient({ baseUrl: opts.url, token: opts.token });
         const common = {
           client,
-          // PLynx nodes (`plynx-node <graph> <node>`) run in-process; every other job is a shell command.
-          jobKinds: [plynxNodeJobKind({ client })],
+          // PLynx nodes (`plynx-node <graph> <node>`) and Dioptra jobs (`dioptra-job <jobId>`) run in-process;
+          // every other job is a shell command.
+          jobKinds: [plynxNodeJobKind({ client }), dioptraJobKind({ client })],
           serverUrl: opts.url,
           resources: { cpus: opts.cpus, memoryGb: opts.memory, gpus: opts.gpus },
           timeLimit: opts.timeLimit,

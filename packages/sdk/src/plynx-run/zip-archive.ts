@@ -30,8 +30,11 @@ function unixType(entry: yauzl.Entry): number {
   return ((entry.externalFileAttributes >>> 16) & S_IFMT) >>> 0;
 }
 
-/** Where an entry goes, or an ArchiveError when its name leaves the target or is not a plain relative path. */
-function entryTarget(root: string, name: string): string {
+/**
+ * Where an archive entry named `name` goes below `root`, or an {@link ArchiveError} when the name leaves
+ * `root` (`..`), is absolute, or holds a NUL or backslash. Shared by every archive format the worker unpacks.
+ */
+export function entryTarget(root: string, name: string): string {
   if (name.includes('\0') || name.includes('\\')) throw new ArchiveError(`unsafe entry name ${JSON.stringify(name)}`);
   if (name.startsWith('/') || /^[a-zA-Z]:/.test(name)) throw new ArchiveError(`absolute entry path ${JSON.stringify(name)}`);
   if (name.split('/').includes('..')) throw new ArchiveError(`entry ${JSON.stringify(name)} leaves the directory`);
