@@ -111,7 +111,7 @@ describe.each(PROVIDERS)("Dioptra's demo client submitting jobs and plugins on %
   let t: TestServer;
   beforeAll(async () => {
     t = await startTestServer(provider);
-    for (const [what, name] of [['experiment', 'mnist'], ['queue', 'tensorflow_cpu']]) {
+    for (const [what, name] of [['experiment', 'mnist'], ['queue', 'tensorflow_cpu']] as const) {
       await fetch(`${t.url}/api/${what}/`, { method: 'POST', body: new URLSearchParams({ name }) });
     }
   });
