@@ -2,7 +2,8 @@
 // the worker's own `[pipeloom] ...` lines among it. It lives in a file (training logs grow long) and is
 // handed to the server whole, as `PUT /api/job/{jobId}/log` replaces what was stored.
 import fs from 'node:fs';
-import type { Clock, TimerHandle } from '../worker/clock.js';
+import type { Clock } from '../worker/clock.js';
+import { PeriodicTask } from '../worker/periodic-task.js';
 
 /** The prefix of every line the worker itself writes into a job's log. */
 export const WORKER_LINE_PREFIX = '[pipeloom]';
@@ -64,40 +65,22 @@ export interface LogTickerOptions {
 
 /** Hands the log in every `intervalMs` when it grew, one upload at a time, until stopped. */
 export class LogTicker {
-  private timer?: TimerHandle;
-  private tick: Promise<void> = Promise.resolve();
-  private stopped = false;
   private uploadedSize = 0;
-  private failures = 0;
+  private readonly task: PeriodicTask;
 
   constructor(private readonly options: LogTickerOptions) {
-    this.schedule();
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = this.options.clock.setTimeout(() => {
-      this.tick = this.upload().finally(() => this.schedule());
-    }, this.options.intervalMs);
+    this.task = new PeriodicTask({ clock: options.clock, intervalMs: options.intervalMs, onError: options.onError, run: () => this.upload() });
   }
 
   private async upload(): Promise<void> {
     const size = this.options.log.size;
     if (size === this.uploadedSize) return;
-    try {
-      await this.options.upload(await this.options.log.read());
-      this.uploadedSize = size;
-      this.failures = 0;
-    } catch (error) {
-      this.failures += 1;
-      this.options.onError(error, this.failures);
-    }
+    await this.options.upload(await this.options.log.read());
+    this.uploadedSize = size;
   }
 
   /** Stops ticking and waits for an upload in progress. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.options.clock.clearTimeout(this.timer);
-    await this.tick;
+  stop(): Promise<void> {
+    return this.task.stop();
   }
 }
