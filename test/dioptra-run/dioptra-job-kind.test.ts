@@ -3,16 +3,15 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
+import { FakeHttpServer, jobContext, sendJson } from '../helpers/job-kind-fakes.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createPipeloomClient, type JobRunContext, type PipeloomClient } from '@pipeloom/sdk';
+import { createPipeloomClient, type PipeloomClient } from '@pipeloom/sdk';
 import { dioptraJobKind, parseDioptraJobCommand, type DioptraJobKindOptions } from '../../packages/sdk/src/dioptra-run/index.ts';
 import type { components } from '../../packages/sdk/src/generated/schema.ts';
 import { ManualClock } from '../../packages/sdk/src/worker/clock.ts';
-import type { WorkerLogLevel } from '../../packages/sdk/src/worker/types.ts';
 import { rawTar, Scratch, type RawTarEntry } from './helpers.ts';
 
 type Finish = components['schemas']['DioptraJobFinishRequest'];
@@ -59,7 +58,7 @@ const PLUGINS = tarGz([
 ]);
 
 /** The server side of one Dioptra job, with knobs for the faults a test wants. */
-class FakeDioptra {
+class FakeDioptra extends FakeHttpServer {
   readonly calls: string[] = [];
   readonly logs: string[] = [];
   readonly finishes: Finish[] = [];
@@ -74,21 +73,6 @@ class FakeDioptra {
   conflictOnStart = false;
   /** Answer 500 to this many log hand-ins first. */
   failLogs = 0;
-  private server!: http.Server;
-  url = '';
-
-  async listen(): Promise<void> {
-    this.server = http.createServer((req, res) => {
-      this.handle(req, res).catch((error: unknown) => send(res, 500, { message: String(error) }));
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  close(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
 
   reset(): void {
     Object.assign(this, { workflow: WORKFLOW, workflowFileName: 'workflows.tar.gz', entryPoint: 'train', entryPointKwargs: '-P epochs=5', timeoutSeconds: 3600, failStarts: 0, conflictOnStart: false, failLogs: 0 });
@@ -107,16 +91,16 @@ class FakeDioptra {
     };
   }
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  protected async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = req.url ?? '';
     this.calls.push(`${req.method} ${url}`);
     if (req.method === 'POST' && url === `${JOB}/start`) {
-      if (this.conflictOnStart) return send(res, 409, { message: 'the job is not held by a worker' });
+      if (this.conflictOnStart) return sendJson(res, 409, { message: 'the job is not held by a worker' });
       if (this.failStarts > 0) {
         this.failStarts -= 1;
-        return send(res, 503, { message: 'restarting' });
+        return sendJson(res, 503, { message: 'restarting' });
       }
-      return send(res, 200, this.start());
+      return sendJson(res, 200, this.start());
     }
     if (req.method === 'GET' && url === `${JOB}/workflow`) return sendBytes(res, this.workflow);
     if (req.method === 'GET' && url === `${JOB}/taskPlugins`) return sendBytes(res, PLUGINS);
@@ -124,21 +108,21 @@ class FakeDioptra {
       // The real multipart body, parsed as a server would.
       const form = await new Request('http://fake/', { method: 'PUT', headers: req.headers as Record<string, string>, body: Readable.toWeb(req) as ReadableStream, duplex: 'half' } as RequestInit).formData();
       const log = form.get('log');
-      if (!(log instanceof Blob)) return send(res, 400, { message: 'no log part' });
+      if (!(log instanceof Blob)) return sendJson(res, 400, { message: 'no log part' });
       if (this.failLogs > 0) {
         this.failLogs -= 1;
-        return send(res, 500, { message: 'database busy' });
+        return sendJson(res, 500, { message: 'database busy' });
       }
       this.logs.push(await log.text());
-      return send(res, 200, { status: 'Success', size: log.size });
+      return sendJson(res, 200, { status: 'Success', size: log.size });
     }
     if (req.method === 'POST' && url === `${JOB}/finish`) {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
       this.finishes.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Finish);
-      return send(res, 200, this.start().job);
+      return sendJson(res, 200, this.start().job);
     }
-    send(res, 404, { message: `no route ${req.method} ${url}` });
+    sendJson(res, 404, { message: `no route ${req.method} ${url}` });
   }
 
   get lastLog(): string {
@@ -146,25 +130,9 @@ class FakeDioptra {
   }
 }
 
-function send(res: http.ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
-}
-
 function sendBytes(res: http.ServerResponse, bytes: Buffer): void {
   res.writeHead(200, { 'content-type': 'application/octet-stream' });
   res.end(bytes);
-}
-
-/** A job context as the worker builds it, with signals the test controls. */
-function context(dir: string, lines: string[]): JobRunContext & { stopper: AbortController; killer: AbortController } {
-  const stopper = new AbortController();
-  const killer = new AbortController();
-  return {
-    workflowKey: '1', runId: 1, cwd: dir, env: process.env, stdoutPath: path.join(dir, 'job.o'), stderrPath: path.join(dir, 'job.e'),
-    stop: stopper.signal, kill: killer.signal, stopper, killer,
-    log: (level: WorkerLogLevel, message: string) => lines.push(`${level} ${message}`),
-  };
 }
 
 /** Resolves once `file` exists; it waits, it measures nothing. */
@@ -210,7 +178,7 @@ describe('the Dioptra job kind', () => {
 
   it('When the entry point runs well, then it imports the task plugins, its log is handed in, finish says finished and the return code is 0', async () => {
     const k = kind();
-    const ctx = context(dir, lines);
+    const ctx = jobContext(dir, lines);
     const outcome = await k.run(job, ctx);
     expect(outcome).toEqual({ returnCode: 0 });
     expect(fake.finishes).toEqual([{ status: 'finished', returnCode: 0 }]);
@@ -228,7 +196,7 @@ describe('the Dioptra job kind', () => {
   it('When the entry point exits with a code, then finish says failed with it', async () => {
     fake.entryPoint = 'fail';
     fake.entryPointKwargs = null;
-    const outcome = await kind().run(job, context(dir, lines));
+    const outcome = await kind().run(job, jobContext(dir, lines));
     expect(outcome).toEqual({ returnCode: 4 });
     expect(fake.finishes).toEqual([{ status: 'failed', returnCode: 4 }]);
   });
@@ -243,7 +211,7 @@ describe('the Dioptra job kind', () => {
     it(`When ${title}, then nothing runs: one [pipeloom] line in the handed-in log, finish failed, return code 1`, async () => {
       arrange();
       const k = kind();
-      const ctx = context(dir, lines);
+      const ctx = jobContext(dir, lines);
       expect(await k.run(job, ctx)).toEqual({ returnCode: 1 });
       expect(fake.finishes).toEqual([{ status: 'failed', returnCode: 1 }]);
       expect(fake.lastLog).toContain(reason);
@@ -255,14 +223,14 @@ describe('the Dioptra job kind', () => {
 
   it('When start answers 409, then the job is no longer this worker\'s: nothing is downloaded or run, return code 1', async () => {
     fake.conflictOnStart = true;
-    expect(await kind().run(job, context(dir, lines))).toEqual({ returnCode: 1 });
+    expect(await kind().run(job, jobContext(dir, lines))).toEqual({ returnCode: 1 });
     expect(fake.calls).toEqual([`POST ${JOB}/start`]);
     expect(lines.join('\n')).toContain('is not this worker\'s to run any more');
   });
 
   it('When start fails for a while, then it is retried and the job runs', async () => {
     fake.failStarts = 2;
-    expect(await kind().run(job, context(dir, lines))).toEqual({ returnCode: 0 });
+    expect(await kind().run(job, jobContext(dir, lines))).toEqual({ returnCode: 0 });
     expect(fake.calls.filter((call) => call.endsWith('/start'))).toHaveLength(3);
   });
 
@@ -274,7 +242,7 @@ describe('the Dioptra job kind', () => {
     fake.failLogs = 1;
     const marker = path.join(scratch.dir(), 'started');
     const k = kind({ clock, logIntervalMs: 2_000, env: { MARKER: marker } });
-    const ctx = context(dir, lines);
+    const ctx = jobContext(dir, lines);
     const running = k.run(job, ctx);
     await waitForFile(marker);
     // The first hand-in fails, and the job keeps running.
@@ -299,7 +267,7 @@ describe('the Dioptra job kind', () => {
     fake.entryPointKwargs = null;
     const marker = path.join(scratch.dir(), 'started');
     const k = kind({ env: { MARKER: marker } });
-    const ctx = context(dir, lines);
+    const ctx = jobContext(dir, lines);
     const running = k.run(job, ctx);
     await waitForFile(marker);
     ctx.stopper.abort('terminated');

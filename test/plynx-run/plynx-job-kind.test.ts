@@ -4,14 +4,13 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { FakeHttpServer, jobContext, sendJson } from '../helpers/job-kind-fakes.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createPipeloomClient, unwrap, type JobRunContext, type PipeloomClient } from '@pipeloom/sdk';
+import { createPipeloomClient, unwrap, type PipeloomClient } from '@pipeloom/sdk';
 import type { PlynxNode } from '../../packages/sdk/src/plynx-graph/types.ts';
 import { parsePlynxNodeCommand, plynxNodeJobKind, type PlynxNodeJobKindOptions } from '../../packages/sdk/src/plynx-run/plynx-job-kind.ts';
-import type { WorkerLogLevel } from '../../packages/sdk/src/worker/types.ts';
 import { PROVIDERS, startTestServer, type TestServer } from '../helpers/server.ts';
 import { createWorkflow, finished, nodeEval, startQueueWorker, statuses } from '../worker/helpers.ts';
 import { isAlive, liveGroupMembers, operation, tempDir } from './helpers.ts';
@@ -29,7 +28,7 @@ interface Finish {
 }
 
 /** The server side of one node run, with knobs for the faults a test wants. */
-class FakePlynx {
+class FakePlynx extends FakeHttpServer {
   readonly resources = new Map<string, Buffer>();
   readonly calls: string[] = [];
   readonly progress: Record<string, string>[] = [];
@@ -49,8 +48,6 @@ class FakePlynx {
   failProgress = false;
   /** Where every other request goes (a real Pipeloom server), so a real worker can use this as its server. */
   upstream?: string;
-  private server!: http.Server;
-  url = '';
 
   put(bytes: string): string {
     const id = randomUUID();
@@ -64,68 +61,55 @@ class FakePlynx {
     return bytes.toString('utf8');
   }
 
-  async listen(): Promise<void> {
-    this.server = http.createServer((req, res) => {
-      this.handle(req, res).catch((error: unknown) => send(res, 500, { message: String(error) }));
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  close(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  protected async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = req.url ?? '';
     this.calls.push(`${req.method} ${url}`);
     if (req.method === 'POST' && url === `${RUNS}/start`) {
       if (this.failStarts > 0) {
         this.failStarts -= 1;
-        return send(res, 503, { status: 'failed', message: 'restarting' });
+        return sendJson(res, 503, { status: 'failed', message: 'restarting' });
       }
-      return send(res, 200, { status: 'success', restored: this.restored, node: this.node });
+      return sendJson(res, 200, { status: 'success', restored: this.restored, node: this.node });
     }
     if (req.method === 'POST' && url === `${RUNS}/progress`) {
       const body = (await json(req)) as { logs: Record<string, string> };
       this.progress.push(body.logs);
-      if (this.failProgress) return send(res, 500, { status: 'failed', message: 'database busy' });
+      if (this.failProgress) return sendJson(res, 500, { status: 'failed', message: 'database busy' });
       const canceled = this.cancelFromProgress !== undefined && this.progress.length >= this.cancelFromProgress;
       if (canceled) this.canceledAt ??= Date.now();
-      return send(res, 200, { status: 'success', canceled });
+      return sendJson(res, 200, { status: 'success', canceled });
     }
     if (req.method === 'POST' && url === `${RUNS}/finish`) {
       const body = (await json(req)) as Finish;
       if (body.status === 'SUCCESS' && this.refuseSuccess > 0) {
         this.refuseSuccess -= 1;
-        return send(res, 400, { status: 'failed', message: 'an output has no resource' });
+        return sendJson(res, 400, { status: 'failed', message: 'an output has no resource' });
       }
       this.finishes.push(body);
-      return send(res, 200, { status: 'success', message: 'Completed' });
+      return sendJson(res, 200, { status: 'success', message: 'Completed' });
     }
     if (req.method === 'POST' && url === '/plynx/api/v0/resource') {
       // The real multipart body, parsed as a server would.
       const form = await new Request('http://fake/', { method: 'POST', headers: req.headers as Record<string, string>, body: Readable.toWeb(req) as ReadableStream, duplex: 'half' } as RequestInit).formData();
       if (this.failUploads > 0) {
         this.failUploads -= 1;
-        return send(res, 503, { status: 'failed', message: 'storage unavailable' });
+        return sendJson(res, 503, { status: 'failed', message: 'storage unavailable' });
       }
       const data = form.get('data');
-      if (!(data instanceof Blob)) return send(res, 400, { message: 'no data part' });
+      if (!(data instanceof Blob)) return sendJson(res, 400, { message: 'no data part' });
       const id = this.put(Buffer.from(await data.arrayBuffer()).toString('utf8'));
-      return send(res, 200, { status: 'SUCCESS', resource_id: id });
+      return sendJson(res, 200, { status: 'SUCCESS', resource_id: id });
     }
     const download = /^\/plynx\/api\/v0\/resources\/([^/?]+)$/.exec(url);
     if (req.method === 'GET' && download) {
       const bytes = this.resources.get(download[1]!);
-      if (!bytes) return send(res, 404, { message: 'no such resource' });
+      if (!bytes) return sendJson(res, 404, { message: 'no such resource' });
       res.writeHead(200, { 'content-type': 'application/octet-stream' });
       res.end(bytes);
       return;
     }
     if (this.upstream) return proxy(req, res, this.upstream);
-    send(res, 404, { message: `no route ${req.method} ${url}` });
+    sendJson(res, 404, { message: `no route ${req.method} ${url}` });
   }
 }
 
@@ -143,22 +127,6 @@ async function json(req: http.IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-}
-
-function send(res: http.ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
-}
-
-/** A job context as the worker builds it, with signals the test controls. */
-function context(dir: string, lines: string[]): JobRunContext & { stopper: AbortController; killer: AbortController } {
-  const stopper = new AbortController();
-  const killer = new AbortController();
-  return {
-    workflowKey: '1', runId: 1, cwd: dir, env: process.env, stdoutPath: path.join(dir, 'job.o'), stderrPath: path.join(dir, 'job.e'),
-    stop: stopper.signal, kill: killer.signal, stopper, killer,
-    log: (level: WorkerLogLevel, message: string) => lines.push(`${level} ${message}`),
-  };
 }
 
 const job = { _key: '7', command: COMMAND };
@@ -204,7 +172,7 @@ describe('the PLynx node job kind', () => {
       outputs: [{ name: 'found' }],
     });
     const k = kind();
-    const outcome = await k.run(job, context(dir, lines));
+    const outcome = await k.run(job, jobContext(dir, lines));
 
     expect(outcome).toEqual({ returnCode: 0 });
     expect(fake.finishes).toHaveLength(1);
@@ -221,7 +189,7 @@ describe('the PLynx node job kind', () => {
     const marker = path.join(dir, 'ran');
     fake.node = operation({ cmd: `touch ${marker}` });
     fake.restored = true;
-    const outcome = await k.run(job, context(dir, lines));
+    const outcome = await k.run(job, jobContext(dir, lines));
 
     expect(outcome).toEqual({ returnCode: 0 });
     expect(fs.existsSync(marker)).toBe(false);
@@ -231,7 +199,7 @@ describe('the PLynx node job kind', () => {
 
   it('When the script fails, then finish says FAILED with the reason and stderr, no outputs, and the return code is 1', async () => {
     fake.node = operation({ cmd: "echo broken >&2\nexit 4", outputs: [{ name: 'out' }] });
-    const outcome = await kind().run(job, context(dir, lines));
+    const outcome = await kind().run(job, jobContext(dir, lines));
 
     expect(outcome).toEqual({ returnCode: 1 });
     const finish = fake.finishes[0]!;
@@ -246,7 +214,7 @@ describe('the PLynx node job kind', () => {
     const pidFile = path.join(dir, 'pid');
     fake.node = operation({ cmd: `echo $$ > ${pidFile}\nsleep 600\n` });
     fake.cancelFromProgress = 3;
-    const outcome = await k.run(job, context(dir, lines));
+    const outcome = await k.run(job, jobContext(dir, lines));
     const ended = Date.now();
 
     expect(outcome).toEqual({ returnCode: -9 });
@@ -261,7 +229,7 @@ describe('the PLynx node job kind', () => {
 
   it('When the worker stops the job, then the node is killed and reported CANCELED', async () => {
     fake.node = operation({ cmd: 'sleep 600' });
-    const ctx = context(dir, lines);
+    const ctx = jobContext(dir, lines);
     const run = kind().run(job, ctx);
     await expect.poll(() => fake.progress.length, { timeout: 10_000, interval: 20 }).toBeGreaterThan(0);
     ctx.stopper.abort('terminated');
@@ -273,7 +241,7 @@ describe('the PLynx node job kind', () => {
   it('When the resource store refuses the output upload twice, then the upload is retried and the node still finishes SUCCESS with it', async () => {
     fake.node = operation({ cmd: "printf 42 > {{ output['answer'] }}", outputs: [{ name: 'answer' }] });
     fake.failUploads = 2;
-    const outcome = await kind().run(job, context(dir, lines));
+    const outcome = await kind().run(job, jobContext(dir, lines));
 
     expect(outcome).toEqual({ returnCode: 0 });
     expect(fake.finishes[0]?.status).toBe('SUCCESS');
@@ -284,14 +252,14 @@ describe('the PLynx node job kind', () => {
   it('When finish refuses SUCCESS once, then it is sent once more and the return code is 0', async () => {
     fake.node = operation({ cmd: "printf x > {{ output['o'] }}", outputs: [{ name: 'o' }] });
     fake.refuseSuccess = 1;
-    expect(await kind().run(job, context(dir, lines))).toEqual({ returnCode: 0 });
+    expect(await kind().run(job, jobContext(dir, lines))).toEqual({ returnCode: 0 });
     expect(fake.finishes.map((f) => f.status)).toEqual(['SUCCESS']);
   });
 
   it('When finish refuses SUCCESS twice, then the node is reported FAILED and the return code is 1', async () => {
     fake.node = operation({ cmd: "printf x > {{ output['o'] }}", outputs: [{ name: 'o' }] });
     fake.refuseSuccess = 2;
-    expect(await kind().run(job, context(dir, lines))).toEqual({ returnCode: 1 });
+    expect(await kind().run(job, jobContext(dir, lines))).toEqual({ returnCode: 1 });
     expect(fake.finishes).toEqual([expect.objectContaining({ status: 'FAILED', outputs: {} })]);
     expect(fake.finishes[0]?.reason).toContain('refused the outputs');
   });
@@ -299,7 +267,7 @@ describe('the PLynx node job kind', () => {
   it('When start meets a restarting server, then it is retried and the node runs', async () => {
     fake.node = operation({ cmd: 'true' });
     fake.failStarts = 2;
-    expect(await kind().run(job, context(dir, lines))).toEqual({ returnCode: 0 });
+    expect(await kind().run(job, jobContext(dir, lines))).toEqual({ returnCode: 0 });
     expect(fake.calls.filter((c) => c === `POST ${RUNS}/start`)).toHaveLength(3);
     expect(fake.finishes.map((f) => f.status)).toEqual(['SUCCESS']);
   });
@@ -307,7 +275,7 @@ describe('the PLynx node job kind', () => {
   it('When every progress call fails, then the node still runs to its end and finishes SUCCESS', async () => {
     fake.node = operation({ cmd: 'sleep 0.5; echo ok' });
     fake.failProgress = true;
-    expect(await kind().run(job, context(dir, lines))).toEqual({ returnCode: 0 });
+    expect(await kind().run(job, jobContext(dir, lines))).toEqual({ returnCode: 0 });
     expect(fake.progress.length).toBeGreaterThan(0);
     expect(fake.finishes.map((f) => f.status)).toEqual(['SUCCESS']);
     expect(lines.join('\n')).toContain('could not be reported');
