@@ -1,11 +1,9 @@
 // Dioptra's job endpoints and the execution extensions workers call: read the validated request (files from
 // the multipart parser's temporary files), call a service, reply in upstream's shape. Downloads are streamed
 // to the response, which is why those handlers send their own answer.
-import type { Response } from 'express';
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { AppError } from '../../errors.ts';
 import type { HandlerMap } from '../../http/handler.ts';
+import { sendStream } from '../../http/send-stream.ts';
 import { filePart } from '../file-part.ts';
 import type { JobExecution } from './job-execution.ts';
 import type { JobSubmission } from './job-submission.ts';
@@ -17,21 +15,6 @@ import { toJob } from './job-view.ts';
  */
 const SENT = { status: 200 as const, body: '' };
 const SENT_BINARY = { status: 200 as const, body: new Blob([]) };
-
-function isPrematureClose(e: unknown): boolean {
-  const code = (e as NodeJS.ErrnoException | null)?.code;
-  return code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNRESET' || code === 'EPIPE';
-}
-
-async function send(res: Response, headers: Record<string, string>, stream: Readable): Promise<void> {
-  res.status(200).set(headers);
-  try {
-    await pipeline(stream, res);
-  } catch (e) {
-    // A client that goes away mid-download is not a server fault.
-    if (!isPrematureClose(e)) throw e;
-  }
-}
 
 export function jobHandlers({ jobSubmission, jobExecution }: { jobSubmission: JobSubmission; jobExecution: JobExecution }) {
   return {
@@ -56,7 +39,7 @@ export function jobHandlers({ jobSubmission, jobExecution }: { jobSubmission: Jo
         res.status(200).type('text/plain; charset=utf-8').send('');
         return SENT;
       }
-      await send(res, { 'content-type': 'text/plain; charset=utf-8', 'content-length': String(log.size) }, log.stream);
+      await sendStream(res, { 'content-type': 'text/plain; charset=utf-8', 'content-length': String(log.size) }, log.stream);
       return SENT;
     },
     dioptra_put_job_log: async ({ req, params }) => {
@@ -67,13 +50,13 @@ export function jobHandlers({ jobSubmission, jobExecution }: { jobSubmission: Jo
     dioptra_get_job_workflow: async ({ params, res }) => {
       const { size, stream, fileName } = await jobExecution.openWorkflow(params.jobId);
       res.attachment(fileName);
-      await send(res, { 'content-type': 'application/octet-stream', 'content-length': String(size) }, stream);
+      await sendStream(res, { 'content-type': 'application/octet-stream', 'content-length': String(size) }, stream);
       return SENT_BINARY;
     },
     dioptra_get_job_task_plugins: async ({ params, res }) => {
       const bundle = await jobExecution.taskPlugins(params.jobId);
       res.attachment('task-plugins.tar.gz');
-      await send(res, { 'content-type': 'application/gzip' }, bundle);
+      await sendStream(res, { 'content-type': 'application/gzip' }, bundle);
       return SENT_BINARY;
     },
     dioptra_start_job: async ({ params }) => {

@@ -2,9 +2,9 @@
 // downloads and previews are written straight to the response (raw bytes streamed, previews as text/html),
 // which is why those two handlers send their own answer instead of returning a JSON body.
 import type { Request } from 'express';
-import { pipeline } from 'node:stream/promises';
 import { AppError } from '../../errors.ts';
 import type { HandlerContext, HandlerMap } from '../../http/handler.ts';
+import { sendStream } from '../../http/send-stream.ts';
 import { plynxUser } from '../model/users.ts';
 import type { ResourceService, UploadedFile } from './resource-service.ts';
 
@@ -27,11 +27,6 @@ function uploadedFiles(req: Request): UploadedFile[] {
   return list.filter(isUploadedFile);
 }
 
-function isPrematureClose(e: unknown): boolean {
-  const code = (e as NodeJS.ErrnoException | null)?.code;
-  return code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNRESET' || code === 'EPIPE';
-}
-
 /** Streams a resource, or its HTML preview, to the response. */
 async function sendResource(
   service: ResourceService,
@@ -45,13 +40,7 @@ async function sendResource(
     return SENT;
   }
   const { size, stream } = await service.open(params.resource_id);
-  res.status(200).set({ 'content-type': 'application/octet-stream', 'content-length': String(size) });
-  try {
-    await pipeline(stream, res);
-  } catch (e) {
-    // A client that goes away mid-download is not a server fault.
-    if (!isPrematureClose(e)) throw e;
-  }
+  await sendStream(res, { 'content-type': 'application/octet-stream', 'content-length': String(size) }, stream);
   return SENT;
 }
 
