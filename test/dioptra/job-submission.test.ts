@@ -25,10 +25,10 @@ describe.each(PROVIDERS)('Dioptra job submission with an engine double on %s', (
   let uploads = 0;
 
   /** An upload's temporary file, as the multipart parser leaves it. */
-  function upload(): { path: string; originalName: string } {
+  function upload(): { path: string; originalName: string; size: number } {
     const file = path.join(dir, `upload-${uploads++}`);
     fs.writeFileSync(file, 'archive bytes');
-    return { path: file, originalName: 'workflows.tar.gz' };
+    return { path: file, originalName: 'workflows.tar.gz', size: fs.statSync(file).size };
   }
   const form = (extra: { dependsOn?: string } = {}) => ({ experimentName: 'exp', queue: 'q', entryPoint: 'main', file: upload(), ...extra });
   const stored = () => fs.readdirSync(path.join(dir, 'content')).filter((f) => f.startsWith('dioptra-workflow-'));
@@ -39,7 +39,7 @@ describe.each(PROVIDERS)('Dioptra job submission with an engine double on %s', (
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dioptra-submission-'));
     s = createDioptraServices({
       database, clock, engine, identity: createIdentity(database.db), content: directoryContentStore(path.join(dir, 'content')),
-      config: { builtinsDir: undefined }, dataDir: dir,
+      config: { builtinsDir: undefined, uploadMaxBytes: 1024 * 1024 }, dataDir: dir,
     });
     await s.experiments.register('exp');
     await s.queues.register('q');

@@ -22,6 +22,35 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
 /** Bytes standing in for a workflow archive: the server stores them and never looks inside. */
 const archive = (fileName = 'workflows.tar.gz'): FilePart => ({ fileName, content: crypto.randomBytes(3000) });
 
+describe.each(PROVIDERS)('Dioptra upload limits on %s', (provider) => {
+  let t: TestServer;
+  const http = dioptraHttp(() => t.url);
+  const tooLarge = { status: 413, body: { message: 'Payload Too Large - The uploaded file is larger than this server accepts (1048576 bytes).', code: 'PAYLOAD_TOO_LARGE' } };
+  beforeAll(async () => {
+    process.env.PIPELOOM_DIOPTRA_UPLOAD_MAX_MB = '1';
+    try {
+      t = await startTestServer(provider);
+    } finally {
+      delete process.env.PIPELOOM_DIOPTRA_UPLOAD_MAX_MB;
+    }
+    for (const what of ['experiment', 'queue']) expect((await http.postForm(`/api/${what}/`, { name: 'limits' })).status).toBe(200);
+  });
+  afterAll(async () => t?.close());
+
+  it('When a workflow archive is larger than PIPELOOM_DIOPTRA_UPLOAD_MAX_MB, then it is 413 and no job is recorded', async () => {
+    const big: FilePart = { fileName: 'workflows.tar.gz', content: crypto.randomBytes(1024 * 1024 + 1) };
+    expect(await http.postMultipart('/api/job/', { experiment_name: 'limits', queue: 'limits', entry_point: 'main' }, { workflow: big })).toEqual(tooLarge);
+    expect(await http.get('/api/job/')).toEqual({ status: 200, body: [] });
+    expect((await http.postMultipart('/api/job/', { experiment_name: 'limits', queue: 'limits', entry_point: 'main' }, { workflow: archive() })).status).toBe(200);
+  });
+
+  it('When a task plugin archive is larger than the limit, then it is 413 and no package is stored', async () => {
+    const big: FilePart = { fileName: 'big.tar.gz', content: crypto.randomBytes(1024 * 1024 + 1) };
+    expect(await http.postMultipart('/api/taskPlugin/', { task_plugin_name: 'big', collection: 'dioptra_custom' }, { task_plugin_file: big })).toEqual(tooLarge);
+    expect((await http.get('/api/taskPlugin/dioptra_custom')).body).toEqual([]);
+  });
+});
+
 describe.each(PROVIDERS)('Dioptra jobs on %s', (provider) => {
   let t: TestServer;
   let tmp: string;

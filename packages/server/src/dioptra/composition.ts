@@ -33,8 +33,8 @@ export function createDioptraServices(context: FamilyContext<DioptraConfig>) {
   return {
     experiments: experimentService(experiments, clock),
     queues,
-    taskPlugins: taskPluginService(builtinPlugins, customPlugins),
-    jobSubmission: jobSubmission({ db: database.db, clock, content, experiments, queues, runs }),
+    taskPlugins: taskPluginService({ builtins: builtinPlugins, custom: customPlugins, uploadMaxBytes: config.uploadMaxBytes }),
+    jobSubmission: jobSubmission({ db: database.db, clock, content, experiments, queues, runs, uploadMaxBytes: config.uploadMaxBytes }),
     jobExecution: jobExecution({
       db: database.db, clock, content, engine, runs,
       pluginCollections: [{ name: BUILTINS, folder: builtinPlugins }, { name: CUSTOM, folder: customPlugins }],

@@ -2,6 +2,7 @@
 // Experiments, queues, task plugins and jobs are implemented; jobs run on the shared job lifecycle engine,
 // and the execution extensions under /api/job/{jobId}/ are what `pipeloom worker` calls to run them.
 import path from 'node:path';
+import { readInteger } from '../env.ts';
 import type { AppError } from '../errors.ts';
 import { defineFamily } from '../family/module.ts';
 import { createDioptraHandlers, createDioptraServices } from './composition.ts';
@@ -10,6 +11,8 @@ import { FORM_ERROR_MESSAGES } from './errors.ts';
 export interface DioptraConfig {
   /** Folder of builtin task plugin packages (PIPELOOM_DIOPTRA_BUILTINS_DIR); none: the builtin collection is empty. */
   builtinsDir: string | undefined;
+  /** Largest job or task plugin archive accepted, in bytes (PIPELOOM_DIOPTRA_UPLOAD_MAX_MB, 256 MB by default). */
+  uploadMaxBytes: number;
 }
 
 /**
@@ -29,8 +32,12 @@ export const dioptraModule = defineFamily({
   renderError: renderDioptraError,
   readConfig: (env): DioptraConfig => {
     const builtins = env.PIPELOOM_DIOPTRA_BUILTINS_DIR?.trim();
-    return { builtinsDir: builtins ? path.resolve(env.INIT_CWD || process.cwd(), builtins) : undefined };
+    return {
+      builtinsDir: builtins ? path.resolve(env.INIT_CWD || process.cwd(), builtins) : undefined,
+      uploadMaxBytes: readInteger(env, 'PIPELOOM_DIOPTRA_UPLOAD_MAX_MB', 256, { min: 1, unit: 'a whole number of megabytes' }) * 1024 * 1024,
+    };
   },
+  maxUploadBytes: (config) => config.uploadMaxBytes,
   createServices: createDioptraServices,
   createHandlers: createDioptraHandlers,
 });

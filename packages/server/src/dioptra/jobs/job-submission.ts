@@ -8,6 +8,7 @@ import type { Db } from '../../db/client.ts';
 import { runTransaction } from '../../db/transaction.ts';
 import { hasArchiveExtension } from '../archive-names.ts';
 import { JobSubmissionError } from '../errors.ts';
+import { checkUploadSize, type UploadedFile } from '../file-part.ts';
 import type { ExperimentRepository } from '../experiments/experiment-repository.ts';
 import { slugify } from '../names.ts';
 import type { QueueService } from '../queues/queue-service.ts';
@@ -24,7 +25,7 @@ export interface JobForm {
   entryPointKwargs?: string;
   dependsOn?: string;
   /** The uploaded archive on local disk, or undefined when the form had no file. */
-  file?: { path: string; originalName: string };
+  file?: UploadedFile;
 }
 
 export interface JobSubmissionDeps {
@@ -34,6 +35,8 @@ export interface JobSubmissionDeps {
   experiments: ExperimentRepository;
   queues: QueueService;
   runs: JobRuns;
+  /** Largest archive accepted, in bytes. */
+  uploadMaxBytes: number;
 }
 
 /** A UUID with or without hyphens, in any case (as Python's `uuid.UUID` reads it). */
@@ -53,11 +56,12 @@ function check(condition: unknown): asserts condition {
   if (!condition) throw JobSubmissionError();
 }
 
-export function jobSubmission({ db, clock, content, experiments, queues, runs }: JobSubmissionDeps) {
+export function jobSubmission({ db, clock, content, experiments, queues, runs, uploadMaxBytes }: JobSubmissionDeps) {
   const jobs = jobRepository(db);
 
   /** Everything the form names, looked up; throws JobSubmissionError at the first failure. */
   async function checkForm(form: JobForm) {
+    checkUploadSize(form.file, uploadMaxBytes);
     const experimentName = slugify(form.experimentName);
     const queueName = slugify(form.queue);
     check(experimentName && queueName && form.entryPoint.trim());

@@ -2,6 +2,7 @@
 // uploads unpacked flat to their `.py` modules, a taken name refused, deletes that report what they removed.
 import { AppError } from '../../errors.ts';
 import { hasArchiveExtension } from '../archive-names.ts';
+import { checkUploadSize, type UploadedFile } from '../file-part.ts';
 import { TaskPluginAlreadyExistsError, TaskPluginDoesNotExistError, TaskPluginUploadError } from '../errors.ts';
 import { PluginArchiveError, readPluginArchive, type ArchiveLimits } from './plugin-archive.ts';
 import { isPackageName, type PluginFolder, type PluginPackage, type WritablePluginFolder } from './plugin-store.ts';
@@ -20,10 +21,19 @@ export interface PluginUpload {
   name: string;
   collection: string;
   /** The uploaded archive on local disk, or undefined when the form had no file. */
-  file?: { path: string; originalName: string };
+  file?: UploadedFile;
 }
 
-export function taskPluginService(builtins: PluginFolder, custom: WritablePluginFolder, limits?: ArchiveLimits) {
+export interface TaskPluginServiceDeps {
+  builtins: PluginFolder;
+  custom: WritablePluginFolder;
+  /** Largest archive accepted, in bytes. */
+  uploadMaxBytes: number;
+  /** What an archive may unpack to (the reader's defaults when absent). */
+  limits?: ArchiveLimits;
+}
+
+export function taskPluginService({ builtins, custom, uploadMaxBytes, limits }: TaskPluginServiceDeps) {
   const folders = { [BUILTINS]: builtins, [CUSTOM]: custom } as const;
   const toPlugin = (collection: Collection) => (p: PluginPackage): TaskPlugin => ({ taskPluginName: p.name, collection, modules: p.modules });
 
@@ -40,6 +50,7 @@ export function taskPluginService(builtins: PluginFolder, custom: WritablePlugin
       return toPlugin(collection)(found);
     },
     async upload({ name, collection, file }: PluginUpload): Promise<TaskPlugin> {
+      checkUploadSize(file, uploadMaxBytes);
       if (collection !== CUSTOM || !file || !hasArchiveExtension(file.originalName)) throw TaskPluginUploadError();
       // Upstream takes any name; here it names a folder (and a Python package), so it must be a plain one.
       if (!isPackageName(name)) throw new AppError('INVALID_ARGUMENT', `${TaskPluginUploadError().message} The package name may hold only letters, digits, '_', '.' and '-'.`);
