@@ -1,22 +1,7 @@
 /**
- * The `pipeloom` command line: `pipeloom worker` runs a workflow's jobs on this machine, and
- * `pipeloom workflow ...` creates, starts, restarts, watches and cancels workflows.
+ * The entry point of the `pipeloom` bin: parses the command line and runs the command (see ./program.ts).
  * @module
  */
-import { Command } from 'commander';
-import { registerGraphCommand } from './graph-command.js';
-import { registerWorkerCommand } from './worker-command.js';
-import { registerWorkflowCommand } from './workflow-command.js';
-
-export function buildProgram(): Command {
-  const program = new Command('pipeloom')
-    .description('Run and manage Pipeloom (Torc-compatible) workflows.')
-    .showHelpAfterError()
-    .configureHelp({ sortSubcommands: true });
-  registerWorkerCommand(program);
-  registerWorkflowCommand(program);
-  registerGraphCommand(program);
-  return program;
-}
+import { buildProgram } from './program.js';
 
 await buildProgram().parseAsync(process.argv);
