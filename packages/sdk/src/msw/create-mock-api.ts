@@ -25,7 +25,7 @@ export interface MockApi {
   /** One msw handler per operation of the contract, for `setupServer(...)` or `setupWorker(...)`. */
   handlers: HttpHandler[];
   /** Answers `operationId` with `resolver` until `reset()`; the answer is typed by the contract. */
-  override<Id extends OperationId>(operationId: Id, resolver: MockResolver<Id>): void;
+  override<Id extends OperationId>(operationId: Id, resolver: NoInfer<MockResolver<Id>>): void;
   /** Restores the initial (seeded) state and drops every override. */
   reset(): void;
   /** The live state, to inspect in assertions or to seed another mock with. */

@@ -7,12 +7,14 @@ export type OperationId = keyof operations;
 type Responses<Id extends OperationId> = operations[Id]['responses'];
 type ContentOf<R> = R extends { content: infer C } ? (C extends Record<string, infer Body> ? Body : undefined) : undefined;
 
+/** An answer with `status` and a body of that status's schema; the body may be left out only where there is none. */
+type Answer<Status, Body> = [Body] extends [undefined]
+  ? { status: Status; headers?: Record<string, string>; body?: undefined }
+  : { status: Status; headers?: Record<string, string>; body: Body };
+
 /** One declared answer of an operation: a status it declares and a body of that status's schema. */
 export type MockResponse<Id extends OperationId> = {
-  [Status in keyof Responses<Id>]: {
-    status: Status extends 'default' ? number : Status;
-    headers?: Record<string, string>;
-  } & (ContentOf<Responses<Id>[Status]> extends undefined ? { body?: undefined } : { body: ContentOf<Responses<Id>[Status]> });
+  [Status in keyof Responses<Id>]: Answer<Status extends 'default' ? number : Status, ContentOf<Responses<Id>[Status]>>;
 }[keyof Responses<Id>];
 
 type PathParams<Id extends OperationId> = operations[Id]['parameters'] extends { path: infer P } ? { [Name in keyof P]: string } : Record<string, never>;
