@@ -30,6 +30,10 @@ describe('PLynx', () => {
     expect(found.data).toMatchObject({ status: 'success', total_count: 1, items: [{ _id: id }] });
     const none = await client.POST('/plynx/api/v0/search_graphs', { body: { search: 'nothing-like-it' } });
     expect(none.data).toMatchObject({ total_count: 0, items: [] });
+
+    await client.PATCH('/plynx/api/v0/graphs/{graph_id}/update', { params: { path: { graph_id: id } }, body: { title: 'Count lines (March)' } });
+    expect((await client.GET('/plynx/api/v0/graphs/{graph_id}', { params: { path: { graph_id: id } } })).data!.data.title).toBe('Count lines (March)');
+    expect((await client.GET('/plynx/api/v0/graphs/{graph_id}/nodes/list_nodes', { params: { path: { graph_id: id } } })).data!.nodes).toEqual([]);
   });
 
   it('When a node is saved, then it can be read back and searched; unknown ids get 404', async () => {

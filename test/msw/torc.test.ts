@@ -85,6 +85,8 @@ describe('Torc collections', () => {
 
     const ready = await client.GET('/torc-service/workflows/{workflow}/jobs', { params: { path, query: { status: 'ready' } } });
     expect(ready.data!.items.map((j) => j.name)).toEqual(['j2']);
+    const byStatus = await client.GET('/torc-service/workflows/{workflow}/jobs/find_by_status/{status}', { params: { path: { workflow, status: 'uninitialized' } } });
+    expect(byStatus.data).toMatchObject({ count: 1, items: [{ name: 'j1' }] });
 
     const updated = await client.PUT('/torc-service/workflows/{workflow}/jobs/{key}', { params: { path: { workflow, key: job._key! } }, body: { ...job, command: 'echo one' } });
     expect(updated.data).toMatchObject({ _rev: '2', command: 'echo one' });

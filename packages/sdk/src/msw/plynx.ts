@@ -55,6 +55,17 @@ export function plynxHandlers(): StatefulHandlers {
       return { body: { status: 'SUCCESS', message: `Actions completed: ${actions.join(', ')}`, graph: saved, url: `/graphs/${String(saved._id)}` } };
     },
     plynx_get_graph: (c) => found(c.store.plynx.graphs, c.params.graph_id!, 'graph', c),
+    plynx_update_graph: ({ store, params, body }) => {
+      const graph = store.plynx.graphs[params.graph_id!];
+      if (!graph) throw notFound(`graph ${params.graph_id}`);
+      Object.assign(graph, body, { update_date: now() });
+      return { body: { status: 'success', message: 'Successfully updated', graph } };
+    },
+    plynx_list_graph_nodes: ({ store, params }) => {
+      const graph = store.plynx.graphs[params.graph_id!];
+      if (!graph) throw notFound(`graph ${params.graph_id}`);
+      return { body: { status: 'success', message: 'Completed', nodes: graph.nodes ?? [] } };
+    },
     plynx_search_graphs: ({ store, body }) => ({ body: { status: 'success', ...search(Object.values(store.plynx.graphs), body) } }),
     plynx_post_node: ({ store, body }) => {
       const actions = actionsOf(body);

@@ -155,6 +155,10 @@ function bulkJobHandlers(): StatefulHandlers {
       const items = (c.body.jobs as StoredDocument[]).map((job) => insert(jobs, id, issueKey(c.store), prepare('jobs', job)));
       return { body: { items } };
     },
+    list_jobs_by_status: (c) => {
+      const jobs = byKey(collection(c.store, c.params.workflow!, 'jobs')).filter((job) => job.status === c.params.status);
+      return { body: listPage(jobs, c.query) };
+    },
     list_job_keys: (c) => ({ body: { items: Object.keys(collection(c.store, c.params.workflow!, 'jobs')) } }),
   };
 }
