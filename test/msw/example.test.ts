@@ -2,16 +2,22 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setupServer } from 'msw/node';
 import { createPipeloomClient } from '../../packages/sdk/src/client.ts';
+import { watchContract } from './contract-check.ts';
 import { createMockApi } from '../../packages/sdk/src/msw/index.ts';
 
 const api = createMockApi({ baseUrl: 'http://pipeloom.test' });
 const server = setupServer(...api.handlers);
+const violations = watchContract(server);
 // Created before listen(): the client looks fetch up per call, so msw still intercepts it.
 const client = createPipeloomClient({ baseUrl: 'http://pipeloom.test' });
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => api.reset());
-afterAll(() => server.close());
+afterAll(() => {
+  server.close();
+  // Every answer above, stored data included, was one the contract allows.
+  expect(violations).toEqual([]);
+});
 
 describe('the README example', () => {
   it('When get_workflow is overridden, then the client sees the override until reset()', async () => {

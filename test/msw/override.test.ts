@@ -4,11 +4,17 @@ import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
 import { HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { createPipeloomClient } from '../../packages/sdk/src/client.ts';
+import { watchContract } from './contract-check.ts';
 import { createMockApi, type MockResponse } from '../../packages/sdk/src/msw/index.ts';
 
 const server = setupServer();
+const violations = watchContract(server);
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterAll(() => server.close());
+afterAll(() => {
+  server.close();
+  // Every answer above, stored data included, was one the contract allows.
+  expect(violations).toEqual([]);
+});
 
 /** A mock on its own host, so tests do not share state. */
 function mockAt(host: string, seed?: Parameters<typeof createMockApi>[0]['seed']) {
@@ -85,9 +91,10 @@ describe('seed and reset', () => {
   });
 
   it('When reset() is called, then the seeded state comes back and later changes are gone', async () => {
-    const { api, client } = mockAt('seed-reset', { flow: { pipelines: { x: { id: 'x', name: 'seeded', permissions: [], is_manager: true } } } });
+    const id = '7d0f3a52-6e1b-4c8e-9f27-1a4b5c6d7e80';
+    const { api, client } = mockAt('seed-reset', { flow: { pipelines: { [id]: { id, name: 'seeded', permissions: [], is_manager: true } } } });
     await client.POST('/api/v1/flow/pipeline', { body: { name: 'added' } });
-    await client.PATCH('/api/v1/flow/pipeline/{pipeline_id}', { params: { path: { pipeline_id: 'x' } }, body: { name: 'renamed' } });
+    await client.PATCH('/api/v1/flow/pipeline/{pipeline_id}', { params: { path: { pipeline_id: id } }, body: { name: 'renamed' } });
 
     api.reset();
 

@@ -3,16 +3,22 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setupServer } from 'msw/node';
 import { createPipeloomClient } from '../../packages/sdk/src/client.ts';
+import { watchContract } from './contract-check.ts';
 import { createMockApi } from '../../packages/sdk/src/msw/index.ts';
 
 const baseUrl = 'http://torc.mock.test';
 const api = createMockApi({ baseUrl });
 const server = setupServer(...api.handlers);
+const violations = watchContract(server);
 const client = createPipeloomClient({ baseUrl });
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => api.reset());
-afterAll(() => server.close());
+afterAll(() => {
+  server.close();
+  // Every answer above, stored data included, was one the contract allows.
+  expect(violations).toEqual([]);
+});
 
 async function createWorkflow(name = 'demo') {
   const { data } = await client.POST('/torc-service/workflows', { body: { name, user: 'alice' } });

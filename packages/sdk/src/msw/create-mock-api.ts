@@ -24,11 +24,28 @@ export interface MockApiOptions {
 export interface MockApi {
   /** One msw handler per operation of the contract, for `setupServer(...)` or `setupWorker(...)`. */
   handlers: HttpHandler[];
-  /** Answers `operationId` with `resolver` until `reset()`; the answer is typed by the contract. */
+  /**
+   * Answers `operationId` with `resolver` until `reset()`. The answer is typed by the contract: a status the
+   * operation does not declare, or a body that does not fit it, does not compile. The request body has been
+   * validated before the resolver runs; return a `Response` to send anything else.
+   *
+   * @example
+   * ```ts
+   * api.override('claim_queue_jobs', ({ params }) => ({ status: 200, body: { jobs: [], reason: `queue ${params.queue} is empty`, unfinished_jobs: 0 } }));
+   * ```
+   */
   override<Id extends OperationId>(operationId: Id, resolver: NoInfer<MockResolver<Id>>): void;
   /** Restores the initial (seeded) state and drops every override. */
   reset(): void;
-  /** The live state, to inspect in assertions or to seed another mock with. */
+  /**
+   * The live state, to inspect in assertions or to seed another mock with.
+   *
+   * @example
+   * ```ts
+   * expect(Object.values(api.store.torc.workflows).map((w) => w.name)).toEqual(['demo']);
+   * const copy = createMockApi({ baseUrl: 'http://pipeloom.test', seed: api.store });
+   * ```
+   */
   readonly store: MockStore;
 }
 

@@ -82,7 +82,8 @@ function jobHandlers(): StatefulHandlers {
       const queue = byName(store, 'queues', slugify(body.queue));
       if (store.dioptra.lockedQueues.includes(queue.queueId as number)) throw badRequest(`queue ${body.queue} is locked`, 'QUEUE_LOCKED');
       const at = now();
-      const jobId = crypto.randomUUID();
+      // From the store's counter rather than random, so a seeded mock issues the same ids again.
+      const jobId = `00000000-0000-4000-8000-${(store.dioptra.nextId++).toString(16).padStart(12, '0')}`;
       const job = {
         jobId, mlflowRunId: null, experimentId: experiment.experimentId, queueId: queue.queueId, createdOn: at, lastModified: at,
         timeout: body.timeout || null, workflowUri: `content://dioptra-workflow-${jobId.replace(/-/g, '')}/${String(body.workflow)}`,
