@@ -135,3 +135,11 @@ describe('Flow', () => {
     expect(await response.json()).toMatchObject({ status: 'ERROR', code: 'VALIDATION_FAILED', msg: expect.stringContaining('request/body/name') });
   });
 });
+
+describe('request bodies of the wrong kind', () => {
+  it('When a multipart-only operation gets JSON, then it gets 400 in the family\'s shape', async () => {
+    const response = await post('/api/job/', { experiment_name: 'mnist', queue: 'cpu', entry_point: 'train', workflow: 'x' });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ message: 'request/body: unsupported content type application/json', code: 'VALIDATION_FAILED' });
+  });
+});

@@ -128,7 +128,8 @@ async function readBody(id: OperationId, request: Request): Promise<unknown> {
   }
   const mediaType = form ? contentType : Object.keys(requestBody.content).find((t) => t.includes('json')) ?? contentType;
   const pointer = requestSchemaPointer(id, mediaType);
-  if (!pointer) throw new MockError(415, 'UNSUPPORTED_MEDIA_TYPE', `unsupported content type ${contentType || '(none)'}`);
+  // A 400 rather than 415: the contract declares 400 for every operation with a body, and 415 nowhere.
+  if (!pointer) throw badRequest(`request/body: unsupported content type ${contentType || '(none)'}`);
   const validate = validatorAt(pointer, form);
   if (!validate(body)) throw badRequest(describeErrors(validate.errors));
   return body;
