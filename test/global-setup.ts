@@ -16,7 +16,7 @@ function newestInput(): number {
     if (stat.isDirectory()) for (const entry of fs.readdirSync(p)) visit(path.join(p, entry));
     else newest = Math.max(newest, stat.mtimeMs);
   };
-  for (const p of ['src', 'tsconfig.build.json', 'package.json']) visit(path.join(sdk, p));
+  for (const p of ['src', 'tsconfig.build.json', 'package.json', 'build.mjs']) visit(path.join(sdk, p));
   return newest;
 }
 

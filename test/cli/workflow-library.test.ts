@@ -5,7 +5,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unwrap } from '@pipeloom/sdk';
 import { iterateItems } from '../../packages/sdk/src/workflow/paging.ts';
-import { createWorkflow, getWorkflowProgress, restartWorkflow, startWorkflow, WorkflowCommandError } from '../../packages/sdk/src/workflow/index.ts';
+import { createWorkflow, getWorkflowProgress, WorkflowCommandError } from '../../packages/sdk/src/workflow/index.ts';
+import { restartWorkflow } from '../../packages/sdk/src/workflow/restart.ts';
+import { startWorkflow } from '../../packages/sdk/src/workflow/start.ts';
 import { PROVIDERS, startTestServer, type TestServer } from '../helpers/server.ts';
 import { diamondSpec, jobStatuses, removeTempDirs, runJobs, tempDir, touch, writeFile } from './helpers.ts';
 

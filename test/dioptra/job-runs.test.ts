@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tar from 'tar';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createPipeloomClient, dioptraJobKind, ManualClock, runQueueWorker, type Clock } from '@pipeloom/sdk';
+import { createPipeloomClient, dioptraJobKind, ManualClock, runQueueWorker, type Clock } from '@pipeloom/sdk/node';
 import type { components } from '@pipeloom/sdk/generated';
 import { PROVIDERS, startTestServer, type TestServer } from '../helpers/server.ts';
 

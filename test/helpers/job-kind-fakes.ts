@@ -3,7 +3,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { JobRunContext } from '@pipeloom/sdk';
+import type { JobRunContext } from '@pipeloom/sdk/node';
 import type { WorkerLogLevel } from '../../packages/sdk/src/worker/types.ts';
 
 /** A server on 127.0.0.1 and a free port; subclasses answer requests in `handle`. */

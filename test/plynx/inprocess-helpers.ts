@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { createPipeloomClient, plynxNodeJobKind, runQueueWorker, unwrap, type PlynxNodeJobKindOptions } from '@pipeloom/sdk';
+import { createPipeloomClient, plynxNodeJobKind, runQueueWorker, unwrap, type PlynxNodeJobKindOptions } from '@pipeloom/sdk/node';
 import type { components } from '@pipeloom/sdk/generated';
 import type { QueueWorkerSummary } from '../../packages/sdk/src/worker/types.ts';
 import { oid, type Graph, type Node, type PlynxFixture } from './plynx-fixture.ts';

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPipeloomClient, plynxNodeJobKind, runQueueWorker } from '@pipeloom/sdk';
+import { createPipeloomClient, plynxNodeJobKind, runQueueWorker } from '@pipeloom/sdk/node';
 import { ApiActionError, Client, File, Graph, Operation, ValidationFailedError, type PlynxNode } from '@pipeloom/sdk/plynx';
 import { ManualClock } from '../../packages/server/src/clock.ts';
 import { openDatabase } from '../../packages/server/src/db/client.ts';

@@ -1,7 +1,7 @@
 // The job-kind seam: a PLynx node or a Dioptra entry point is a JobKind plugged into the same worker. The
 // kinds here run in-process, so the worker's claiming, stopping and reporting are seen without processes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobKind, JobRunContext } from '@pipeloom/sdk';
+import type { JobKind, JobRunContext } from '@pipeloom/sdk/node';
 import { ManualClock } from '../../packages/sdk/src/worker/clock.ts';
 import { selectJobKind } from '../../packages/sdk/src/worker/job-kind.ts';
 import { shellCommandJobKind } from '../../packages/sdk/src/worker/shell-job.ts';

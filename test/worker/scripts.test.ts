@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWorkflow, unwrap } from '@pipeloom/sdk';
+import { startWorkflow, unwrap } from '@pipeloom/sdk/node';
 import { commandEnvironment, splitCommand } from '../../packages/sdk/src/worker/command-line.ts';
 import { runWorker } from '../../packages/sdk/src/worker/worker.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';

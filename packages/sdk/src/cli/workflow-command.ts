@@ -3,7 +3,7 @@ import cliProgress from 'cli-progress';
 import { createPipeloomClient, type PipeloomClient } from '../client.js';
 import { ApiError } from '../errors.js';
 import { WorkflowCommandError } from '../workflow/errors.js';
-import { createWorkflowFromFile } from '../workflow/specification.js';
+import { createWorkflowFromFile } from '../workflow/specification-file.js';
 import { startWorkflow } from '../workflow/start.js';
 import { restartWorkflow } from '../workflow/restart.js';
 import { formatWorkflowProgress, getWorkflowProgress, watchWorkflowProgress, type WorkflowProgress } from '../workflow/status.js';

@@ -76,7 +76,7 @@ export interface DioptraJobKindOptions {
  * `pipeloom worker` registers this kind by default.
  * @example
  * ```ts
- * import { createPipeloomClient, dioptraJobKind, runQueueWorker } from '@pipeloom/sdk';
+ * import { createPipeloomClient, dioptraJobKind, runQueueWorker } from '@pipeloom/sdk/node';
  *
  * const client = createPipeloomClient({ baseUrl: 'http://localhost:8080', token: process.env.PIPELOOM_TOKEN });
  * await runQueueWorker({ client, queues: ['tensorflow_cpu'], jobKinds: [dioptraJobKind({ client, workRoot: '/scratch' })], waitForNewJobsSeconds: Infinity });

@@ -3,7 +3,7 @@
  * workflow archives, and MLproject entry point resolution as `mlflow run` does it.
  * @example
  * ```ts
- * import { createPipeloomClient, dioptraJobKind, plynxNodeJobKind, runQueueWorker } from '@pipeloom/sdk';
+ * import { createPipeloomClient, dioptraJobKind, plynxNodeJobKind, runQueueWorker } from '@pipeloom/sdk/node';
  *
  * const client = createPipeloomClient({ baseUrl: 'http://localhost:8080', token: process.env.PIPELOOM_TOKEN });
  * await runQueueWorker({ client, queues: ['tensorflow_cpu'], jobKinds: [dioptraJobKind({ client }), plynxNodeJobKind({ client })] });

@@ -32,7 +32,7 @@ export interface UnpackArchiveOptions {
  *
  * @example
  * ```ts
- * import { unpackWorkflowArchive } from '@pipeloom/sdk';
+ * import { unpackWorkflowArchive } from '@pipeloom/sdk/node';
  *
  * const format = await unpackWorkflowArchive('/tmp/job/archive', '/tmp/job/workflow', {
  *   name: 'workflows.tar.gz',

@@ -60,7 +60,7 @@ export interface PlynxNodeJobKindOptions {
  * `pipeloom worker` registers this kind by default.
  * @example
  * ```ts
- * import { createPipeloomClient, plynxNodeJobKind, runQueueWorker } from '@pipeloom/sdk';
+ * import { createPipeloomClient, plynxNodeJobKind, runQueueWorker } from '@pipeloom/sdk/node';
  *
  * const client = createPipeloomClient({ baseUrl: 'http://localhost:8080', token: process.env.PIPELOOM_TOKEN });
  * await runQueueWorker({ client, queues: ['plynx'], jobKinds: [plynxNodeJobKind({ client })], waitForNewJobsSeconds: Infinity });

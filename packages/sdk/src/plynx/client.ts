@@ -1,13 +1,11 @@
 // Client: where the server is, the refresh token, and the access token traded for it; typed API groups.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import createClient, { type Client as FetchClient, type Middleware } from 'openapi-fetch';
 import type { paths } from '../generated/schema.js';
 import { ApiActionError, MissingArgumentError, TooManyArgumentsError } from './errors.js';
 import { FilesApi } from './files.js';
 import { GraphsApi } from './graphs.js';
 import { NodesApi } from './nodes.js';
+import { environment, nodeBuiltin } from './node-runtime.js';
 import type { MasterStateResponse } from './types.js';
 
 /** Where the PLynx API lives under a server; an endpoint names the API itself, e.g. `http://host:8080/plynx/api/v0`. */
@@ -40,12 +38,18 @@ export interface ClientOptions {
 /** A result of openapi-fetch: data on success, the error body otherwise. */
 type FetchResult<D> = { data?: D; error?: unknown; response: Response };
 
-const basic = (token: string) => `Basic ${Buffer.from(`${token}:`, 'utf8').toString('base64')}`;
+// UTF-8 then base64, as Buffer would, with what browsers have too.
+const basic = (token: string) => `Basic ${btoa(Array.from(new TextEncoder().encode(`${token}:`), (b) => String.fromCharCode(b)).join(''))}`;
+
+function defaultTokenPath(): string {
+  const what = 'Reading the token file (no `token` given)';
+  return nodeBuiltin('node:path', what).join(nodeBuiltin('node:os', what).homedir(), '.plynx_token');
+}
 
 function readTokenFile(tokenPath: string): string {
   let text: string;
   try {
-    text = fs.readFileSync(tokenPath, 'utf8');
+    text = nodeBuiltin('node:fs', 'Reading the token file (no `token` given)').readFileSync(tokenPath, 'utf8');
   } catch (e) {
     throw new MissingArgumentError(`No token given and the token file \`${tokenPath}\` cannot be read: ${(e as Error).message}`);
   }
@@ -86,9 +90,9 @@ export class Client {
   private pendingToken: Promise<string> | null = null;
 
   constructor(options: ClientOptions = {}) {
-    this.endpoint = (options.endpoint || process.env.PLYNX_ENDPOINT || DEFAULT_ENDPOINT).replace(/\/+$/, '');
+    this.endpoint = (options.endpoint || environment('PLYNX_ENDPOINT') || DEFAULT_ENDPOINT).replace(/\/+$/, '');
     if (options.token && options.tokenPath) throw new TooManyArgumentsError('`token` and `tokenPath` cannot be set both at the same time');
-    this.refreshToken = options.token || readTokenFile(options.tokenPath || process.env.PLYNX_TOKEN_PATH || path.join(os.homedir(), '.plynx_token'));
+    this.refreshToken = options.token || readTokenFile(options.tokenPath || environment('PLYNX_TOKEN_PATH') || defaultTokenPath());
     if (!this.endpoint.endsWith(API_PREFIX)) throw new MissingArgumentError(`The endpoint must end with ${API_PREFIX}, got \`${this.endpoint}\``);
     this.logger = options.logger;
     const fetcher = options.fetch;

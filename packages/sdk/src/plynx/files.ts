@@ -1,8 +1,7 @@
 // client.files: uploads (a File node per file) and downloads of resources.
-import { openAsBlob } from 'node:fs';
-import path from 'node:path';
 import type { Client } from './client.js';
 import { ApiActionError } from './errors.js';
+import { nodeBuiltin } from './node-runtime.js';
 import type { UploadFileResponse } from './types.js';
 
 export interface UploadOptions {
@@ -32,9 +31,9 @@ export class FilesApi {
    * ```
    */
   async upload(pathOrBlob: string | Blob, options: UploadOptions = {}): Promise<UploadFileResponse> {
-    const name = typeof pathOrBlob === 'string' ? path.basename(pathOrBlob) : 'data';
+    const name = typeof pathOrBlob === 'string' ? nodeBuiltin('node:path', 'Uploading a file by path').basename(pathOrBlob) : 'data';
     // A path is opened anew for each attempt, so a retry after a token renewal sends the whole file again.
-    const open = async () => (typeof pathOrBlob === 'string' ? openAsBlob(pathOrBlob) : pathOrBlob);
+    const open = async () => (typeof pathOrBlob === 'string' ? nodeBuiltin('node:fs', 'Uploading a file by path').openAsBlob(pathOrBlob) : pathOrBlob);
     const form = (data: Blob) => {
       const f = new FormData();
       f.set('data', data, name);

@@ -14,7 +14,7 @@ import { parse } from 'shell-quote';
  *
  * @example
  * ```ts
- * import { splitCommand } from '@pipeloom/sdk';
+ * import { splitCommand } from '@pipeloom/sdk/node';
  * splitCommand(`python work.py -i "my file.json"`); // ['python', 'work.py', '-i', 'my file.json']
  * splitCommand('work.py', 'bash wrap.sh');           // ['bash', 'wrap.sh', 'work.py']
  * ```

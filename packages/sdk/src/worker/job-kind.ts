@@ -53,7 +53,7 @@ export interface JobRunOutcome {
  *
  * @example
  * ```ts
- * import { runWorker, type JobKind } from '@pipeloom/sdk';
+ * import { runWorker, type JobKind } from '@pipeloom/sdk/node';
  *
  * // Jobs whose command is `render-report <name>` render a report in-process (PLynx nodes are the
  * // built-in kind plynxNodeJobKind; every other job is a shell command).

@@ -44,7 +44,7 @@ interface QueueClaimRound {
  *
  * @example
  * ```ts
- * import { createPipeloomClient, runQueueWorker } from '@pipeloom/sdk';
+ * import { createPipeloomClient, runQueueWorker } from '@pipeloom/sdk/node';
  *
  * const client = createPipeloomClient({ baseUrl: 'http://localhost:8080' });
  * const summary = await runQueueWorker({ client, queues: ['plynx'], waitForNewJobsSeconds: Infinity });

@@ -22,7 +22,7 @@ const GIB = 1024 ** 3;
  *
  * @example
  * ```ts
- * import { detectResources } from '@pipeloom/sdk';
+ * import { detectResources } from '@pipeloom/sdk/node';
  * console.log(detectResources()); // { cpus: 8, memoryGb: 15.5, gpus: 0 }
  * ```
  */
@@ -44,7 +44,7 @@ const DURATION = /^P(?!$)(?:(\d+(?:\.\d+)?)D)?(?:T(?=\d)(?:(\d+(?:\.\d+)?)H)?(?:
  *
  * @example
  * ```ts
- * import { parseDurationSeconds } from '@pipeloom/sdk';
+ * import { parseDurationSeconds } from '@pipeloom/sdk/node';
  * parseDurationSeconds('P0DT1H30M'); // 5400
  * ```
  */

@@ -46,7 +46,7 @@ const stderrLog: WorkerLog = (level, message) => {
  *
  * @example
  * ```ts
- * import { createPipeloomClient, runWorker } from '@pipeloom/sdk';
+ * import { createPipeloomClient, runWorker } from '@pipeloom/sdk/node';
  *
  * const client = createPipeloomClient({ baseUrl: 'http://localhost:8080' });
  * const stop = new AbortController();

@@ -16,7 +16,7 @@ export type WorkflowCommandErrorCode =
  *
  * @example
  * ```ts
- * import { startWorkflow, WorkflowCommandError } from '@pipeloom/sdk';
+ * import { startWorkflow, WorkflowCommandError } from '@pipeloom/sdk/node';
  *
  * try {
  *   await startWorkflow(client, '42');

@@ -2,9 +2,9 @@ import type { PipeloomClient } from '../client.js';
 import { ApiError, unwrap } from '../errors.js';
 import { listAllItems, mapConcurrent } from './paging.js';
 import {
-  addWorkflowEvent, bumpRunId, checkInputs, listFiles, modificationTime, mtimeChanged, putModificationTime,
-  refuseRunningJobs, runStartupScript, writableWorkflow, type JobDoc, type JobStatus, type RunStateOptions,
+  addWorkflowEvent, bumpRunId, listFiles, mtimeChanged, putModificationTime, refuseRunningJobs, writableWorkflow, type JobDoc, type JobStatus, type RunStateOptions,
 } from './steps.js';
+import { checkInputs, modificationTime, runStartupScript } from './local-steps.js';
 
 /** Options of {@link restartWorkflow}. */
 export interface RestartWorkflowOptions extends RunStateOptions {
@@ -67,7 +67,7 @@ const PRODUCER_STATUSES: ReadonlySet<JobStatus> = new Set(['done']);
  *   refuses a call.
  * @example
  * ```ts
- * import { createPipeloomClient, restartWorkflow } from '@pipeloom/sdk';
+ * import { createPipeloomClient, restartWorkflow } from '@pipeloom/sdk/node';
  *
  * const client = createPipeloomClient({ baseUrl: 'http://localhost:8080' });
  * const result = await restartWorkflow(client, '42');

@@ -1,6 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import JSON5 from 'json5';
 import { parse as parseYaml } from 'yaml';
 import type { PipeloomClient } from '../client.js';
@@ -16,6 +13,14 @@ export type Workflow = components['schemas']['workflow_model'];
 /** File name endings {@link readWorkflowSpecification} understands, and the parser each one uses. */
 export const SPECIFICATION_FORMATS = { '.json': 'JSON', '.json5': 'JSON5', '.yaml': 'YAML', '.yml': 'YAML' } as const;
 
+/** The ending of a file name (`.json5`), or `format` itself when it is an ending; as `path.extname`, without Node. */
+function fileEnding(format: string): string {
+  if (format.startsWith('.') && !format.includes('/')) return format.toLowerCase();
+  const name = format.slice(Math.max(format.lastIndexOf('/'), format.lastIndexOf('\\')) + 1);
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(dot).toLowerCase() : '';
+}
+
 /**
  * Parses the text of a workflow specification: JSON, JSON5 or YAML, chosen by `format` (a file name or
  * an ending such as `.json5`). Nothing is checked beyond the syntax; the server validates the content.
@@ -28,7 +33,7 @@ export const SPECIFICATION_FORMATS = { '.json': 'JSON', '.json5': 'JSON5', '.yam
  * ```
  */
 export function parseWorkflowSpecification(text: string, format: string): Record<string, unknown> {
-  const ext = (format.startsWith('.') && !format.includes('/') ? format : path.extname(format)).toLowerCase();
+  const ext = fileEnding(format);
   let data: unknown;
   try {
     if (ext === '.json') data = JSON.parse(text);
@@ -46,19 +51,6 @@ export function parseWorkflowSpecification(text: string, format: string): Record
     throw new WorkflowCommandError('INVALID_SPECIFICATION', `${format} must hold one object (a workflow specification)`);
   }
   return data as Record<string, unknown>;
-}
-
-/**
- * Reads and parses a workflow specification file; the ending picks the format (`.json`, `.json5`,
- * `.yaml`/`.yml`). See {@link parseWorkflowSpecification}.
- *
- * @example
- * ```ts
- * const spec = await readWorkflowSpecification('workflow.json5');
- * ```
- */
-export async function readWorkflowSpecification(file: string): Promise<Record<string, unknown>> {
-  return parseWorkflowSpecification(await readFile(file, 'utf8'), file);
 }
 
 const DATABASE_KEYS = ['_key', '_id', '_rev', '_oldRev'];
@@ -132,12 +124,14 @@ export function sanitizeWorkflowSpecification(data: Record<string, unknown>): Wo
 
 /** The name of the user running this process, as Torc's CLI takes it (`getpass.getuser()`). */
 export function currentUser(): string {
+  // Read through globalThis so that this module imports nothing from Node: in a browser it answers 'unknown'.
+  const runtime = globalThis.process as NodeJS.Process | undefined;
   for (const name of ['LOGNAME', 'USER', 'LNAME', 'USERNAME']) {
-    const value = process.env[name];
+    const value = runtime?.env?.[name];
     if (value) return value;
   }
   try {
-    return os.userInfo().username;
+    return runtime?.getBuiltinModule?.('node:os').userInfo().username ?? 'unknown';
   } catch {
     return 'unknown';
   }
@@ -151,7 +145,7 @@ export interface CreateWorkflowOptions {
 /**
  * Creates a workflow from a specification object in one call (`POST /workflow_specifications`), after
  * {@link sanitizeWorkflowSpecification}. The owner is `options.user`, else the specification's `user`,
- * else the OS user (Torc's CLI always overwrites it with the OS user; Pipeloom keeps a `user` the
+ * else the OS user (in a browser: `unknown`; Torc's CLI always overwrites it with the OS user; Pipeloom keeps a `user` the
  * specification names). The workflow is created but not started: call {@link startWorkflow} next.
  *
  * @example
@@ -167,17 +161,4 @@ export async function createWorkflow(client: PipeloomClient, specification: Reco
   const body = sanitizeWorkflowSpecification(specification);
   body.user = options.user ?? (typeof body.user === 'string' && body.user ? body.user : currentUser());
   return unwrap(client.POST('/torc-service/workflow_specifications', { body }));
-}
-
-/**
- * Reads a specification file (JSON, JSON5 or YAML, by its ending) and creates the workflow; see
- * {@link createWorkflow}. This is what `pipeloom workflow create <file>` runs.
- *
- * @example
- * ```ts
- * const workflow = await createWorkflowFromFile(client, 'diamond_workflow.json5', { user: 'alice' });
- * ```
- */
-export async function createWorkflowFromFile(client: PipeloomClient, file: string, options: CreateWorkflowOptions = {}): Promise<Workflow> {
-  return createWorkflow(client, await readWorkflowSpecification(file), options);
 }

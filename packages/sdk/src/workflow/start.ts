@@ -2,9 +2,9 @@ import type { PipeloomClient } from '../client.js';
 import { unwrap } from '../errors.js';
 import { mapConcurrent } from './paging.js';
 import {
-  addWorkflowEvent, bumpRunId, checkInputs, listFiles, modificationTime, mtimeChanged, putModificationTime,
-  refuseRunningJobs, runStartupScript, writableWorkflow, type RunStateOptions,
+  addWorkflowEvent, bumpRunId, listFiles, mtimeChanged, putModificationTime, refuseRunningJobs, writableWorkflow, type RunStateOptions,
 } from './steps.js';
+import { checkInputs, modificationTime, runStartupScript } from './local-steps.js';
 
 /** Options of {@link startWorkflow}. */
 export type StartWorkflowOptions = RunStateOptions;
@@ -33,7 +33,7 @@ export interface StartWorkflowResult {
  *   when the server refuses a call.
  * @example
  * ```ts
- * import { createPipeloomClient, createWorkflowFromFile, startWorkflow } from '@pipeloom/sdk';
+ * import { createPipeloomClient, createWorkflowFromFile, startWorkflow } from '@pipeloom/sdk/node';
  *
  * const client = createPipeloomClient({ baseUrl: 'http://localhost:8080' });
  * const workflow = await createWorkflowFromFile(client, 'workflow.json5');
