@@ -1,24 +1,11 @@
 // PLynx, Dioptra and Flow in the mock: what one call stores the next one reads, and bad requests get 400
 // in the family's own error shape.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { setupServer } from 'msw/node';
-import { createPipeloomClient } from '../../packages/sdk/src/client.ts';
-import { watchContract } from './contract-check.ts';
-import { createMockApi } from '../../packages/sdk/src/msw/index.ts';
+import { describe, expect, it } from 'vitest';
+import { mockedApi } from './mocked-api.ts';
 
 const baseUrl = 'http://families.mock.test';
-const api = createMockApi({ baseUrl });
-const server = setupServer(...api.handlers);
-const violations = watchContract(server);
-const client = createPipeloomClient({ baseUrl });
-
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => api.reset());
-afterAll(() => {
-  server.close();
-  // Every answer above, stored data included, was one the contract allows.
-  expect(violations).toEqual([]);
-});
+// Every answer of this file, stored data included, is checked against the contract.
+const { api, client } = mockedApi(baseUrl);
 
 const post = (path: string, body: unknown) =>
   fetch(baseUrl + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

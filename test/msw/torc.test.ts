@@ -1,24 +1,11 @@
 // Torc in the mock keeps workflows and their collections the way the server does: keys, _rev bumps,
 // 404 on unknown keys, 409 on a stale _rev, Torc's paging, and 400s in Torc's error shape.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { setupServer } from 'msw/node';
-import { createPipeloomClient } from '../../packages/sdk/src/client.ts';
-import { watchContract } from './contract-check.ts';
-import { createMockApi } from '../../packages/sdk/src/msw/index.ts';
+import { describe, expect, it } from 'vitest';
+import { mockedApi } from './mocked-api.ts';
 
 const baseUrl = 'http://torc.mock.test';
-const api = createMockApi({ baseUrl });
-const server = setupServer(...api.handlers);
-const violations = watchContract(server);
-const client = createPipeloomClient({ baseUrl });
-
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => api.reset());
-afterAll(() => {
-  server.close();
-  // Every answer above, stored data included, was one the contract allows.
-  expect(violations).toEqual([]);
-});
+// Every answer of this file, stored data included, is checked against the contract.
+const { api, client } = mockedApi(baseUrl);
 
 async function createWorkflow(name = 'demo') {
   const { data } = await client.POST('/torc-service/workflows', { body: { name, user: 'alice' } });
