@@ -27,12 +27,7 @@ describe.each(PROVIDERS)('Dioptra upload limits on %s', (provider) => {
   const http = dioptraHttp(() => t.url);
   const tooLarge = { status: 413, body: { message: 'Payload Too Large - The uploaded file is larger than this server accepts (1048576 bytes).', code: 'PAYLOAD_TOO_LARGE' } };
   beforeAll(async () => {
-    process.env.PIPELOOM_DIOPTRA_UPLOAD_MAX_MB = '1';
-    try {
-      t = await startTestServer(provider);
-    } finally {
-      delete process.env.PIPELOOM_DIOPTRA_UPLOAD_MAX_MB;
-    }
+    t = await startTestServer(provider, { env: { PIPELOOM_DIOPTRA_UPLOAD_MAX_MB: '1' } });
     for (const what of ['experiment', 'queue']) expect((await http.postForm(`/api/${what}/`, { name: 'limits' })).status).toBe(200);
   });
   afterAll(async () => t?.close());
@@ -111,12 +106,7 @@ describe.each(PROVIDERS)('Dioptra jobs on %s', (provider) => {
   }
 
   beforeAll(async () => {
-    process.env.PIPELOOM_DIOPTRA_BUILTINS_DIR = BUILTINS_DIR;
-    try {
-      t = await startTestServer(provider);
-    } finally {
-      delete process.env.PIPELOOM_DIOPTRA_BUILTINS_DIR;
-    }
+    t = await startTestServer(provider, { env: { PIPELOOM_DIOPTRA_BUILTINS_DIR: BUILTINS_DIR } });
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dioptra-jobs-'));
     expect((await http.postForm('/api/experiment/', { name: 'Mnist Jobs' })).status).toBe(200);
   });

@@ -97,12 +97,7 @@ describe.each(PROVIDERS)('Dioptra task plugins on %s', (provider) => {
     upload({ task_plugin_name: name, collection: 'dioptra_custom' }, { name: fileName, content });
 
   beforeAll(async () => {
-    process.env.PIPELOOM_DIOPTRA_BUILTINS_DIR = BUILTINS_DIR;
-    try {
-      t = await startTestServer(provider);
-    } finally {
-      delete process.env.PIPELOOM_DIOPTRA_BUILTINS_DIR;
-    }
+    t = await startTestServer(provider, { env: { PIPELOOM_DIOPTRA_BUILTINS_DIR: BUILTINS_DIR } });
   });
   afterAll(async () => t?.close());
 

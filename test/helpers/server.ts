@@ -55,7 +55,24 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(provider: Provider, options: { tokens?: string[]; claimLeaseSeconds?: number; nodeLeaseSeconds?: number; clock?: Clock } = {}): Promise<TestServer> {
+/**
+ * Starts the real server on port 0 with a fresh database and data folder. `env` holds settings the server
+ * reads from the environment at start (PIPELOOM_DIOPTRA_BUILTINS_DIR, ...); they are set only while it starts.
+ */
+export async function startTestServer(provider: Provider, options: { tokens?: string[]; claimLeaseSeconds?: number; nodeLeaseSeconds?: number; clock?: Clock; env?: Record<string, string> } = {}): Promise<TestServer> {
+  const saved = Object.keys(options.env ?? {}).map((name) => [name, process.env[name]] as const);
+  Object.assign(process.env, options.env);
+  try {
+    return await startTestServerNow(provider, options);
+  } finally {
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
+async function startTestServerNow(provider: Provider, options: { tokens?: string[]; claimLeaseSeconds?: number; nodeLeaseSeconds?: number; clock?: Clock }): Promise<TestServer> {
   const database = await createTestDatabase(provider);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeloom-data-'));
   const server = await startServer({
