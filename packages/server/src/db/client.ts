@@ -7,6 +7,7 @@ import path from 'node:path';
 import { PrismaClient as SqliteClient } from '../generated/sqlite/client.ts';
 import { PrismaClient as PgClient } from '../generated/postgresql/client.ts';
 import { StartupError } from '../env.ts';
+import { assertSqliteRunsOnThisNode } from './sqlite-node-support.ts';
 import { migrateDatabase, pendingMigrations, providerFromUrl, readMigrations, sqlitePath, type AppliedRow, type Provider } from './migrate.ts';
 
 export type Db = InstanceType<typeof SqliteClient>;
@@ -60,6 +61,7 @@ export async function openDatabase(url: string, { migrate = true }: OpenOptions 
 }
 
 async function openSqlite(url: string): Promise<Db> {
+  assertSqliteRunsOnThisNode();
   const { PrismaBetterSqlite3 } = await import('@prisma/adapter-better-sqlite3');
   const db = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: `file:${sqlitePath(url)}`, timeout: 15_000 }) });
   // Per-connection settings: durable enough with WAL, and foreign keys enforced for cascades.

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { assertSqliteRunsOnThisNode } from './sqlite-node-support.ts';
 
 export type Provider = 'sqlite' | 'postgresql';
 
@@ -68,6 +69,7 @@ const isoNow = () => new Date().toISOString().replace('Z', '+00:00');
 const PRISMA_LOCK = 72707369;
 
 function migrateSqlite(file: string, migrations: Migration[]): string[] {
+  assertSqliteRunsOnThisNode();
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const db = new Database(file, { timeout: 15_000 });
   try {
