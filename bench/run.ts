@@ -1,9 +1,11 @@
 // `npm run bench`: throughput figures, each beside a baseline or anchor measured or cited in the same run.
 // Usage: npm run bench [-- --seconds 10] [-- --only get,torc-data,torc-lifecycle,worker,plynx-run] [-- --scale 0.1]
+//        [-- --database postgresql://user@host:5432/db]: each bench then gets a fresh database on that server.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { createPipeloomClient, unwrap } from '@pipeloom/sdk';
 import { migrateDatabase } from '../packages/server/src/db/migrate.ts';
 import { fmt, requestsPerSecond, startChild, type Child } from './lib.ts';
@@ -12,22 +14,40 @@ import { benchTorcData } from './torc-data.ts';
 import { benchTorcLifecycle } from './torc-lifecycle.ts';
 import { benchWorker } from './worker.ts';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, only: { type: 'string' }, scale: { type: 'string', default: '1' } } });
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, only: { type: 'string' }, scale: { type: 'string', default: '1' }, database: { type: 'string' } } });
 const seconds = Number(values.seconds);
 const wanted = (name: string) => !values.only || values.only.split(',').includes(name);
 const root = path.resolve(import.meta.dirname, '..');
 
-/** Runs `fn` against a Pipeloom server on a fresh temporary SQLite database. */
+/** A fresh database for one bench: a temporary SQLite file, or a new database on the --database server. */
+async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  if (!values.database) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeloom-bench-'));
+    return { url: `file:${path.join(dir, 'bench.db')}`, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+  }
+  const admin = new URL(values.database);
+  const name = `pipeloom_bench_${process.pid}_${Date.now()}`;
+  const run = async (statement: string) => {
+    const client = new pg.Client({ connectionString: admin.toString() });
+    await client.connect();
+    try { await client.query(statement); } finally { await client.end(); }
+  };
+  await run(`CREATE DATABASE ${name}`);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+/** Runs `fn` against a Pipeloom server on a fresh database. */
 async function withServer(fn: (server: Child, databaseUrl: string) => Promise<void>): Promise<void> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeloom-bench-'));
-  const databaseUrl = `file:${path.join(dir, 'bench.db')}`;
-  await migrateDatabase(databaseUrl);
-  const server = await startChild(path.join(root, 'packages/server/src/main.ts'), { DATABASE_URL: databaseUrl }, '/torc-service/ping');
+  const database = await freshDatabase();
+  await migrateDatabase(database.url);
+  const server = await startChild(path.join(root, 'packages/server/src/main.ts'), { DATABASE_URL: database.url }, '/torc-service/ping');
   try {
-    await fn(server, databaseUrl);
+    await fn(server, database.url);
   } finally {
     await server.stop().catch(() => {});
-    fs.rmSync(dir, { recursive: true, force: true });
+    await database.drop();
   }
 }
 
@@ -37,16 +57,24 @@ async function benchGetByKey(server: Child, databaseUrl: string): Promise<void> 
   const target = `/torc-service/workflows/${workflow._key}`;
   const ours = await requestsPerSecond(server.url + target, seconds);
   await server.stop();
-  const baseline = await startChild(path.join(root, 'bench/baseline-server.ts'), { DATABASE_URL: databaseUrl }, target);
-  const raw = await requestsPerSecond(baseline.url + target, seconds);
-  await baseline.stop();
+  const baseline = async (kind: 'express' | 'http') => {
+    const child = await startChild(path.join(root, 'bench/baseline-server.ts'), { DATABASE_URL: databaseUrl, BASELINE: kind }, target);
+    try {
+      return await requestsPerSecond(child.url + target, seconds);
+    } finally {
+      await child.stop();
+    }
+  };
+  const bareExpress = await baseline('express');
+  const rawHttp = await baseline('http');
+  const driver = databaseUrl.startsWith('file:') ? 'better-sqlite3' : 'pg';
   console.log(`GET ${target} (${seconds} s, 16 connections)`);
-  console.log(`  pipeloom (express 5 + openapi validation + pino + prisma): ${fmt(ours)} req/s`);
-  console.log(`  baseline (node:http + better-sqlite3, same database):      ${fmt(raw)} req/s`);
-  console.log(`  ratio pipeloom / baseline:                                  ${fmt(ours / raw, 2)}`);
+  console.log(`  pipeloom (express 5 + openapi validation + identity + pino + repositories): ${fmt(ours)} req/s`);
+  console.log(`  baseline: bare express 5 + ${driver} prepared statement, same route and row:  ${fmt(bareExpress)} req/s   ratio ${fmt(ours / bareExpress, 2)}   goal >= 0.70`);
+  console.log(`  baseline: raw node:http + ${driver} prepared statement:                      ${fmt(rawHttp)} req/s   ratio ${fmt(ours / rawHttp, 2)}`);
 }
 
-console.log(`Pipeloom bench on ${os.cpus().length} cores, Node ${process.version}, SQLite\n`);
+console.log(`Pipeloom bench on ${os.cpus().length} cores, Node ${process.version}, ${values.database ? `PostgreSQL (${new URL(values.database).host})` : 'SQLite'}\n`);
 if (wanted('get')) await withServer(benchGetByKey);
 if (wanted('torc-data')) await withServer((server) => benchTorcData(server.url));
 if (wanted('torc-lifecycle')) await withServer((server) => benchTorcLifecycle(server.url, { cycleSeconds: seconds, scale: Number(values.scale) }));
