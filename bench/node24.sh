@@ -13,7 +13,7 @@ if [ ! -f "$copy/build/Release/better_sqlite3.node" ] || [ node_modules/better-s
   cp -a node_modules/better-sqlite3 "$copy"
   rm -rf "$copy/build"
   gyp="$(dirname "$(readlink -f "$(command -v npm)")")/../node_modules/node-gyp/bin/node-gyp.js"
-  (cd "$copy" && PATH="$node24/bin:$PATH" "$node24/bin/node" "$gyp" rebuild --release --nodedir="$node24" >/dev/null)
+  (cd "$copy" && PATH="$node24/bin:$PATH" npm_config_nodedir="$node24" "$node24/bin/node" "$gyp" rebuild --release --nodedir="$node24" >/dev/null)
 fi
 export PATH="$node24/bin:$PATH" PIPELOOM_BENCH_BETTER_SQLITE3="$copy"
 export NODE_OPTIONS="--import=$root/bench/node24-sqlite.mjs ${NODE_OPTIONS:-}"
