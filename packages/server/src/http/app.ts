@@ -16,7 +16,7 @@ import { createIdentity } from '../identity/composition.ts';
 import { createRunEngine } from '../torc/engine/torc-run-engine.ts';
 import { listOperations, loadSpec, validatorDocument } from '../spec.ts';
 import { authenticate } from './auth.ts';
-import { bodyParsers, rejectUnimplemented, removeUploadsAfterResponse, uploadOptions } from './body.ts';
+import { requestBodies, uploadOptions } from './body.ts';
 import { docsRouter } from './docs.ts';
 import { errorMiddleware, notFoundMiddleware } from './errors.ts';
 import { dispatchOperations } from './handler.ts';
@@ -50,10 +50,7 @@ export function createApp({ config, database, logger, validateResponses = false,
   app.use(docsRouter(spec));
   app.use(healthRouter(database));
   app.use(authenticate(identity));
-  const match = operationMatcher(operations);
-  app.use(rejectUnimplemented(match, handlers));
-  app.use(bodyParsers(match, FAMILY_MODULES));
-  app.use(removeUploadsAfterResponse());
+  app.use(requestBodies(operationMatcher(operations), handlers, FAMILY_MODULES));
   app.use(OpenApiValidator.middleware({
     apiSpec: validatorDocument(spec.document) as never,
     validateRequests: { allowUnknownQueryParameters: false },
