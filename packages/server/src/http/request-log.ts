@@ -25,9 +25,10 @@ type LoggedRequest = IncomingMessage & { [BASE_LOGGER]?: Logger; [CHILD_LOGGER]?
 // Few requests ever log more than their one line, so the child logger is made on first use, not per request.
 Object.defineProperty(IncomingMessage.prototype, 'log', {
   configurable: true,
-  get(this: LoggedRequest): Logger {
+  // Other IncomingMessages (client responses, requests outside this app) have no logger, as before.
+  get(this: LoggedRequest): Logger | undefined {
     const base = this[BASE_LOGGER];
-    if (!base) throw new Error('req.log is only available behind the requestLog middleware');
+    if (!base) return this[CHILD_LOGGER];
     return (this[CHILD_LOGGER] ??= base.child({ reqId: this.id }));
   },
   set(this: LoggedRequest, value: Logger) {
