@@ -16,11 +16,11 @@ import { createIdentity } from '../identity/composition.ts';
 import { createRunEngine } from '../torc/engine/torc-run-engine.ts';
 import { listOperations, loadSpec, validatorDocument } from '../spec.ts';
 import { authenticate } from './auth.ts';
-import { bodyParsers, rejectUnimplemented, removeUploadsAfterResponse, uploadOptions } from './body.ts';
+import { requestBodies, uploadOptions } from './body.ts';
 import { docsRouter } from './docs.ts';
 import { errorMiddleware, notFoundMiddleware } from './errors.ts';
 import { dispatchOperations } from './handler.ts';
-import { healthRouter } from './health.ts';
+import { HEALTH_PATHS, healthRouter } from './health.ts';
 import { operationMatcher } from './operation-matcher.ts';
 import { requestLog } from './request-log.ts';
 
@@ -47,13 +47,10 @@ export function createApp({ config, database, logger, validateResponses = false,
   app.set('trust proxy', config.trustProxy);
 
   app.use(requestLog(logger));
-  app.use(docsRouter(spec));
-  app.use(healthRouter(database));
+  app.use(forServerPages(docsRouter(spec)));
+  app.use(forServerPages(healthRouter(database)));
   app.use(authenticate(identity));
-  const match = operationMatcher(operations);
-  app.use(rejectUnimplemented(match, handlers));
-  app.use(bodyParsers(match, FAMILY_MODULES));
-  app.use(removeUploadsAfterResponse());
+  app.use(requestBodies(operationMatcher(operations), handlers, FAMILY_MODULES));
   app.use(OpenApiValidator.middleware({
     apiSpec: validatorDocument(spec.document) as never,
     validateRequests: { allowUnknownQueryParameters: false },
@@ -74,4 +71,19 @@ export function createApp({ config, database, logger, validateResponses = false,
 function largestUpload(config: Config): number | undefined {
   const limits = (FAMILY_MODULES as readonly FamilyModule[]).flatMap((m) => (m.maxUploadBytes ? [m.maxUploadBytes(config.families[m.name as keyof Config['families']])] : []));
   return limits.length ? Math.max(...limits) : undefined;
+}
+
+const SERVER_PAGES = new Set(['/', '/openapi.yaml', '/openapi.json', '/docs', ...HEALTH_PATHS]);
+
+/**
+ * Runs a router of the server's own pages only for their paths, so API requests skip walking its routes.
+ * The test is as loose as Express's routing: any case, an optional trailing slash, anything under /docs/.
+ */
+function forServerPages(router: express.RequestHandler): express.RequestHandler {
+  return (req, res, next) => {
+    const path = req.path.toLowerCase();
+    const page = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+    if (SERVER_PAGES.has(page) || page.startsWith('/docs/')) return router(req, res, next);
+    next();
+  };
 }

@@ -19,19 +19,37 @@ function parsers(limit: string): RequestHandler[] {
   return [express.json({ limit }), express.urlencoded({ extended: true, limit })];
 }
 
-/** Parses JSON and form bodies with the limit of the operation the request is for. */
-export function bodyParsers(match: OperationMatcher, modules: readonly FamilyModule[]): RequestHandler {
+/**
+ * For each request: answers 501 for an operation no family implements (see rejectUnimplemented), parses JSON
+ * and form bodies with the limit of the operation the request is for, and removes multipart uploads once the
+ * response is over. One middleware, so the operation is matched once; a request without a body (most GETs)
+ * skips the parsers.
+ */
+export function requestBodies(match: OperationMatcher, handlers: HandlerMap, modules: readonly FamilyModule[]): RequestHandler {
   const large = new Map<string, RequestHandler[]>();
   for (const module of modules) {
     for (const [operationId, limit] of Object.entries(module.bodyLimits ?? {})) if (limit) large.set(operationId, parsers(limit));
   }
   const small = parsers(DEFAULT_BODY_LIMIT);
   return (req: Request, res: Response, next: NextFunction) => {
-    const operationId = match(req.method, req.path)?.operationId;
-    const chosen = (operationId && large.get(operationId)) || small;
+    const op = match(req.method, req.path);
+    if (op && !handlers[op.operationId as OperationId]) return next(notImplemented(op.operationId));
+    // body-parser's own test (type-is hasBody): a body is announced by either header.
+    if (req.headers['transfer-encoding'] === undefined && req.headers['content-length'] === undefined) {
+      // What body-parser leaves on a request without a body.
+      req.body = undefined;
+      return next();
+    }
+    if (isMultipart(req)) removeUploadsOnClose(req, res);
+    const chosen = (op && large.get(op.operationId)) || small;
     chosen[0]!(req, res, (err?: unknown) => (err ? next(err) : chosen[1]!(req, res, next)));
   };
 }
+
+// Only multipart requests reach multer (express-openapi-validator's fileUploader), so only they leave files.
+const isMultipart = (req: Request) => /^multipart\//i.test(req.headers['content-type'] ?? '');
+
+const notImplemented = (operationId: string) => new AppError('NOT_IMPLEMENTED', `operation ${operationId} is not implemented yet`);
 
 /**
  * multer options for express-openapi-validator's fileUploader: stream to disk, bounded. A file larger than
@@ -44,15 +62,12 @@ export function uploadOptions(maxFileBytes: number = UPLOAD_LIMITS.fileSize) {
 }
 
 /** Deletes the request's temporary upload files once the response is over, whatever the outcome. */
-export function removeUploadsAfterResponse(): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction) => {
-    res.once('close', () => {
-      const files = (req as Request & { files?: Array<{ path?: string }> | Record<string, Array<{ path?: string }>> }).files;
-      const list = Array.isArray(files) ? files : Object.values(files ?? {}).flat();
-      for (const f of list) if (f.path) fs.rm(f.path, { force: true }, () => {});
-    });
-    next();
-  };
+function removeUploadsOnClose(req: Request, res: Response): void {
+  res.once('close', () => {
+    const files = (req as Request & { files?: Array<{ path?: string }> | Record<string, Array<{ path?: string }>> }).files;
+    const list = Array.isArray(files) ? files : Object.values(files ?? {}).flat();
+    for (const f of list) if (f.path) fs.rm(f.path, { force: true }, () => {});
+  });
 }
 
 /**
@@ -62,7 +77,7 @@ export function removeUploadsAfterResponse(): RequestHandler {
 export function rejectUnimplemented(match: OperationMatcher, handlers: HandlerMap): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
     const op = match(req.method, req.path);
-    if (op && !handlers[op.operationId as OperationId]) return next(new AppError('NOT_IMPLEMENTED', `operation ${op.operationId} is not implemented yet`));
+    if (op && !handlers[op.operationId as OperationId]) return next(notImplemented(op.operationId));
     next();
   };
 }

@@ -63,7 +63,8 @@ export function dispatchOperations(operations: SpecOperation[], handlers: Handle
       query: req.query as never,
       body: req.body as never,
       identity: res.locals.identity as Identity,
-      log: req.log,
+      // Read on use: most handlers never log, and the request's child logger is made on first use.
+      get log() { return req.log; },
       req,
       res,
     });

@@ -2,6 +2,7 @@
 // request id (taken from x-request-id, so a proxy's id follows the request, or made up). Expected failures
 // are logged without a stack; only a fault the error middleware recorded carries one.
 import { randomUUID } from 'node:crypto';
+import { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 
@@ -17,6 +18,24 @@ declare module 'node:http' {
 /** Where the error middleware leaves an unexpected error for the request's log line. */
 export const FAULT = Symbol('fault');
 
+const BASE_LOGGER = Symbol('baseLogger');
+const CHILD_LOGGER = Symbol('childLogger');
+type LoggedRequest = IncomingMessage & { [BASE_LOGGER]?: Logger; [CHILD_LOGGER]?: Logger };
+
+// Few requests ever log more than their one line, so the child logger is made on first use, not per request.
+Object.defineProperty(IncomingMessage.prototype, 'log', {
+  configurable: true,
+  // Other IncomingMessages (client responses, requests outside this app) have no logger, as before.
+  get(this: LoggedRequest): Logger | undefined {
+    const base = this[BASE_LOGGER];
+    if (!base) return this[CHILD_LOGGER];
+    return (this[CHILD_LOGGER] ??= base.child({ reqId: this.id }));
+  },
+  set(this: LoggedRequest, value: Logger) {
+    this[CHILD_LOGGER] = value;
+  },
+});
+
 function levelFor(status: number): 'info' | 'warn' | 'error' {
   if (status >= 500 && status !== 501 && status !== 503) return 'error';
   if (status >= 400 && status !== 501) return 'warn';
@@ -29,20 +48,17 @@ export function requestLog(logger: Logger) {
     const id = typeof header === 'string' && header.length > 0 && header.length <= 200 ? header : randomUUID();
     res.setHeader('x-request-id', id);
     req.id = id;
-    req.log = logger.child({ reqId: id });
-    const started = process.hrtime.bigint();
-    let logged = false;
-    const done = () => {
-      if (logged) return;
-      logged = true;
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    (req as LoggedRequest)[BASE_LOGGER] = logger;
+    const started = performance.now();
+    // A response emits 'close' after 'finish', and alone when the client went away first (499).
+    res.once('close', () => {
       const status = res.writableFinished ? res.statusCode : 499;
+      const level = levelFor(status);
+      if (!logger.isLevelEnabled(level)) return;
       const fault = (res.locals as Record<symbol, unknown>)[FAULT];
-      req.log[levelFor(status)]({ method: req.method, path: req.originalUrl, status, ms: Math.round(ms * 10) / 10, ...(fault ? { err: fault } : {}) },
-        `${req.method} ${req.originalUrl} ${status}`);
-    };
-    res.once('finish', done);
-    res.once('close', done);
+      const line = { reqId: id, method: req.method, path: req.originalUrl, status, ms: Math.round((performance.now() - started) * 10) / 10, ...(fault ? { err: fault } : {}) };
+      logger[level](line, `${req.method} ${req.originalUrl} ${status}`);
+    });
     next();
   };
 }
