@@ -20,6 +20,13 @@ function graph(statuses: Record<string, JobStatus>, edges: [string, string][], t
     blockEdgesFrom: async (ids) => blocks.filter((e) => ids.includes(e.from_id)),
     jobsByIds: async (_w, ids) => ids.flatMap((i) => (rows.has(i) ? [{ ...rows.get(i)! }] : [])),
     openBlockerCounts: async (ids) => new Map(ids.map((i) => [i, blocks.filter((e) => e.to_id === i && !COMPLETE.includes(rows.get(e.from_id)!.status)).length])),
+    releaseChildren: async (_w, ids) => {
+      const open = (i: number) => blocks.some((e) => e.to_id === i && !COMPLETE.includes(rows.get(e.from_id)!.status));
+      for (const i of new Set(blocks.filter((e) => ids.includes(e.from_id)).map((e) => e.to_id))) {
+        const row = rows.get(i)!;
+        if (row.status === 'blocked' && !open(i)) row.status = 'ready';
+      }
+    },
     readyBlockersOf: async (ids) => [...new Set(blocks.filter((e) => ids.includes(e.to_id) && rows.get(e.from_id)!.status === 'ready').map((e) => e.from_id))],
     setStatus: async (_w, ids, status, onlyFrom) => ids.flatMap((i) => {
       const row = rows.get(i)!;

@@ -55,6 +55,10 @@ export async function sqliteMemoryFactory() {
       const a = await factory.connectToShadowDb();
       const executeRaw = a.executeRaw.bind(a);
       a.executeRaw = async (q) => (q.args?.length ? executeRaw(q) : (await a.executeScript(q.sql), 0));
+      // The engine reads a partial index's predicate with `name = "<index>"`, a double-quoted string that
+      // better-sqlite3 (built without double-quoted string literals) takes for a column; quote it as a string.
+      const queryRaw = a.queryRaw.bind(a);
+      a.queryRaw = (q) => queryRaw({ ...q, sql: q.sql.replace(/^(SELECT sql FROM sqlite_master WHERE type = 'index' AND name = )"((?:[^"]|"")*)"/, (_, head, name) => `${head}'${name.replaceAll('""', '"').replaceAll("'", "''")}'`) });
       return a;
     },
   };

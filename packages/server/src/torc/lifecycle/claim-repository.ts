@@ -11,11 +11,22 @@ import type { TorcSql } from './lifecycle-repository.ts';
 export type SortMethod = NonNullable<components['schemas']['claim_jobs_request']['sort_method']>;
 export type ClaimStatus = 'submitted_pending' | 'submitted';
 
-// The only ORDER BY clauses a claim can use: constant fragments, looked up by a key the type checks.
+// The only ORDER BY clauses a claim can use: constant fragments, looked up by a key the type checks. Each
+// order has a partial index of claimable jobs in that order (torc.prisma), so a claim reads about `limit`
+// index entries instead of sorting every ready job.
 const ORDER: Record<SortMethod, Fragment> = {
   gpus_runtime_memory: sql`internal_num_gpus DESC, internal_runtime_seconds DESC, internal_memory_bytes DESC, id ASC`,
   gpus_memory_runtime: sql`internal_num_gpus DESC, internal_memory_bytes DESC, internal_runtime_seconds DESC, id ASC`,
   none: sql`id ASC`,
+};
+
+// The GPU bound as each order writes it. Without statistics SQLite would take the GPU-first indexes for a
+// key-ordered claim (the bound is a range on their second column) and sort every ready job; a unary plus
+// (no-op on both databases) keeps that bound off the indexes, so the key-ordered index is used.
+const GPUS: Record<SortMethod, Fragment> = {
+  gpus_runtime_memory: sql`internal_num_gpus`,
+  gpus_memory_runtime: sql`internal_num_gpus`,
+  none: sql`+internal_num_gpus`,
 };
 
 /** What a worker offers: a job is a candidate when its needs are within these. */
@@ -66,7 +77,7 @@ export class ClaimRepository {
     const rows = await this.sql.query(
       sql`SELECT id, internal_num_cpus, internal_num_gpus, internal_memory_bytes FROM torc_job
        WHERE workflow_id = ${workflowId} AND status IN ('ready', 'scheduled') AND internal_memory_bytes <= ${filter.bytes}
-         AND internal_num_cpus <= ${filter.cpus} AND internal_num_gpus <= ${filter.gpus} AND internal_num_nodes <= ${filter.nodes}${seconds}
+         AND internal_num_cpus <= ${filter.cpus} AND ${GPUS[sortMethod]} <= ${filter.gpus} AND internal_num_nodes <= ${filter.nodes}${seconds}
          AND (internal_scheduler_config_id = '' OR internal_scheduler_config_id = ${filter.scheduler})
        ORDER BY ${order} LIMIT ${limit}${this.lock}`);
     return rows.map((r) => ({ id: Number(r.id), cpus: Number(r.internal_num_cpus), gpus: Number(r.internal_num_gpus), bytes: Number(r.internal_memory_bytes) }));
@@ -83,7 +94,7 @@ export class ClaimRepository {
     const rows = await this.sql.query(
       sql`SELECT id, workflow_id, internal_num_cpus, internal_num_gpus, internal_memory_bytes FROM torc_job
        WHERE workflow_id IN (${servedWorkflows(queue)}) AND status IN ('ready', 'scheduled') AND internal_memory_bytes <= ${filter.bytes}
-         AND internal_num_cpus <= ${filter.cpus} AND internal_num_gpus <= ${filter.gpus} AND internal_num_nodes <= ${filter.nodes}${seconds}
+         AND internal_num_cpus <= ${filter.cpus} AND ${GPUS[sortMethod]} <= ${filter.gpus} AND internal_num_nodes <= ${filter.nodes}${seconds}
          AND (internal_scheduler_config_id = '' OR internal_scheduler_config_id = ${filter.scheduler})
        ORDER BY ${order} LIMIT ${limit}${this.lock}`);
     return rows.map((r) => ({

@@ -2,7 +2,7 @@
 import type { JobGraphRepository } from './job-graph-repository.ts';
 
 /** The graph operations the downstream update needs (an in-memory graph in unit tests). */
-export type DownstreamGraph = Pick<JobGraphRepository, 'blockEdgesFrom' | 'jobsByIds' | 'openBlockerCounts' | 'setStatus' | 'readyBlockersOf'>;
+export type DownstreamGraph = Pick<JobGraphRepository, 'blockEdgesFrom' | 'jobsByIds' | 'openBlockerCounts' | 'setStatus' | 'readyBlockersOf' | 'releaseChildren'>;
 
 export interface Completed {
   id: number;
@@ -20,6 +20,12 @@ export interface Completed {
 export async function releaseDownstream(jobs: DownstreamGraph, workflowId: number, completed: Completed[]): Promise<void> {
   let frontier = completed;
   while (frontier.length) {
+    // Without a failed parent nothing is canceled: only children whose blockers are all complete move, and
+    // one guarded UPDATE does what the reads below would decide.
+    if (!frontier.some((p) => p.failed)) {
+      await jobs.releaseChildren(workflowId, frontier.map((p) => p.id));
+      return;
+    }
     const failedParents = new Set(frontier.filter((p) => p.failed).map((p) => p.id));
     const edges = await jobs.blockEdgesFrom(frontier.map((p) => p.id));
     const childIds = [...new Set(edges.map((e) => e.to_id))];

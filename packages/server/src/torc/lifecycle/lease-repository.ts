@@ -43,6 +43,13 @@ export class LeaseRepository {
     return { id, hostname: worker.hostname };
   }
 
+  /** Marks a node of this workflow heard from now and returns it, in one statement; undefined if there is none. */
+  async touchNodeOf(workflowId: number, id: number, now: number, { reactivate = false } = {}): Promise<NodeRef | undefined> {
+    const active = reactivate ? sql`, is_active = ${true}` : empty;
+    const [row] = await this.sql.query(sql`UPDATE torc_compute_node SET last_seen = ${now}${active} WHERE workflow_id = ${workflowId} AND id = ${id} RETURNING id, hostname`);
+    return row && { id: Number(row.id), hostname: String(row.hostname) };
+  }
+
   async touchNode(id: number, now: number, { reactivate = false } = {}): Promise<void> {
     const active = reactivate ? sql`, is_active = ${true}` : empty;
     await this.sql.execute(sql`UPDATE torc_compute_node SET last_seen = ${now}${active} WHERE id = ${id}`);

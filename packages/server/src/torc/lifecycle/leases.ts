@@ -46,9 +46,8 @@ export class LeaseService {
   async touch(workflowId: number, key: string, { reactivate = false } = {}): Promise<NodeRef> {
     const parsed = /^(?:compute_nodes__\d+\/)?(\d{1,15})$/.exec(key);
     const id = parsed ? Number(parsed[1]) : NaN;
-    const node = Number.isSafeInteger(id) ? await this.repo.leases.node(workflowId, id) : undefined;
+    const node = Number.isSafeInteger(id) ? await this.repo.leases.touchNodeOf(workflowId, id, this.clock.now(), { reactivate }) : undefined;
     if (!node) throw notFound(`compute node ${key}`);
-    await this.repo.leases.touchNode(node.id, this.clock.now(), { reactivate });
     return node;
   }
 
@@ -58,10 +57,8 @@ export class LeaseService {
    */
   async queueNode(repo: LifecycleRepository, workflowId: number, key: string | undefined, worker: QueueWorker): Promise<NodeRef> {
     const id = key !== undefined && /^\d{1,15}$/.test(key) ? Number(key) : NaN;
-    const node = Number.isSafeInteger(id) ? await repo.leases.node(workflowId, id) : undefined;
-    if (!node) return repo.leases.registerNode(workflowId, worker, this.clock.now());
-    await repo.leases.touchNode(node.id, this.clock.now(), { reactivate: true });
-    return node;
+    const node = Number.isSafeInteger(id) ? await repo.leases.touchNodeOf(workflowId, id, this.clock.now(), { reactivate: true }) : undefined;
+    return node ?? repo.leases.registerNode(workflowId, worker, this.clock.now());
   }
 
   /**

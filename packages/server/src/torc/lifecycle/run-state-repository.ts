@@ -1,7 +1,8 @@
 // A workflow's run state (its torc_workflow_status row) and the statements that act on a whole run: cancel, the
 // completion check, and resetting jobs for a rerun.
 import { sql } from '../../db/sql.ts';
-import { json } from './job-graph-repository.ts';
+import { json, toJobRow } from './job-graph-repository.ts';
+import type { JobRow } from './job-wire.ts';
 import type { TorcSql } from './lifecycle-repository.ts';
 
 export interface AutoTuneStatus {
@@ -40,6 +41,19 @@ export class RunStateRepository {
       hasDetectedNeedToRunCompletionScript: Boolean(row.has_detected_need_to_run_completion_script),
       autoTuneStatus: autoTune(row.auto_tune_status),
     };
+  }
+
+  /**
+   * The current run of the workflow and one of its jobs, in one statement: undefined when the workflow has no
+   * run state; `job` undefined when the job is not in the workflow.
+   */
+  async runWithJob(workflowId: number, jobId: number): Promise<{ runId: number; job: JobRow | undefined } | undefined> {
+    const [row] = await this.sql.query(
+      sql`SELECT s.run_id AS status_run_id, j.* FROM torc_workflow_status s
+          LEFT JOIN torc_job j ON j.workflow_id = s.workflow_id AND j.id = ${jobId} WHERE s.workflow_id = ${workflowId}`);
+    if (!row) return undefined;
+    const { status_run_id: runId, ...job } = row;
+    return { runId: Number(runId), job: job.id === null || job.id === undefined ? undefined : toJobRow(job) };
   }
 
   async setAutoTuneStatus(workflowId: number, status: AutoTuneStatus): Promise<void> {

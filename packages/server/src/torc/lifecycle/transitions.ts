@@ -40,8 +40,8 @@ export class TransitionService {
   /** The checks every per-job call makes, before it writes anything. */
   private async checkJob(workflowKey: string, key: string, rev: string, runId: number) {
     const wf = await this.gate.workflow(workflowKey);
-    const state = await this.gate.runState(wf.id);
-    const job = await this.repo.jobs.job(wf.id, parseKey(key, 'job'));
+    const state = await this.gate.runWithJob(wf.id, parseKey(key, 'job'));
+    const { job } = state;
     if (!job) throw notFound(`job ${key} of workflow ${workflowKey}`);
     if (runId !== state.runId) throw new AppError('INVALID_ARGUMENT', `run_id ${runId} is not the workflow's current run ${state.runId}`);
     if (parseRev(rev) !== job.rev) throw conflict('job', key, rev, job.rev);

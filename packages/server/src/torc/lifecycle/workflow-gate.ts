@@ -1,6 +1,7 @@
 // The checks every lifecycle call starts with: the workflow exists (and may be changed), and its run state.
 import { AppError, notFound } from '../../errors.ts';
 import type { WorkflowService } from '../workflow-service.ts';
+import type { JobRow } from './job-wire.ts';
 import type { LifecycleRepository } from './lifecycle-repository.ts';
 import type { RunState } from './run-state-repository.ts';
 
@@ -21,6 +22,13 @@ export class WorkflowGate {
     const state = await repo.runs.get(workflowId);
     if (!state) throw notFound(`status of workflow ${workflowId}`);
     return state;
+  }
+
+  /** The current run and one job of the workflow, read together (a per-job call's checks need both). */
+  async runWithJob(workflowId: number, jobId: number): Promise<{ runId: number; job: JobRow | undefined }> {
+    const found = await this.repo.runs.runWithJob(workflowId, jobId);
+    if (!found) throw notFound(`status of workflow ${workflowId}`);
+    return found;
   }
 
   /** The run state, after checking that the caller works on the current run. */
