@@ -20,7 +20,7 @@ import { workerResources, parseDurationSeconds, ResourcePool, type WorkerResourc
 import { describeError } from './retry.js';
 import { JobSupervisor, keyOf, type RunningJob } from './running.js';
 import { arrive, markInactive, runWorkflowScript, workerEvent } from './session.js';
-import { TorcWorkerApi, type Job } from './torc-api.js';
+import { TorcWorkerApi } from './torc-api.js';
 import type { WorkerExitReason, WorkerLog, WorkerOptions, WorkerSummary } from './types.js';
 
 export type { WorkerExitReason, WorkerJobOutcome, WorkerLog, WorkerLogLevel, WorkerOptions, WorkerSummary } from './types.js';
@@ -158,8 +158,9 @@ class Worker {
       if (claims.hasRoom) {
         const { count, limit } = await claims.claim();
         if (count > 0) completeSince = undefined;
-        // A full batch: more may be waiting. Otherwise nothing else fits until something changes.
-        if (count > 0 && count === limit) continue;
+        // A full batch: more may be waiting; jobs were started and the queue ahead has room: claim for it
+        // now. Otherwise nothing else fits until something changes.
+        if (count > 0 && (count === limit || claims.hasRoom)) continue;
       }
       let waitMs = pollMs;
       if (this.supervisor.size === 0 && claims.queuedCount === 0 && !this.completions.busy && !ctx.stopping) {
@@ -190,9 +191,7 @@ class Worker {
 
   /** Stops every job, reports them, and says why the worker leaves. */
   private async stopEverything(cause: 'canceled' | 'signal' | 'time-limit'): Promise<WorkerExitReason> {
-    // Jobs claimed ahead of a canceled run are reported as a job killed at once would be (the server's
-    // cancel leaves claimed jobs to their workers); otherwise shutDown hands them back.
-    if (cause === 'canceled') for (const job of this.claims?.takeQueued() ?? []) this.reportUnstarted(job, 'canceled');
+    // Jobs claimed ahead are handed back by shutDown: they end as they would have without claim-ahead.
     await this.supervisor.stopAll(cause === 'canceled' ? 'canceled' : 'terminated');
     await this.completions.drain();
     if (this.ctx.fatal) throw this.ctx.fatal;
@@ -204,17 +203,15 @@ class Worker {
     await reportJobEnd(this.ctx, this.completions, rj, outcome);
   }
 
-  private reportUnstarted(job: Job, status: 'canceled'): void {
-    const completionTime = new Date(this.ctx.clock.now()).toISOString();
-    this.completions.enqueue({ job, jobKey: keyOf(job), status, returnCode: -9, execMinutes: 0, completionTime, freshRev: true });
-  }
-
   /** Jobs claimed ahead and never started go back to `ready`, for other workers, rather than wait for the lease. */
   private async handBackQueued(): Promise<void> {
     const { ctx } = this;
+    // A cancel changes the revision of claimed jobs, as it does for the running ones (see completions.ts).
+    const fresh = ctx.stopCause === 'canceled';
     for (const job of this.claims?.takeQueued() ?? []) {
       try {
-        await ctx.api.handBack({ _key: keyOf(job), _rev: job._rev ?? '' }, ctx.runId, { deadlineMs: 60_000 });
+        const rev = fresh ? (await ctx.api.readJob(keyOf(job), { deadlineMs: 60_000 }))._rev : job._rev;
+        await ctx.api.handBack({ _key: keyOf(job), _rev: rev ?? '' }, ctx.runId, { deadlineMs: 60_000 });
         ctx.log('info', `job ${job._key}, claimed ahead and not started, was handed back`);
       } catch (e) {
         ctx.log('warn', `job ${job._key}, claimed ahead, may stay submitted until this node's lease expires (${describeError(e)})`);
