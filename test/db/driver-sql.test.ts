@@ -8,6 +8,8 @@ import { isTransientDatabaseError } from '../../packages/server/src/db/transient
 import { runTransaction } from '../../packages/server/src/db/transaction.ts';
 import { join, sql, type Fragment, type Row, type SqlClient } from '../../packages/server/src/db/sql.ts';
 import { Prisma } from '../../packages/server/src/generated/sqlite/client.ts';
+import { identityRepository } from '../../packages/server/src/identity/identity-repository.ts';
+import { WorkflowRepository } from '../../packages/server/src/torc/workflow-repository.ts';
 import { createTestDatabase, PROVIDERS, type TestDatabase } from '../helpers/server.ts';
 
 const EXTRA_TABLES = ['identity_user', 'identity_token', 'plynx_graph', 'plynx_run', 'plynx_node_cache', 'dioptra_job', 'dioptra_queue'];
@@ -148,6 +150,29 @@ describe.each(PROVIDERS)('driver path on %s', (provider) => {
     expect(typeof viaDriver[0]!.id).toBe(typeof viaPrisma[0]!.id);
     const changed = sql`UPDATE "torc_workflow" SET "description" = ${'d'} WHERE "user_name" = ${'p'}`;
     expect(await driver.$executeRaw(changed)).toBe(await prisma.$executeRaw(changed));
+  });
+
+  it('When the hot model reads move to the driver, then workflow, config, status, user and token rows equal the model API\'s', async () => {
+    const repo = new WorkflowRepository(opened.db, opened.driver);
+    const wf = await repo.create(
+      { name: 'hot', user: 'u', description: null, timestamp: 't', isArchived: true, queue: null, ownedBy: 'plynx' },
+      { computeNodeResourceStats: { cpu: true, nested: [1, null] }, workflowCompletionScript: null },
+      { autoTuneStatus: { enabled: false }, scheduledComputeNodeIds: [3] },
+    );
+    expect(await repo.get(wf.id)).toStrictEqual(await opened.db.torcWorkflow.findUnique({ where: { id: wf.id } }));
+    expect(await repo.getConfig(wf.id)).toStrictEqual(await opened.db.torcWorkflowConfig.findUnique({ where: { workflowId: wf.id } }));
+    expect(await repo.getStatus(wf.id)).toStrictEqual(await opened.db.torcWorkflowStatus.findUnique({ where: { workflowId: wf.id } }));
+    expect(await repo.get(-1)).toBeNull();
+
+    const identity = identityRepository(opened.db);
+    const user = await identity.createUser({ username: 'hot-user', passwordHash: null, isAdmin: true });
+    await identity.createToken(user.id, 'hash-1', 'api');
+    const token = await opened.db.identityToken.findUnique({ where: { tokenHash: 'hash-1' }, select: { id: true, lastUsedAt: true, user: true } });
+    await identity.touchToken(token!.id, new Date('2026-05-06T07:08:09.010Z'));
+    expect(await identity.findToken('hash-1')).toStrictEqual(await opened.db.identityToken.findUnique({ where: { tokenHash: 'hash-1' }, select: { id: true, lastUsedAt: true, user: true } }));
+    expect(await identity.findUser('hot-user')).toStrictEqual(await opened.db.identityUser.findUnique({ where: { username: 'hot-user' } }));
+    expect(await identity.findToken('nope')).toBeNull();
+    expect(await identity.findUser('nope')).toBeNull();
   });
 
   it('When a driver transaction throws, then its writes are rolled back; when it returns, they are committed', async () => {

@@ -9,6 +9,7 @@ import { PrismaClient as PgClient } from '../generated/postgresql/client.ts';
 import { StartupError } from '../env.ts';
 import { assertSqliteRunsOnThisNode } from './sqlite-node-support.ts';
 import type { DriverSql } from './driver-sql.ts';
+import type { SqlClient } from './sql.ts';
 import { migrateDatabase, pendingMigrations, providerFromUrl, readMigrations, sqlitePath, type AppliedRow, type Provider } from './migrate.ts';
 
 export type Db = InstanceType<typeof SqliteClient>;
@@ -29,6 +30,14 @@ export interface Database {
   close(): Promise<void>;
 }
 
+// The driver path of each open client, for code handed only the client (identity's wiring).
+const drivers = new WeakMap<Db, DriverSql>();
+
+/** Where raw SQL over `db` should run: its driver path when `db` came from openDatabase, else `db` itself. */
+export function sqlClientFor(db: Db): SqlClient {
+  return drivers.get(db) ?? db;
+}
+
 export interface OpenOptions {
   /** Apply pending migrations first (default true). */
   migrate?: boolean;
@@ -47,6 +56,7 @@ export async function openDatabase(url: string, { migrate = true }: OpenOptions 
     throw startupError(e, url);
   }
   const migrations = readMigrations(provider);
+  drivers.set(db, driver);
   return {
     db,
     provider,
