@@ -8,6 +8,8 @@ import { PrismaClient as SqliteClient } from '../generated/sqlite/client.ts';
 import { PrismaClient as PgClient } from '../generated/postgresql/client.ts';
 import { StartupError } from '../env.ts';
 import { assertSqliteRunsOnThisNode } from './sqlite-node-support.ts';
+import type { DriverSql } from './driver-sql.ts';
+import type { SqlClient } from './sql.ts';
 import { migrateDatabase, pendingMigrations, providerFromUrl, readMigrations, sqlitePath, type AppliedRow, type Provider } from './migrate.ts';
 
 export type Db = InstanceType<typeof SqliteClient>;
@@ -21,9 +23,19 @@ export interface Readiness {
 export interface Database {
   db: Db;
   provider: Provider;
+  /** The same connection(s) as `db`, for the repositories' hot raw SQL without Prisma's per-statement cost. */
+  driver: DriverSql;
   /** Whether the database answers and every committed migration is applied (for /readyz). */
   readiness(): Promise<Readiness>;
   close(): Promise<void>;
+}
+
+// The driver path of each open client, for code handed only the client (identity's wiring).
+const drivers = new WeakMap<Db, DriverSql>();
+
+/** Where raw SQL over `db` should run: its driver path when `db` came from openDatabase, else `db` itself. */
+export function sqlClientFor(db: Db): SqlClient {
+  return drivers.get(db) ?? db;
 }
 
 export interface OpenOptions {
@@ -35,7 +47,7 @@ export async function openDatabase(url: string, { migrate = true }: OpenOptions 
   const provider = providerFromUrl(url);
   if (provider === 'sqlite') checkSqliteFile(sqlitePath(url), migrate);
   if (migrate) await migrateDatabase(url).catch((e: unknown) => { throw startupError(e, url); });
-  const db = provider === 'sqlite' ? await openSqlite(url) : await openPostgres(url);
+  const { db, driver } = provider === 'sqlite' ? await openSqlite(url) : await openPostgres(url);
   try {
     // Proves the database answers now, rather than on the first request.
     await db.$queryRaw`SELECT 1`;
@@ -44,9 +56,11 @@ export async function openDatabase(url: string, { migrate = true }: OpenOptions 
     throw startupError(e, url);
   }
   const migrations = readMigrations(provider);
+  drivers.set(db, driver);
   return {
     db,
     provider,
+    driver,
     async readiness() {
       try {
         const applied = await db.$queryRaw<AppliedRow[]>`SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"`;
@@ -60,10 +74,18 @@ export async function openDatabase(url: string, { migrate = true }: OpenOptions 
   };
 }
 
-async function openSqlite(url: string): Promise<Db> {
+interface Opened {
+  db: Db;
+  driver: DriverSql;
+}
+
+async function openSqlite(url: string): Promise<Opened> {
   assertSqliteRunsOnThisNode();
   const { PrismaBetterSqlite3 } = await import('@prisma/adapter-better-sqlite3');
-  const db = new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: `file:${sqlitePath(url)}`, timeout: 15_000 }) });
+  const { SqliteConnection, SqliteDriver, shareSqliteConnection } = await import('./driver-sqlite.ts');
+  const connection = new SqliteConnection();
+  const adapter = shareSqliteConnection(new PrismaBetterSqlite3({ url: `file:${sqlitePath(url)}`, timeout: 15_000 }), connection);
+  const db = new SqliteClient({ adapter });
   // Per-connection settings: durable enough with WAL, and foreign keys enforced for cascades.
   await db.$queryRaw`PRAGMA synchronous = NORMAL`;
   await db.$queryRaw`PRAGMA foreign_keys = ON`;
@@ -71,12 +93,17 @@ async function openSqlite(url: string): Promise<Db> {
   // thrash. 64 MB of cache and in-memory temp tables keep bulk inserts and sorts fast.
   await db.$queryRaw`PRAGMA cache_size = -65536`;
   await db.$queryRaw`PRAGMA temp_store = MEMORY`;
-  return db;
+  return { db, driver: new SqliteDriver(connection) };
 }
 
-async function openPostgres(url: string): Promise<Db> {
+async function openPostgres(url: string): Promise<Opened> {
   const { PrismaPg } = await import('@prisma/adapter-pg');
-  return new PgClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as Db;
+  const { default: pg } = await import('pg');
+  const { PgDriver } = await import('./driver-pg.ts');
+  // One pool for both paths; Prisma ends it on $disconnect.
+  const pool = new pg.Pool({ connectionString: url });
+  const db = new PgClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) }) as unknown as Db;
+  return { db, driver: new PgDriver(pool) };
 }
 
 /**

@@ -23,10 +23,10 @@ export type ColumnOf<T extends TableMap, N extends TableOf<T>> = T[N][number];
 /** A row to insert, keyed by column; a missing or undefined column takes its default. */
 export type NewRow<T extends TableMap, N extends TableOf<T>> = { [C in ColumnOf<T, N>]?: unknown };
 
-/** The database or a transaction on it: anything that runs Prisma's tagged raw queries. */
+/** The database or a transaction on it, through Prisma or the driver (db/driver-sql.ts): runs a Fragment. */
 export interface SqlClient {
-  $queryRaw<T = unknown>(query: Prisma.Sql): Prisma.PrismaPromise<T>;
-  $executeRaw(query: Prisma.Sql): Prisma.PrismaPromise<number>;
+  $queryRaw<T = unknown>(query: Prisma.Sql): Promise<T>;
+  $executeRaw(query: Prisma.Sql): Promise<number>;
 }
 
 /** Largest id list bound into one statement (both databases cap the parameters of one statement). */

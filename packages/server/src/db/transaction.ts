@@ -1,6 +1,7 @@
 // The one place a transaction is opened, so every transaction gets the same limits: how long it may wait
 // for the database's write lock, and how long it may run before it is rolled back.
 import type { Db } from './client.ts';
+import { withinTransaction } from './driver-sql.ts';
 
 /** A Prisma interactive transaction. */
 export type DbTx = Parameters<Parameters<Db['$transaction']>[0]>[0];
@@ -14,5 +15,6 @@ export const TRANSACTION_LIMITS = {
 
 /** Runs `fn` in one transaction; if it throws, every write is rolled back. */
 export function runTransaction<T>(db: Db, fn: (tx: DbTx) => Promise<T>): Promise<T> {
-  return db.$transaction(fn, TRANSACTION_LIMITS);
+  // Marked so the driver path's statements inside `fn` do not wait for the connection this transaction holds.
+  return withinTransaction(() => db.$transaction(fn, TRANSACTION_LIMITS));
 }

@@ -1,6 +1,8 @@
 // The identity store's only Prisma user. Every read goes to the database, so a user added, deactivated or
-// given a token by the admin command takes effect on the server's next request.
-import type { Db } from '../db/client.ts';
+// given a token by the admin command takes effect on the server's next request. The two reads made per
+// request (a user by name, a token with its user) run on the driver path and return the model API's rows.
+import { sqlClientFor, type Db } from '../db/client.ts';
+import { sql } from '../db/sql.ts';
 
 export interface UserRow {
   id: number;
@@ -17,9 +19,24 @@ export interface TokenRow {
   user: UserRow;
 }
 
+const USER = sql`SELECT "id", "username", "password_hash" AS "passwordHash", "active", "is_admin" AS "isAdmin", "created_at" AS "createdAt" FROM "identity_user"`;
+
+interface TokenJoinRow {
+  id: number;
+  lastUsedAt: Date | null;
+  userId: number;
+  username: string;
+  passwordHash: string | null;
+  active: boolean;
+  isAdmin: boolean;
+  createdAt: Date;
+}
+
 export function identityRepository(db: Db) {
+  const reads = sqlClientFor(db);
   return {
-    findUser: (username: string): Promise<UserRow | null> => db.identityUser.findUnique({ where: { username } }),
+    findUser: async (username: string): Promise<UserRow | null> =>
+      (await reads.$queryRaw<UserRow[]>(sql`${USER} WHERE "username" = ${username}`))[0] ?? null,
     /** Active flags of the named users that exist. */
     activeStates: async (usernames: string[]): Promise<Map<string, boolean>> =>
       new Map((await db.identityUser.findMany({ where: { username: { in: usernames } }, select: { username: true, active: true } })).map((u) => [u.username, u.active])),
@@ -32,8 +49,15 @@ export function identityRepository(db: Db) {
       return count ? db.identityUser.findUnique({ where: { username } }) : null;
     },
     createToken: (userId: number, tokenHash: string, name: string) => db.identityToken.create({ data: { userId, tokenHash, name } }),
-    findToken: (tokenHash: string): Promise<TokenRow | null> =>
-      db.identityToken.findUnique({ where: { tokenHash }, select: { id: true, lastUsedAt: true, user: true } }),
+    async findToken(tokenHash: string): Promise<TokenRow | null> {
+      const [row] = await reads.$queryRaw<TokenJoinRow[]>(sql`
+        SELECT t."id", t."last_used_at" AS "lastUsedAt", u."id" AS "userId", u."username", u."password_hash" AS "passwordHash",
+               u."active", u."is_admin" AS "isAdmin", u."created_at" AS "createdAt"
+        FROM "identity_token" t JOIN "identity_user" u ON u."id" = t."user_id" WHERE t."token_hash" = ${tokenHash}`);
+      if (!row) return null;
+      const { userId, username, passwordHash, active, isAdmin, createdAt } = row;
+      return { id: row.id, lastUsedAt: row.lastUsedAt, user: { id: userId, username, passwordHash, active, isAdmin, createdAt } };
+    },
     touchToken: (id: number, at: Date) => db.identityToken.update({ where: { id }, data: { lastUsedAt: at } }),
     /**
      * Stores `value` under `name` unless a value is already there, then answers the stored one. Replicas that

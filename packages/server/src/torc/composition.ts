@@ -51,10 +51,10 @@ export interface TorcServices {
 }
 
 export function createTorcServices(database: Database, leases: Leases = DEFAULT_LEASES, clock: Clock = systemClock): TorcServices {
-  const { db, provider } = database;
-  const workflows = new WorkflowService(new WorkflowRepository(db));
+  const { db, provider, driver } = database;
+  const workflows = new WorkflowService(new WorkflowRepository(db, driver));
   const documentRepository = new DocumentRepository(db, provider);
-  const lifecycleRepository = new LifecycleRepository(db, provider);
+  const lifecycleRepository = new LifecycleRepository(driver, provider);
   const gate = new WorkflowGate(workflows, lifecycleRepository);
   const hasher = new InputHasher(lifecycleRepository.jobs);
   const leaseService = new LeaseService(lifecycleRepository, gate, clock, leases);

@@ -1,5 +1,7 @@
-// The only code that touches the workflow tables. Returns plain objects.
+// The only code that touches the workflow tables. Returns plain objects. The reads every lifecycle call makes
+// (get, getConfig, getStatus) run on the driver path; their rows equal what Prisma's model API returns.
 import type { Db } from '../db/client.ts';
+import { sql, type Fragment, type SqlClient } from '../db/sql.ts';
 import { runTransaction } from '../db/transaction.ts';
 
 export interface WorkflowRow {
@@ -60,8 +62,30 @@ export type WorkflowSortField = 'id' | 'name' | 'user' | 'description' | 'timest
 /** Result of a conditional write: the new row, or why there is none. */
 export type Versioned<T> = { ok: true; row: T } | { ok: false; current: T | null };
 
+const WORKFLOW = sql`SELECT "id", "rev", "name", "user_name" AS "user", "description", "timestamp", "is_archived" AS "isArchived",
+  "queue", "owned_by" AS "ownedBy" FROM "torc_workflow"`;
+const CONFIG = sql`SELECT "id", "rev", "workflow_id" AS "workflowId", "workflow_startup_script" AS "workflowStartupScript",
+  "workflow_completion_script" AS "workflowCompletionScript", "worker_startup_script" AS "workerStartupScript",
+  "compute_node_resource_stats" AS "computeNodeResourceStats",
+  "compute_node_expiration_buffer_seconds" AS "computeNodeExpirationBufferSeconds",
+  "compute_node_wait_for_new_jobs_seconds" AS "computeNodeWaitForNewJobsSeconds",
+  "compute_node_ignore_workflow_completion" AS "computeNodeIgnoreWorkflowCompletion",
+  "compute_node_wait_for_healthy_database_minutes" AS "computeNodeWaitForHealthyDatabaseMinutes",
+  "prepare_jobs_sort_method" AS "prepareJobsSortMethod" FROM "torc_workflow_config"`;
+const STATUS = sql`SELECT "id", "rev", "workflow_id" AS "workflowId", "run_id" AS "runId", "is_canceled" AS "isCanceled",
+  "auto_tune_status" AS "autoTuneStatus", "has_detected_need_to_run_completion_script" AS "hasDetectedNeedToRunCompletionScript",
+  "scheduled_compute_node_ids" AS "scheduledComputeNodeIds" FROM "torc_workflow_status"`;
+
 export class WorkflowRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** Where the hot reads run: the driver path in the server, Prisma's raw API otherwise (same rows). */
+    private readonly reads: SqlClient = db,
+  ) {}
+
+  private async first<T>(query: Fragment): Promise<T | null> {
+    return (await this.reads.$queryRaw<T[]>(query))[0] ?? null;
+  }
 
   async list(filter: WorkflowFilter, orderBy: object[], skip: number, take: number) {
     const [rows, total] = await Promise.all([
@@ -72,7 +96,7 @@ export class WorkflowRepository {
   }
 
   async get(id: number): Promise<WorkflowRow | null> {
-    return this.db.torcWorkflow.findUnique({ where: { id } });
+    return this.first<WorkflowRow>(sql`${WORKFLOW} WHERE "id" = ${id}`);
   }
 
   /** The workflow, its config and its status are created together or not at all. */
@@ -100,7 +124,7 @@ export class WorkflowRepository {
   }
 
   async getConfig(workflowId: number): Promise<WorkflowConfigRow | null> {
-    return this.db.torcWorkflowConfig.findUnique({ where: { workflowId } });
+    return this.first<WorkflowConfigRow>(sql`${CONFIG} WHERE "workflow_id" = ${workflowId}`);
   }
 
   async updateConfig(workflowId: number, rev: number, fields: WorkflowConfigFields): Promise<Versioned<WorkflowConfigRow>> {
@@ -108,7 +132,7 @@ export class WorkflowRepository {
   }
 
   async getStatus(workflowId: number): Promise<WorkflowStatusRow | null> {
-    return this.db.torcWorkflowStatus.findUnique({ where: { workflowId } });
+    return this.first<WorkflowStatusRow>(sql`${STATUS} WHERE "workflow_id" = ${workflowId}`);
   }
 
   async updateStatus(workflowId: number, rev: number, fields: WorkflowStatusFields): Promise<Versioned<WorkflowStatusRow>> {

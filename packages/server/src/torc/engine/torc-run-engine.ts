@@ -3,7 +3,7 @@
 // the caller's transaction, so a family's own records and the run commit or roll back together.
 import type { Clock } from '../../clock.ts';
 import type { Database } from '../../db/client.ts';
-import { Sql } from '../../db/sql.ts';
+import { Sql, type SqlClient } from '../../db/sql.ts';
 import type { DbTx } from '../../db/transaction.ts';
 import type { RunEngine, RunJobStatus, RunSpec, RunState, RunWorker, StartedRun } from '../../engine/run-engine.ts';
 import { notFound } from '../../errors.ts';
@@ -28,10 +28,10 @@ class TorcRunEngine implements RunEngine {
     private readonly database: Database,
     private readonly clock: Clock,
   ) {
-    this.runs = this.runsOn(database.db);
+    this.runs = this.runsOn(database.driver);
   }
 
-  private runsOn(client: Database['db'] | DbTx): RunRepository {
+  private runsOn(client: SqlClient): RunRepository {
     return new RunRepository(new Sql(client, this.database.provider, TORC_TABLES));
   }
 
@@ -49,7 +49,7 @@ class TorcRunEngine implements RunEngine {
     const ids = await writer.createMany('jobs', wf.id, spec.jobs.map((j) => ({ name: j.name, command: j.command, cancel_on_blocking_job_failure: true })));
     await writer.createEdges(wf.id, edges.map((e) => ({ name: 'blocks', from_collection: 'jobs', from_id: ids[e.from]!, to_collection: 'jobs', to_id: ids[e.to]! })));
     // initialize_jobs for a workflow that has only jobs and `blocks` edges, then the start a Torc client makes.
-    const lifecycle = new LifecycleRepository(this.database.db, this.database.provider, tx);
+    const lifecycle = new LifecycleRepository(this.database.driver, this.database.provider, tx);
     await lifecycle.initialize.cacheNeeds(wf.id, DEFAULT_NEEDS, []);
     await lifecycle.initialize.blockAndReady(wf.id, false);
     await this.runsOn(tx).start(wf.id);
@@ -71,7 +71,7 @@ class TorcRunEngine implements RunEngine {
 
   async cancelRun(tx: DbTx, workflowKey: string): Promise<void> {
     const id = parseId(workflowKey);
-    const lifecycle = new LifecycleRepository(this.database.db, this.database.provider, tx);
+    const lifecycle = new LifecycleRepository(this.database.driver, this.database.provider, tx);
     const state = id === undefined ? undefined : await lifecycle.runs.get(id);
     if (id === undefined || !state) throw notFound(`workflow ${workflowKey}`);
     // A run that has ended stays as it ended (so a second cancel changes nothing). One canceled through

@@ -1,10 +1,9 @@
 // The lifecycle's repositories over one database client, and the way into a transaction: inside
-// `transaction`, every repository writes through the same transaction, which db/transaction.ts opens with
-// the one timeout policy. Services never see the client.
-import type { Db } from '../../db/client.ts';
+// `transaction`, every repository writes through the same transaction. The client is the driver path
+// (db/driver-sql.ts), whose transactions keep db/transaction.ts's limits; services never see the client.
+import type { DriverSql } from '../../db/driver-sql.ts';
 import type { Provider } from '../../db/migrate.ts';
 import { Sql, type SqlClient } from '../../db/sql.ts';
-import { runTransaction } from '../../db/transaction.ts';
 import { ChangeRepository } from '../change-repository.ts';
 import { TORC_TABLES } from '../tables.ts';
 import { ClaimRepository } from './claim-repository.ts';
@@ -27,12 +26,12 @@ export class LifecycleRepository {
   readonly changes: ChangeRepository;
 
   constructor(
-    private readonly db: Db,
+    private readonly driver: DriverSql,
     readonly provider: Provider,
-    /** Set on the copy handed to a transaction's callback. */
+    /** Set on the copy handed to a transaction's callback (or a caller's Prisma transaction to write through). */
     private readonly tx?: SqlClient,
   ) {
-    const sql: TorcSql = new Sql(tx ?? db, provider, TORC_TABLES);
+    const sql: TorcSql = new Sql(tx ?? driver, provider, TORC_TABLES);
     this.jobs = new JobGraphRepository(sql);
     this.runs = new RunStateRepository(sql);
     this.claims = new ClaimRepository(sql);
@@ -45,6 +44,6 @@ export class LifecycleRepository {
   /** Runs `fn` in one transaction (or in the current one, when already inside); a throw rolls it all back. */
   transaction<T>(fn: (repo: LifecycleRepository) => Promise<T>): Promise<T> {
     if (this.tx) return fn(this);
-    return runTransaction(this.db, (tx) => fn(new LifecycleRepository(this.db, this.provider, tx)));
+    return this.driver.transaction((tx) => fn(new LifecycleRepository(this.driver, this.provider, tx)));
   }
 }
