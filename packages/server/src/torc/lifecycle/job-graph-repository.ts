@@ -52,10 +52,6 @@ export class JobGraphRepository {
     return (await this.sql.query(statement)).map(toJobRow);
   }
 
-  async job(workflowId: number, id: number): Promise<JobRow | undefined> {
-    return (await this.jobs(sql`SELECT * FROM torc_job WHERE workflow_id = ${workflowId} AND id = ${id}`))[0];
-  }
-
   jobsByIds(workflowId: number, ids: number[]): Promise<JobRow[]> {
     return chunked(ids, (part) => this.jobs(sql`SELECT * FROM torc_job WHERE workflow_id = ${workflowId} AND id IN (${list(part)})`));
   }

@@ -28,11 +28,6 @@ const RUNNING_NODE = sql`(SELECT e.from_id FROM torc_edge e WHERE e.name = 'exec
 export class LeaseRepository {
   constructor(private readonly sql: TorcSql) {}
 
-  async node(workflowId: number, id: number): Promise<NodeRef | undefined> {
-    const [row] = await this.sql.query(sql`SELECT id, hostname FROM torc_compute_node WHERE workflow_id = ${workflowId} AND id = ${id}`);
-    return row && { id: Number(row.id), hostname: String(row.hostname) };
-  }
-
   /** Registers a queue worker as a compute node of this workflow, active and heard from now. */
   async registerNode(workflowId: number, worker: QueueWorker, now: number): Promise<NodeRef> {
     const [id] = await this.sql.insertIds('torc_compute_node', [{
@@ -48,11 +43,6 @@ export class LeaseRepository {
     const active = reactivate ? sql`, is_active = ${true}` : empty;
     const [row] = await this.sql.query(sql`UPDATE torc_compute_node SET last_seen = ${now}${active} WHERE workflow_id = ${workflowId} AND id = ${id} RETURNING id, hostname`);
     return row && { id: Number(row.id), hostname: String(row.hostname) };
-  }
-
-  async touchNode(id: number, now: number, { reactivate = false } = {}): Promise<void> {
-    const active = reactivate ? sql`, is_active = ${true}` : empty;
-    await this.sql.execute(sql`UPDATE torc_compute_node SET last_seen = ${now}${active} WHERE id = ${id}`);
   }
 
   /** Claimed jobs not started since `before` go back to ready. */
