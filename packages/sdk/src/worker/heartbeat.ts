@@ -19,12 +19,7 @@ export class Heartbeat {
   private timer?: TimerHandle;
   private stopped = false;
 
-  constructor(
-    private readonly ctx: WorkerContext,
-    private readonly supervisor: JobSupervisor,
-    /** Also run after an outage longer than the lease (the worker checks the jobs it claimed ahead). */
-    private readonly afterLeaseGap?: () => Promise<void>,
-  ) {}
+  constructor(private readonly ctx: WorkerContext, private readonly supervisor: JobSupervisor) {}
 
   /** The first heartbeat, retried like any call; it tells the lease, and so the interval. */
   async begin(giveUp: () => boolean): Promise<void> {
@@ -54,7 +49,6 @@ export class Heartbeat {
       lastOk = ctx.clock.now();
       if (answer.is_canceled) ctx.requestStop('canceled', 'the workflow was canceled: killing running jobs');
       if (gap > this.leaseMs && this.supervisor.size) await this.checkLeases();
-      if (gap > this.leaseMs) await this.afterLeaseGap?.();
     } catch (e) {
       ctx.log('warn', `heartbeat failed (${describeError(e)})`);
     }

@@ -116,16 +116,6 @@ export class ResourcePool {
     this.memoryBytes += needs.memoryBytes;
   }
 
-  /** Whether a job with `needs` fits in what is free now. */
-  fits(needs: JobNeeds): boolean {
-    return needs.cpus <= this.cpus && needs.gpus <= this.gpus && needs.memoryBytes <= this.memoryBytes;
-  }
-
-  /** Share of the total CPUs that is free (1 when the pool offers no CPUs at all). */
-  get freeCpuShare(): number {
-    return this.total.cpus > 0 ? this.cpus / this.total.cpus : 1;
-  }
-
   /** Whether a claim could hand out anything: the server stops packing at zero CPUs or zero memory. */
   get hasRoom(): boolean {
     return this.cpus > 0 && this.memoryBytes > 0;

@@ -46,8 +46,6 @@ export class JobSupervisor {
   /** Jobs whose process (or run) has not ended yet; `running` also holds jobs whose paperwork is in progress. */
   private active = 0;
   private readonly kinds: JobKind[];
-  /** Called as soon as a job's run ended and its resources are free, before its paperwork. */
-  onRoom?: () => void;
 
   constructor(
     private readonly ctx: WorkerContext,
@@ -127,7 +125,6 @@ export class JobSupervisor {
     for (const t of rj.timers) this.ctx.clock.clearTimeout(t);
     this.active--;
     this.pool.give(rj.needs);
-    this.onRoom?.();
     this.ctx.wake(); // room for more work now, before the paperwork
     try {
       if (!rj.lost) await this.onEnded(rj, outcome);

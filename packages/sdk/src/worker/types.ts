@@ -72,7 +72,7 @@ export interface WorkerSummary {
   runId: number;
   reason: WorkerExitReason;
   durationSeconds: number;
-  /** Seconds spent waiting for claim_jobs answers with a slot free and no claimed job queued for it: slots idle because of the server. */
+  /** Seconds spent waiting for claim_jobs answers: free slots idle because of the server. */
   claimWaitSeconds: number;
   jobs: WorkerJobOutcome[];
   counts: { done: number; failed: number; canceled: number; terminated: number; rejected: number };

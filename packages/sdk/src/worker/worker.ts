@@ -18,7 +18,7 @@ import type { JobRunOutcome } from './job-kind.js';
 import { reportJobEnd } from './job-end.js';
 import { workerResources, parseDurationSeconds, ResourcePool, type WorkerResources } from './resources.js';
 import { describeError } from './retry.js';
-import { JobSupervisor, keyOf, type RunningJob } from './running.js';
+import { JobSupervisor, type RunningJob } from './running.js';
 import { arrive, markInactive, runWorkflowScript, workerEvent } from './session.js';
 import { TorcWorkerApi } from './torc-api.js';
 import type { WorkerExitReason, WorkerLog, WorkerOptions, WorkerSummary } from './types.js';
@@ -37,8 +37,7 @@ const stderrLog: WorkerLog = (level, message) => {
  * one workflow: the server never hands a job to two of them.
  *
  * The worker registers a compute node and keeps its lease alive with heartbeats; claims as many ready jobs
- * as its free CPUs, memory, GPUs and `maxParallelJobs` allow and, while busy, claims up to as many again
- * ahead (without a time limit), so a job that ends is followed by a queued one at once; runs
+ * as its free CPUs, memory, GPUs and `maxParallelJobs` allow, and claims again as soon as a job ends; runs
  * each job through the first of `jobKinds` that accepts it (by default: its command, without a shell, with
  * TORC_WORKFLOW_KEY, TORC_JOB_KEY, PIPELOOM_WORKFLOW_KEY, PIPELOOM_JOB_KEY and PIPELOOM_SERVER_URL in its
  * environment); checks that a successful job produced its output files and records their mtimes; and
@@ -93,7 +92,7 @@ class Worker {
     if (options.timeLimit) this.timeLimitSeconds = parseDurationSeconds(options.timeLimit);
     this.completions = new CompletionQueue(this.ctx);
     this.supervisor = new JobSupervisor(this.ctx, this.pool, options.jobKinds ?? [], (rj, outcome) => this.jobEnded(rj, outcome));
-    this.heartbeat = new Heartbeat(this.ctx, this.supervisor, async () => this.claims?.checkQueued());
+    this.heartbeat = new Heartbeat(this.ctx, this.supervisor);
   }
 
   async run(): Promise<WorkerSummary> {
@@ -134,9 +133,7 @@ class Worker {
       timer = ctx.clock.setTimeout(() => ctx.requestStop('time-limit', 'time limit reached: terminating running jobs'), Math.max(0, terminateAt - ctx.clock.now()));
     }
     const maxParallel = this.options.maxParallelJobs && this.options.maxParallelJobs > 0 ? this.options.maxParallelJobs : Infinity;
-    // Claim-ahead waits for slots; with a time limit a queued job could start too late to finish, so not then.
-    const claimAhead = terminateAt === undefined;
-    this.claims = new Claims(ctx, this.pool, this.supervisor, { maxParallel, terminateAt, reporting: () => this.completions.busy, claimAhead });
+    this.claims = new Claims(ctx, this.pool, this.supervisor, { maxParallel, terminateAt, reporting: () => this.completions.busy });
     await this.heartbeat.begin(giveUp);
     await workerEvent(ctx, this.hostname, 'start', `Started worker ${this.hostname}:${process.pid} (compute node ${ctx.node.key}) with ${this.resources.cpus} CPUs, ${this.resources.memoryGb} GiB, ${this.resources.gpus} GPUs`);
     ctx.log('info', `worker started for workflow ${ctx.workflowKey}, run ${ctx.runId}, as compute node ${ctx.node.key}; heartbeat every ${this.heartbeat.intervalMs} ms`);
@@ -158,12 +155,11 @@ class Worker {
       if (claims.hasRoom) {
         const { count, limit } = await claims.claim();
         if (count > 0) completeSince = undefined;
-        // A full batch: more may be waiting; jobs were started and the queue ahead has room: claim for it
-        // now. Otherwise nothing else fits until something changes.
-        if (count > 0 && (count === limit || claims.hasRoom)) continue;
+        // A full batch: more may be waiting. Otherwise nothing else fits until something changes.
+        if (count > 0 && count === limit) continue;
       }
       let waitMs = pollMs;
-      if (this.supervisor.size === 0 && claims.queuedCount === 0 && !this.completions.busy && !ctx.stopping) {
+      if (this.supervisor.size === 0 && !this.completions.busy && !ctx.stopping) {
         const state = await ctx.api.isComplete();
         if (state.is_canceled) {
           ctx.requestStop('canceled', 'the workflow was canceled');
@@ -191,7 +187,6 @@ class Worker {
 
   /** Stops every job, reports them, and says why the worker leaves. */
   private async stopEverything(cause: 'canceled' | 'signal' | 'time-limit'): Promise<WorkerExitReason> {
-    // Jobs claimed ahead are handed back by shutDown: they end as they would have without claim-ahead.
     await this.supervisor.stopAll(cause === 'canceled' ? 'canceled' : 'terminated');
     await this.completions.drain();
     if (this.ctx.fatal) throw this.ctx.fatal;
@@ -203,25 +198,8 @@ class Worker {
     await reportJobEnd(this.ctx, this.completions, rj, outcome);
   }
 
-  /** Jobs claimed ahead and never started go back to `ready`, for other workers, rather than wait for the lease. */
-  private async handBackQueued(): Promise<void> {
-    const { ctx } = this;
-    // A cancel changes the revision of claimed jobs, as it does for the running ones (see completions.ts).
-    const fresh = ctx.stopCause === 'canceled';
-    for (const job of this.claims?.takeQueued() ?? []) {
-      try {
-        const rev = fresh ? (await ctx.api.readJob(keyOf(job), { deadlineMs: 60_000 }))._rev : job._rev;
-        await ctx.api.handBack({ _key: keyOf(job), _rev: rev ?? '' }, ctx.runId, { deadlineMs: 60_000 });
-        ctx.log('info', `job ${job._key}, claimed ahead and not started, was handed back`);
-      } catch (e) {
-        ctx.log('warn', `job ${job._key}, claimed ahead, may stay submitted until this node's lease expires (${describeError(e)})`);
-      }
-    }
-  }
-
   private async shutDown(): Promise<void> {
     const { ctx } = this;
-    await this.handBackQueued();
     await this.completions.drain().catch(() => {});
     if (this.claims?.reconcileNeeded) {
       await this.claims.releaseOrphans().catch((e: unknown) => ctx.log('warn', `jobs claimed by a lost answer may stay submitted until this node's lease expires (${describeError(e)})`));
