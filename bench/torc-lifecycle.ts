@@ -56,14 +56,16 @@ export async function benchTorcLifecycle(baseUrl: string, options: { cycleSecond
   const ready = await create(client, { user: 'bench', name: 'ready', jobs: Array.from({ length: n }, (_, i) => ({ name: `r${i}`, command: 'true' })) });
   await atRunOne(client, ready._key!);
   await initialize(client, ready._key!);
-  const latencies: number[] = [];
-  for (let i = 0; i < 200; i++) {
-    const [, s] = await timed(() => unwrap(client.POST('/torc-service/workflows/{key}/prepare_jobs_for_submission', { params: { path: { key: ready._key! }, query: { limit: 10 } }, body: { num_cpus: 10, memory_gb: 64 } })));
-    latencies.push(s * 1000);
+  console.log(`prepare_jobs_for_submission latency with ${fmt(n)} ready jobs (200 claims of 10 per sort method)`);
+  for (const sortMethod of ['gpus_runtime_memory', 'gpus_memory_runtime', 'none'] as const) {
+    const latencies: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const [, s] = await timed(() => unwrap(client.POST('/torc-service/workflows/{key}/prepare_jobs_for_submission', { params: { path: { key: ready._key! }, query: { limit: 10, sort_method: sortMethod } }, body: { num_cpus: 10, memory_gb: 64 } })));
+      latencies.push(s * 1000);
+    }
+    latencies.sort((a, b) => a - b);
+    console.log(`  pipeloom, ${`${sortMethod}:`.padEnd(20)} p50 ${fmt(latencies[99]!, 1)} ms, p99 ${fmt(latencies[197]!, 1)} ms   goal p99 <= 5 ms`);
   }
-  latencies.sort((a, b) => a - b);
-  console.log(`prepare_jobs_for_submission latency with ${fmt(n)} ready jobs (200 claims of 10)`);
-  console.log(`  pipeloom: p50 ${fmt(latencies[99]!, 1)} ms, p99 ${fmt(latencies[197]!, 1)} ms`);
 
   // 4. Job cycles per second: 4 client processes claim, start and complete, per job and batched.
   for (const mode of ['per-job', 'batch'] as const) {
@@ -86,6 +88,6 @@ export async function benchTorcLifecycle(baseUrl: string, options: { cycleSecond
       ? `claim_jobs (claim and start ${process.env.PIPELOOM_BENCH_BATCH ?? 250}) + complete_jobs (Pipeloom extension)`
       : 'prepare_next_jobs_for_submission (20), start_job, complete_job per job';
     console.log(`job cycles, ${how}; 4 client processes, ${fmt(n)}-job workflow, children released synchronously`);
-    console.log(`  pipeloom: ${fmt(cycles / cycleSeconds)} cycles/s (${fmt(cycles)} in ${fmt(cycleSeconds, 1)} s)   goal >= 5,000/s   anchors: Torc-Rust 2,000+/s, Torc on ArangoDB ~33/s`);
+    console.log(`  pipeloom: ${fmt(cycles / cycleSeconds)} cycles/s (${fmt(cycles)} in ${fmt(cycleSeconds, 1)} s)   goal >= ${mode === 'batch' ? '10,000' : '1,500'}/s   anchors: Torc-Rust 2,000+/s, Torc on ArangoDB ~33/s`);
   }
 }
