@@ -1,5 +1,5 @@
 // A separate client process for the cycle benchmark: claims a batch, starts and completes each job, until
-// the workflow is complete or time runs out. Prints {cycles, startedAt, endedAt} as one JSON line.
+// the workflow is complete or time runs out. Prints {cycles, startedAt, endedAt, cpuMs} as one JSON line.
 import { createPipeloomClient, unwrap } from '@pipeloom/sdk';
 
 const [url, workflow, node, seconds, mode = 'per-job'] = process.argv.slice(2);
@@ -8,8 +8,9 @@ const client = createPipeloomClient({ baseUrl: url! });
 const BATCH = Number(process.env.PIPELOOM_BENCH_BATCH ?? 250);
 const deadline = Date.now() + Number(seconds) * 1000;
 let cycles = 0;
-// Timed from the first call, so process start-up does not count.
+// Timed from the first call, so process start-up does not count (neither in time nor in CPU).
 const startedAt = Date.now();
+const cpuAtStart = process.cpuUsage();
 // Batched extension: one call claims and starts up to 100 jobs, one call completes them all.
 while (mode === 'batch' && Date.now() < deadline) {
   const { jobs } = await unwrap(client.POST('/torc-service/workflows/{key}/claim_jobs', { params: { path: { key: workflow! } }, body: { compute_node_key: node!, run_id: 1, limit: BATCH } }));
@@ -43,4 +44,5 @@ while (mode === 'per-job' && Date.now() < deadline) {
     cycles++;
   }
 }
-process.stdout.write(`${JSON.stringify({ cycles, startedAt, endedAt: Date.now() })}\n`);
+const cpu = process.cpuUsage(cpuAtStart);
+process.stdout.write(`${JSON.stringify({ cycles, startedAt, endedAt: Date.now(), cpuMs: (cpu.user + cpu.system) / 1000 })}\n`);

@@ -1,6 +1,7 @@
 // Shared pieces of the benchmarks: servers run in child processes (so the load generator does not steal
 // their event loop), and every figure is printed next to a baseline measured in the same run.
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 import autocannon from 'autocannon';
 
@@ -17,7 +18,19 @@ export async function freePort(): Promise<number> {
 
 export interface Child {
   url: string;
+  pid: number;
   stop(): Promise<void>;
+}
+
+/** CPU time (user + system) a process has used so far, in ms; Linux only (NaN elsewhere). */
+export function cpuMsOf(pid: number): number {
+  try {
+    // Fields 14 and 15 of /proc/<pid>/stat, counted after the parenthesised command name, in clock ticks (100/s).
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** Starts `node --import tsx <script>` with `env` and waits until `url + readyPath` answers 200. */
@@ -41,6 +54,7 @@ export async function startChild(script: string, env: Record<string, string>, re
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     url,
+    pid: child.pid!,
     stop: () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       return exited;

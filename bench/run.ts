@@ -78,7 +78,7 @@ async function benchGetByKey(server: Child, databaseUrl: string): Promise<void> 
 console.log(`Pipeloom bench on ${os.cpus().length} cores, Node ${process.version}, ${values.database ? `PostgreSQL (${new URL(values.database).host})` : 'SQLite'}\n`);
 if (wanted('get')) await withServer(benchGetByKey);
 if (wanted('torc-data')) await withServer((server) => benchTorcData(server.url));
-if (wanted('torc-lifecycle')) await withServer((server) => benchTorcLifecycle(server.url, { cycleSeconds: seconds, scale: Number(values.scale) }));
+if (wanted('torc-lifecycle')) await withServer((server) => benchTorcLifecycle(server, { cycleSeconds: seconds, scale: Number(values.scale) }));
 if (wanted('worker')) await withServer((server) => benchWorker(server.url, { jobs: Math.round(10_000 * Number(values.scale)), workers: 4 }));
 if (wanted('plynx-run')) await withServer((server) => benchPlynxRun(server.url, { nodes: Math.round(1000 * Number(values.scale)), chain: Math.max(2, Math.round(200 * Number(values.scale))) }));
 if (wanted('read-paths')) await withServer((server) => benchReadPaths(server.url, { rows: Math.round(10_000 * Number(values.scale)) }));

@@ -3,7 +3,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createPipeloomClient, unwrap, type PipeloomClient } from '@pipeloom/sdk';
-import { fmt } from './lib.ts';
+import os from 'node:os';
+import { cpuMsOf, fmt, type Child } from './lib.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -22,7 +23,8 @@ async function atRunOne(client: PipeloomClient, key: string) {
 const create = (client: PipeloomClient, spec: unknown) => unwrap(client.POST('/torc-service/workflow_specifications', { body: spec as never }));
 const initialize = (client: PipeloomClient, key: string) => unwrap(client.POST('/torc-service/workflows/{key}/initialize_jobs', { params: { path: { key } }, body: {} }));
 
-export async function benchTorcLifecycle(baseUrl: string, options: { cycleSeconds: number; scale: number }): Promise<void> {
+export async function benchTorcLifecycle(server: Child, options: { cycleSeconds: number; scale: number }): Promise<void> {
+  const baseUrl = server.url;
   const client = createPipeloomClient({ baseUrl });
   const n = Math.round(100_000 * options.scale);
 
@@ -76,7 +78,8 @@ export async function benchTorcLifecycle(baseUrl: string, options: { cycleSecond
     });
     const node = await atRunOne(client, cyc._key!);
     await initialize(client, cyc._key!);
-    const runs = await Promise.all(Array.from({ length: 4 }, () => new Promise<{ cycles: number; startedAt: number; endedAt: number }>((resolve, reject) => {
+    const serverCpuAtStart = cpuMsOf(server.pid);
+    const runs = await Promise.all(Array.from({ length: 4 }, () => new Promise<{ cycles: number; startedAt: number; endedAt: number; cpuMs: number }>((resolve, reject) => {
       const child = spawn(process.execPath, ['--conditions=pipeloom-source', '--import', 'tsx', path.join(root, 'bench/cycler.ts'), baseUrl, cyc._key!, node, String(options.cycleSeconds), mode], { stdio: ['ignore', 'pipe', 'inherit'] });
       let out = '';
       child.stdout!.on('data', (c: Buffer) => { out += c.toString(); });
@@ -89,5 +92,10 @@ export async function benchTorcLifecycle(baseUrl: string, options: { cycleSecond
       : 'prepare_next_jobs_for_submission (20), start_job, complete_job per job';
     console.log(`job cycles, ${how}; 4 client processes, ${fmt(n)}-job workflow, children released synchronously`);
     console.log(`  pipeloom: ${fmt(cycles / cycleSeconds)} cycles/s (${fmt(cycles)} in ${fmt(cycleSeconds, 1)} s)   goal >= ${mode === 'batch' ? '10,000' : '1,500'}/s   anchors: Torc-Rust 2,000+/s, Torc on ArangoDB ~33/s`);
+    // What bounds the figure: the CPU one cycle costs the server and the clients, which share this machine's cores.
+    const serverMs = (cpuMsOf(server.pid) - serverCpuAtStart) / cycles;
+    const clientMs = runs.reduce((a, r) => a + r.cpuMs, 0) / cycles;
+    const cores = os.availableParallelism();
+    console.log(`  CPU per cycle: server ${fmt(serverMs, 2)} ms, the 4 clients ${fmt(clientMs, 2)} ms; so ${cores} shared cores allow at most ${fmt(cores * 1000 / (serverMs + clientMs))} cycles/s, and the server's one event loop at most ${fmt(1000 / serverMs)}/s`);
   }
 }
