@@ -8,6 +8,7 @@ import { PrismaClient as SqliteClient } from '../generated/sqlite/client.ts';
 import { PrismaClient as PgClient } from '../generated/postgresql/client.ts';
 import { StartupError } from '../env.ts';
 import { assertSqliteRunsOnThisNode } from './sqlite-node-support.ts';
+import { SAFETY_NET_PAGES, startCheckpointer } from './sqlite-checkpointer.ts';
 import type { DriverSql } from './driver-sql.ts';
 import type { SqlClient } from './sql.ts';
 import { migrateDatabase, pendingMigrations, providerFromUrl, readMigrations, sqlitePath, type AppliedRow, type Provider } from './migrate.ts';
@@ -47,12 +48,16 @@ export async function openDatabase(url: string, { migrate = true }: OpenOptions 
   const provider = providerFromUrl(url);
   if (provider === 'sqlite') checkSqliteFile(sqlitePath(url), migrate);
   if (migrate) await migrateDatabase(url).catch((e: unknown) => { throw startupError(e, url); });
-  const { db, driver } = provider === 'sqlite' ? await openSqlite(url) : await openPostgres(url);
+  const { db, driver, stop } = provider === 'sqlite' ? await openSqlite(url) : await openPostgres(url);
+  const close = async () => {
+    await stop?.();
+    await db.$disconnect();
+  };
   try {
     // Proves the database answers now, rather than on the first request.
     await db.$queryRaw`SELECT 1`;
   } catch (e) {
-    await db.$disconnect();
+    await close();
     throw startupError(e, url);
   }
   const migrations = readMigrations(provider);
@@ -70,13 +75,15 @@ export async function openDatabase(url: string, { migrate = true }: OpenOptions 
         return { ready: false, reason: `the database does not answer or has no migration history: ${(e as Error).message.split('\n')[0]}` };
       }
     },
-    close: () => db.$disconnect(),
+    close,
   };
 }
 
 interface Opened {
   db: Db;
   driver: DriverSql;
+  /** Stops what the connection runs beside it (SQLite's checkpointer thread). */
+  stop?: () => Promise<void>;
 }
 
 async function openSqlite(url: string): Promise<Opened> {
@@ -93,7 +100,11 @@ async function openSqlite(url: string): Promise<Opened> {
   // thrash. 64 MB of cache and in-memory temp tables keep bulk inserts and sorts fast.
   await db.$queryRaw`PRAGMA cache_size = -65536`;
   await db.$queryRaw`PRAGMA temp_store = MEMORY`;
-  return { db, driver: new SqliteDriver(connection) };
+  // Checkpoints run on a worker thread; this connection only steps in if the log grows past the safety net.
+  // (An in-memory database has no log and no second connection to share it.)
+  const file = sqlitePath(url);
+  const checkpointer = file === ':memory:' ? undefined : startCheckpointer(file, () => connection.client?.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`));
+  return { db, driver: new SqliteDriver(connection), stop: async () => checkpointer?.stop() };
 }
 
 async function openPostgres(url: string): Promise<Opened> {
