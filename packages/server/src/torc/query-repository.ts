@@ -13,9 +13,12 @@ type Client = Db | DbTx;
 // Prisma splits an unordered `in` further when the database takes fewer bind values (it assumes 999 for
 // SQLite), so queries with an `in` here never carry an orderBy.
 
-/** One page of rows and the count of all matches. */
+/** Rows per statement when a page is read in chunks. */
+const CHUNK_ROWS = 2_000;
+
+/** A page being read: all matches counted up front, its rows read chunk by chunk as they are consumed. */
 export interface JobRows {
-  rows: Row[];
+  rows: AsyncIterable<Row>;
   total: number;
 }
 
@@ -59,13 +62,25 @@ export class TxQueries {
     return rows.map((r) => r.id);
   }
 
+  /** Jobs with `status` by key: counted now, read lazily in chunks, each after the last key read. */
   async jobsByStatus(workflowId: number, status: string, skip: number, take: number): Promise<JobRows> {
     const where = { workflowId, status };
-    const [rows, total] = await Promise.all([
-      this.db.torcJob.findMany({ where, orderBy: { id: 'asc' }, skip, take }),
-      this.db.torcJob.count({ where }),
-    ]);
-    return { rows: rows as Row[], total };
+    const total = await this.db.torcJob.count({ where });
+    const db = this.db;
+    async function* rows(): AsyncGenerator<Row> {
+      let after: number | undefined;
+      for (let read = 0; read < take;) {
+        const n = Math.min(CHUNK_ROWS, take - read);
+        const chunk: Row[] = after === undefined
+          ? await db.torcJob.findMany({ where, orderBy: { id: 'asc' }, skip, take: n })
+          : await db.torcJob.findMany({ where: { ...where, id: { gt: after } }, orderBy: { id: 'asc' }, take: n });
+        yield* chunk;
+        read += chunk.length;
+        if (chunk.length < n) return;
+        after = chunk.at(-1)!.id;
+      }
+    }
+    return { rows: rows(), total };
   }
 
   /** Distinct ids at the far end of `name` edges leaving `fromId`, in edge order. */
