@@ -17,6 +17,8 @@ export async function freePort(): Promise<number> {
 
 export interface Child {
   url: string;
+  /** The server process, for reading its memory from /proc. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function startChild(script: string, env: Record<string, string>, re
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     url,
+    pid: child.pid!,
     stop: () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       return exited;
