@@ -65,22 +65,21 @@ export class TxQueries {
   /** Jobs with `status` by key: counted now, read lazily in chunks, each after the last key read. */
   async jobsByStatus(workflowId: number, status: string, skip: number, take: number): Promise<JobRows> {
     const where = { workflowId, status };
-    const total = await this.db.torcJob.count({ where });
-    const db = this.db;
-    async function* rows(): AsyncGenerator<Row> {
-      let after: number | undefined;
-      for (let read = 0; read < take;) {
-        const n = Math.min(CHUNK_ROWS, take - read);
-        const chunk: Row[] = after === undefined
-          ? await db.torcJob.findMany({ where, orderBy: { id: 'asc' }, skip, take: n })
-          : await db.torcJob.findMany({ where: { ...where, id: { gt: after } }, orderBy: { id: 'asc' }, take: n });
-        yield* chunk;
-        read += chunk.length;
-        if (chunk.length < n) return;
-        after = chunk.at(-1)!.id;
-      }
+    return { total: await this.db.torcJob.count({ where }), rows: this.jobsWhere(where, skip, take) };
+  }
+
+  private async *jobsWhere(where: { workflowId: number; status: string }, skip: number, take: number): AsyncGenerator<Row> {
+    let after: number | undefined;
+    for (let read = 0; read < take;) {
+      const n = Math.min(CHUNK_ROWS, take - read);
+      const chunk: Row[] = after === undefined
+        ? await this.db.torcJob.findMany({ where, orderBy: { id: 'asc' }, skip, take: n })
+        : await this.db.torcJob.findMany({ where: { ...where, id: { gt: after } }, orderBy: { id: 'asc' }, take: n });
+      yield* chunk;
+      read += chunk.length;
+      if (chunk.length < n) return;
+      after = chunk.at(-1)!.id;
     }
-    return { rows: rows(), total };
   }
 
   /** Distinct ids at the far end of `name` edges leaving `fromId`, in edge order. */
@@ -153,6 +152,11 @@ export class TxQueries {
       for (const r of rows) found.set(r.id, r);
     }
     return ids.flatMap((id) => found.get(id) ?? []);
+  }
+
+  /** Like byIds, but read CHUNK_ROWS at a time as the rows are consumed, so a long id list is never read whole. */
+  async *streamByIds(collection: 'jobs' | 'files', workflowId: number, ids: readonly number[]): AsyncGenerator<Row> {
+    for (const part of chunks(ids, CHUNK_ROWS)) yield* await this.byIds(collection, workflowId, part);
   }
 
   /** Process stats recorded for the job (by `job_key`) or linked to it by `process_used` edges. */

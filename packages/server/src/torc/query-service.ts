@@ -3,7 +3,6 @@
 // Every view answers 404 for an unknown workflow, job, file or resource requirements key.
 import { notFound } from '../errors.ts';
 import type { JsonStream } from '../http/json-stream.ts';
-import { chunks } from '../db/sql.ts';
 import { DOCUMENT_ONLY, EDGES, VERTEX_COLLECTIONS } from './collections.ts';
 import type { Row } from './document-repository.ts';
 import { clampLimit, mapRows, page, parseKey, rejectIdentity, streamPage, type Page } from './documents.ts';
@@ -138,15 +137,9 @@ export class QueryService {
   /** One page of an ordered id list, streamed: its documents are fetched by id, a chunk at a time. */
   private pageOf<T>(collection: 'jobs' | 'files', workflowId: number, ids: number[], query: PageQuery, wire: (r: Row) => T): JsonStream<Page<T>> {
     const skip = query.skip ?? 0;
-    const reader = this.repo.reader;
-    async function* rows(): AsyncGenerator<Row> {
-      for (const part of chunks(ids.slice(skip, skip + clampLimit(query.limit)), PAGE_CHUNK)) yield* await reader.byIds(collection, workflowId, part);
-    }
-    return streamPage(mapRows(rows(), wire), skip, ids.length);
+    const rows = this.repo.reader.streamByIds(collection, workflowId, ids.slice(skip, skip + clampLimit(query.limit)));
+    return streamPage(mapRows(rows, wire), skip, ids.length);
   }
 }
-
-/** Documents fetched per statement while a page of ids is streamed. */
-const PAGE_CHUNK = 2_000;
 
 const byNumber = (a: number, b: number) => a - b;
