@@ -5,7 +5,10 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { components } from '@pipeloom/sdk';
+import type { Handler } from '../../packages/server/src/http/handler.ts';
 import { JsonStream, writeJsonStream } from '../../packages/server/src/http/json-stream.ts';
+import { streamPage } from '../../packages/server/src/torc/documents.ts';
 
 interface Body {
   rows?: { n: number; label?: string }[];
@@ -65,5 +68,13 @@ describe('Streamed JSON replies', () => {
     const res = await fetch(`${base}/rows/50000?fail=40000`);
     expect(res.status).toBe(200);
     await expect(res.text()).rejects.toThrow();
+  });
+
+  it('When a handler streams a body its operation does not document, then it does not compile', () => {
+    async function* noJobs(): AsyncGenerator<components['schemas']['job_model']> {}
+    const documented: Handler<'list_jobs'> = () => ({ status: 200, body: streamPage(noJobs(), 0, 0) });
+    // @ts-expect-error a page of numbers is not a page of jobs
+    const undocumented: Handler<'list_jobs'> = () => ({ status: 200, body: stream(1) });
+    expect([documented, undocumented]).toHaveLength(2);
   });
 });
