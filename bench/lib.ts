@@ -18,6 +18,7 @@ export async function freePort(): Promise<number> {
 
 export interface Child {
   url: string;
+  /** The server process, for reading its CPU time and memory from /proc. */
   pid: number;
   stop(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 // `npm run bench`: throughput figures, each beside a baseline or anchor measured or cited in the same run.
-// Usage: npm run bench [-- --seconds 10] [-- --only get,torc-data,torc-lifecycle,worker,plynx-run,read-paths] [-- --scale 0.1]
+// Usage: npm run bench [-- --seconds 10] [-- --only get,torc-data,torc-lifecycle,worker,plynx-run,read-paths,million] [-- --scale 0.1]
 //        [-- --database postgresql://user@host:5432/db]: each bench then gets a fresh database on that server.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,6 +9,7 @@ import pg from 'pg';
 import { createPipeloomClient, unwrap } from '@pipeloom/sdk';
 import { migrateDatabase } from '../packages/server/src/db/migrate.ts';
 import { fmt, requestsPerSecond, startChild, type Child } from './lib.ts';
+import { benchMillionJobs } from './million-jobs.ts';
 import { benchPlynxRun } from './plynx-run.ts';
 import { benchReadPaths } from './read-paths.ts';
 import { benchTorcData } from './torc-data.ts';
@@ -82,3 +83,4 @@ if (wanted('torc-lifecycle')) await withServer((server) => benchTorcLifecycle(se
 if (wanted('worker')) await withServer((server) => benchWorker(server.url, { jobs: Math.round(10_000 * Number(values.scale)), workers: 4 }));
 if (wanted('plynx-run')) await withServer((server) => benchPlynxRun(server.url, { nodes: Math.round(1000 * Number(values.scale)), chain: Math.max(2, Math.round(200 * Number(values.scale))) }));
 if (wanted('read-paths')) await withServer((server) => benchReadPaths(server.url, { rows: Math.round(10_000 * Number(values.scale)) }));
+if (wanted('million')) await withServer((server) => benchMillionJobs(server, { scale: Number(values.scale) }));

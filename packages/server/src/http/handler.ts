@@ -7,6 +7,7 @@ import type { operations } from '@pipeloom/sdk/generated';
 import { AppError } from '../errors.ts';
 import type { SpecOperation } from '../spec.ts';
 import type { Identity } from './auth.ts';
+import { JsonStream, writeJsonStream } from './json-stream.ts';
 
 export type OperationId = keyof operations;
 type Op<Id extends OperationId> = operations[Id];
@@ -22,9 +23,11 @@ export type RequestBody<Id extends OperationId> = Op<Id> extends { requestBody: 
 
 type SuccessStatus = 200 | 201 | 202 | 204;
 type Responses<Id extends OperationId> = Op<Id>['responses'];
+/** A body as it is, or streamed (large lists) in the same documented shape. */
+type BodyOf<B> = B | JsonStream<B>;
 /** What a handler returns: one of the operation's documented success responses. */
 export type Reply<Id extends OperationId> = {
-  [S in keyof Responses<Id> & SuccessStatus]: { status: S; body: ContentOf<Responses<Id>[S]> };
+  [S in keyof Responses<Id> & SuccessStatus]: { status: S; body: BodyOf<ContentOf<Responses<Id>[S]>> };
 }[keyof Responses<Id> & SuccessStatus];
 
 export interface HandlerContext<Id extends OperationId> {
@@ -69,7 +72,8 @@ export function dispatchOperations(operations: SpecOperation[], handlers: Handle
       res,
     });
     if (res.headersSent) return;
-    if (reply.body === undefined) res.status(reply.status as number).end();
+    if (reply.body instanceof JsonStream) await writeJsonStream(res, reply.status as number, reply.body);
+    else if (reply.body === undefined) res.status(reply.status as number).end();
     else res.status(reply.status as number).json(reply.body);
   };
 }

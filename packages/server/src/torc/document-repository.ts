@@ -1,12 +1,12 @@
 // The only code that reads and writes Torc's per-workflow collections and edges. A collection is reached
 // through the Prisma delegate that stores it (see collections.ts), so one repository serves all of them.
-import type { Db } from '../db/client.ts';
+import { sqlClientFor, type Db } from '../db/client.ts';
 import { runTransaction, type DbTx } from '../db/transaction.ts';
-import { Sql } from '../db/sql.ts';
+import { empty, join, sql, Sql, type Fragment } from '../db/sql.ts';
 import type { Provider } from '../db/migrate.ts';
 import { EDGES, edgesTouching, modelOf, tableOf, type EdgeName, type VertexCollection } from './collections.ts';
 import { INT_MAX, type SortOrder } from './documents.ts';
-import { TORC_TABLES } from './tables.ts';
+import { TORC_TABLES, type TorcTable } from './tables.ts';
 
 export type Row = { id: number; rev: number; workflowId: number } & Record<string, unknown>;
 export type Versioned<T> = { ok: true; row: T } | { ok: false; current: T | null };
@@ -31,6 +31,15 @@ export interface ListArgs {
   take: number;
 }
 
+/** Rows per statement when a page is read: a page of up to MAX_LIMIT rows is never held whole. */
+export const LIST_CHUNK_ROWS = 2_000;
+
+/** A page being read: all matches counted up front, its rows read chunk by chunk as they are consumed. */
+export interface ListedRows {
+  total: number;
+  rows: AsyncIterable<Row>;
+}
+
 // Prisma's delegates share one shape; the model is chosen at run time, so it is typed loosely here.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Delegate = any;
@@ -41,11 +50,61 @@ function fromColumns({ workflow_id, ...rest }: Record<string, unknown>): Row {
   return { ...rest, workflowId: Number(workflow_id) } as Row;
 }
 
+/** `ASC`, `DESC NULLS LAST`, ...: Prisma's order spelled in SQL both databases read the same way. */
+function orderSql(how: SortOrder): Fragment {
+  const direction = (typeof how === 'string' ? how : how.sort) === 'desc' ? sql`DESC` : sql`ASC`;
+  if (typeof how === 'string') return direction;
+  return sql`${direction} ${how.nulls === 'first' ? sql`NULLS FIRST` : sql`NULLS LAST`}`;
+}
+
 export class DocumentRepository {
+  /** Lists read on the driver path: the same connection as `db`, without Prisma's per-row cost. */
+  private readonly driverSql: Sql<typeof TORC_TABLES>;
+
   constructor(
     readonly db: Db,
     readonly provider: Provider,
-  ) {}
+  ) {
+    this.driverSql = new Sql(sqlClientFor(db), provider, TORC_TABLES);
+  }
+
+  /**
+   * Counts the matches now and reads the page lazily, LIST_CHUNK_ROWS at a time: by key after the last
+   * row read for the default `_key` order, by offset for other orders. Each chunk is read whole (no cursor
+   * stays open between chunks), and reading stops as soon as the consumer does.
+   */
+  async list(collection: VertexCollection, workflowId: number, args: ListArgs): Promise<ListedRows> {
+    const table = tableOf(collection);
+    const filter = join([sql`"workflow_id" = ${workflowId}`, ...Object.entries(args.where).map(([name, value]) =>
+      sql`${this.column(table, name)} = ${value}`)], ' AND ');
+    const [counted] = await this.driverSql.query<{ n: unknown }>(sql`SELECT COUNT(*) AS n FROM ${this.driverSql.table(table)} WHERE ${filter}`);
+    return { total: Number(counted?.n ?? 0), rows: this.pageRows(table, filter, args) };
+  }
+
+  /** A filter or sort column named by the request; Sql.column refuses any name its table does not have. */
+  private column(table: TorcTable, name: string): Fragment {
+    return this.driverSql.column(table, name as (typeof TORC_TABLES)[TorcTable][number]);
+  }
+
+  private async *pageRows(table: TorcTable, filter: Fragment, { orderBy, skip, take }: ListArgs): AsyncGenerator<Row> {
+    const from = sql`SELECT * FROM ${this.driverSql.table(table)} WHERE ${filter}`;
+    const byId = orderBy.length === 1 && Object.keys(orderBy[0]!)[0] === 'id' ? orderBy[0]!.id : undefined;
+    const order = join(orderBy.map((o) => {
+      const [name, how] = Object.entries(o)[0]!;
+      return sql`${this.column(table, name)} ${orderSql(how)}`;
+    }), ', ');
+    let after: number | undefined;
+    for (let read = 0; read < take;) {
+      const n = Math.min(LIST_CHUNK_ROWS, take - read);
+      const next = byId && after !== undefined ? sql` AND "id" ${byId === 'desc' ? sql`<` : sql`>`} ${after}` : empty;
+      const offset = byId && after !== undefined ? 0 : skip + read;
+      const rows = await this.driverSql.query(sql`${from}${next} ORDER BY ${order} LIMIT ${n} OFFSET ${offset}`);
+      for (const r of rows) yield fromColumns(r);
+      read += rows.length;
+      if (rows.length < n) return;
+      after = Number(rows.at(-1)!.id);
+    }
+  }
 
   transaction<T>(fn: (repo: TxDocuments) => Promise<T>): Promise<T> {
     return runTransaction(this.db, (tx) => fn(new TxDocuments(tx, this.provider)));
@@ -66,15 +125,6 @@ export class TxDocuments {
     provider: Provider,
   ) {
     this.sql = new Sql(db, provider, TORC_TABLES);
-  }
-
-  async list(collection: VertexCollection, workflowId: number, args: ListArgs): Promise<{ rows: Row[]; total: number }> {
-    const where = { ...args.where, workflowId };
-    const [rows, total] = await Promise.all([
-      delegate(this.db, collection).findMany({ where, orderBy: args.orderBy, skip: args.skip, take: args.take }),
-      delegate(this.db, collection).count({ where }),
-    ]);
-    return { rows, total };
   }
 
   get(collection: VertexCollection, workflowId: number, id: number): Promise<Row | null> {

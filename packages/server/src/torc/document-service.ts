@@ -2,8 +2,9 @@
 // POST, DELETE all, GET/PUT/DELETE one; PUT needs the current `_rev`; deleting a vertex deletes its edges.
 // Methods are generic in the collection, so each answers in that collection's contract type.
 import { notFound } from '../errors.ts';
+import type { JsonStream } from '../http/json-stream.ts';
 import { COLLECTIONS, type CollectionSpec, type DocumentCollection } from './collections.ts';
-import { checkIntegers, conflict, listQuery, page, parseKey, rejectIdentity, requireRevision, type Page } from './documents.ts';
+import { checkIntegers, conflict, listQuery, mapRows, parseKey, rejectIdentity, requireRevision, streamPage, type Page } from './documents.ts';
 import type { DocumentRepository } from './document-repository.ts';
 import { documentToWire, fromWire, type CollectionDocs, type Doc } from './wire.ts';
 import type { WorkflowService } from './workflow-service.ts';
@@ -22,12 +23,13 @@ export class DocumentService {
     private readonly workflows: WorkflowService,
   ) {}
 
-  async list<C extends DocumentCollection>(collection: C, workflowKey: string, query: Doc): Promise<Page<CollectionDocs[C]>> {
+  /** One page, streamed; the query is checked and the matches counted before anything is sent. */
+  async list<C extends DocumentCollection>(collection: C, workflowKey: string, query: Doc): Promise<JsonStream<Page<CollectionDocs[C]>>> {
     const spec = specOf(collection);
     const workflowId = await this.workflows.idOf(workflowKey);
     const q = listQuery(query, Object.keys(spec.fields), { nullable: spec.nullable, ints: intFieldsOf(spec) });
-    const { rows, total } = await this.repo.reader.list(collection, workflowId, q);
-    return page(rows.map((r) => documentToWire(collection, r)), q.skip, total);
+    const { rows, total } = await this.repo.list(collection, workflowId, q);
+    return streamPage(mapRows(rows, (r) => documentToWire(collection, r)), q.skip, total);
   }
 
   async get<C extends DocumentCollection>(collection: C, workflowKey: string, key: string): Promise<CollectionDocs[C]> {

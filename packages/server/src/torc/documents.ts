@@ -1,6 +1,7 @@
 // Torc's document identity on the wire: string `_key`, `<collection>/<_key>` as `_id`, and a `_rev` that
 // changes on every write. Inside, keys are integer surrogates and revisions are integer counters.
 import { AppError } from '../errors.ts';
+import { JsonStream } from '../http/json-stream.ts';
 
 export const MAX_LIMIT = 100_000;
 
@@ -57,6 +58,20 @@ export interface Page<T> {
 
 export function page<T>(items: T[], skip: number, total: number): Page<T> {
   return { items, skip, max_limit: MAX_LIMIT, count: items.length, total_count: total, has_more: skip + items.length < total };
+}
+
+/**
+ * One page whose items are written as they are read: `total` is counted before anything is sent, and
+ * `count`/`has_more` follow the items, so the page reads the same as one built whole by `page`.
+ */
+export function streamPage<T>(items: AsyncIterable<T>, skip: number, total: number): JsonStream<Page<T>> {
+  return JsonStream.of<Page<T>, 'items', T>('items', items, (count) =>
+    ({ skip, max_limit: MAX_LIMIT, count, total_count: total, has_more: skip + count < total }));
+}
+
+/** `rows` mapped one by one, as they are read. */
+export async function* mapRows<R, T>(rows: AsyncIterable<R>, map: (row: R) => T): AsyncGenerator<T> {
+  for await (const row of rows) yield map(row);
 }
 
 export const clampLimit = (limit: number | undefined) => Math.min(limit ?? MAX_LIMIT, MAX_LIMIT);

@@ -1,8 +1,9 @@
 // Jobs (semantics.md §1, §6): relation fields on input (`blocked_by`, `input_files`, ...) are `_id`s that
 // become edges, in the same transaction as the job; they are never stored on, or returned with, the job.
 import { AppError, notFound } from '../errors.ts';
+import type { JsonStream } from '../http/json-stream.ts';
 import { isVertexCollection, SCHEDULER_COLLECTIONS, type EdgeName, type VertexCollection } from './collections.ts';
-import { checkIntegers, conflict, listQuery, page, parseDocumentId, parseKey, rejectIdentity, requireRevision, type Page } from './documents.ts';
+import { checkIntegers, conflict, listQuery, mapRows, parseDocumentId, parseKey, rejectIdentity, requireRevision, streamPage, type Page } from './documents.ts';
 import type { DocumentRepository, EdgeRow, TxDocuments } from './document-repository.ts';
 import { JOB_FIELDS, JOB_INTERNAL_FIELDS, jobToWire, type Doc, type Job } from './wire.ts';
 import type { WorkflowService } from './workflow-service.ts';
@@ -53,11 +54,12 @@ export class JobService {
     private readonly workflows: WorkflowService,
   ) {}
 
-  async list(workflowKey: string, query: Doc): Promise<Page<Job>> {
+  /** One page of jobs, streamed; the query is checked and the matches counted before anything is sent. */
+  async list(workflowKey: string, query: Doc): Promise<JsonStream<Page<Job>>> {
     const workflowId = await this.workflows.idOf(workflowKey);
     const q = listQuery(query, [...JOB_FIELDS], { nullable: ['name', 'invocation_script'] });
-    const { rows, total } = await this.repo.reader.list('jobs', workflowId, q);
-    return page(rows.map((r) => jobToWire(r)), q.skip, total);
+    const { rows, total } = await this.repo.list('jobs', workflowId, q);
+    return streamPage(mapRows(rows, (r) => jobToWire(r)), q.skip, total);
   }
 
   async get(workflowKey: string, key: string): Promise<Job> {

@@ -13,9 +13,12 @@ type Client = Db | DbTx;
 // Prisma splits an unordered `in` further when the database takes fewer bind values (it assumes 999 for
 // SQLite), so queries with an `in` here never carry an orderBy.
 
-/** One page of rows and the count of all matches. */
+/** Rows per statement when a page is read in chunks. */
+const CHUNK_ROWS = 2_000;
+
+/** A page being read: all matches counted up front, its rows read chunk by chunk as they are consumed. */
 export interface JobRows {
-  rows: Row[];
+  rows: AsyncIterable<Row>;
   total: number;
 }
 
@@ -59,13 +62,24 @@ export class TxQueries {
     return rows.map((r) => r.id);
   }
 
+  /** Jobs with `status` by key: counted now, read lazily in chunks, each after the last key read. */
   async jobsByStatus(workflowId: number, status: string, skip: number, take: number): Promise<JobRows> {
     const where = { workflowId, status };
-    const [rows, total] = await Promise.all([
-      this.db.torcJob.findMany({ where, orderBy: { id: 'asc' }, skip, take }),
-      this.db.torcJob.count({ where }),
-    ]);
-    return { rows: rows as Row[], total };
+    return { total: await this.db.torcJob.count({ where }), rows: this.jobsWhere(where, skip, take) };
+  }
+
+  private async *jobsWhere(where: { workflowId: number; status: string }, skip: number, take: number): AsyncGenerator<Row> {
+    let after: number | undefined;
+    for (let read = 0; read < take;) {
+      const n = Math.min(CHUNK_ROWS, take - read);
+      const chunk: Row[] = after === undefined
+        ? await this.db.torcJob.findMany({ where, orderBy: { id: 'asc' }, skip, take: n })
+        : await this.db.torcJob.findMany({ where: { ...where, id: { gt: after } }, orderBy: { id: 'asc' }, take: n });
+      yield* chunk;
+      read += chunk.length;
+      if (chunk.length < n) return;
+      after = chunk.at(-1)!.id;
+    }
   }
 
   /** Distinct ids at the far end of `name` edges leaving `fromId`, in edge order. */
@@ -138,6 +152,11 @@ export class TxQueries {
       for (const r of rows) found.set(r.id, r);
     }
     return ids.flatMap((id) => found.get(id) ?? []);
+  }
+
+  /** Like byIds, but read CHUNK_ROWS at a time as the rows are consumed, so a long id list is never read whole. */
+  async *streamByIds(collection: 'jobs' | 'files', workflowId: number, ids: readonly number[]): AsyncGenerator<Row> {
+    for (const part of chunks(ids, CHUNK_ROWS)) yield* await this.byIds(collection, workflowId, part);
   }
 
   /** Process stats recorded for the job (by `job_key`) or linked to it by `process_used` edges. */

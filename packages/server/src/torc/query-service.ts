@@ -2,9 +2,10 @@
 // POST jobs/{key}/user_data (user data and its `stores` edge together) and PUT jobs/{key}/resource_requirements.
 // Every view answers 404 for an unknown workflow, job, file or resource requirements key.
 import { notFound } from '../errors.ts';
+import type { JsonStream } from '../http/json-stream.ts';
 import { DOCUMENT_ONLY, EDGES, VERTEX_COLLECTIONS } from './collections.ts';
 import type { Row } from './document-repository.ts';
-import { clampLimit, page, parseKey, rejectIdentity, type Page } from './documents.ts';
+import { clampLimit, mapRows, page, parseKey, rejectIdentity, streamPage, type Page } from './documents.ts';
 import { documentToWire, edgeToWire, fromWire, jobToWire, type CollectionDocs, type Edge, type Job } from './wire.ts';
 import type { QueryRepository, TxQueries } from './query-repository.ts';
 import type { WorkflowService } from './workflow-service.ts';
@@ -46,14 +47,14 @@ export class QueryService {
     return { items: ids.map(String) };
   }
 
-  async jobsByStatus(workflowKey: string, status: string, query: PageQuery): Promise<Page<Job>> {
+  async jobsByStatus(workflowKey: string, status: string, query: PageQuery): Promise<JsonStream<Page<Job>>> {
     const workflowId = await this.workflows.idOf(workflowKey);
     const skip = query.skip ?? 0;
     const { rows, total } = await this.repo.reader.jobsByStatus(workflowId, status, skip, clampLimit(query.limit));
-    return page(rows.map((r) => jobToWire(r)), skip, total);
+    return streamPage(mapRows(rows, (r) => jobToWire(r)), skip, total);
   }
 
-  async jobsNeedingFile(workflowKey: string, fileKey: string, query: PageQuery): Promise<Page<Job>> {
+  async jobsNeedingFile(workflowKey: string, fileKey: string, query: PageQuery): Promise<JsonStream<Page<Job>>> {
     const workflowId = await this.workflows.idOf(workflowKey);
     const fileId = parseKey(fileKey, 'file');
     const reader = this.repo.reader;
@@ -62,7 +63,7 @@ export class QueryService {
     return this.pageOf('jobs', workflowId, ids.sort(byNumber), query, (r) => jobToWire(r));
   }
 
-  async filesProducedByJob(workflowKey: string, jobKey: string, query: PageQuery): Promise<Page<CollectionDocs['files']>> {
+  async filesProducedByJob(workflowKey: string, jobKey: string, query: PageQuery): Promise<JsonStream<Page<CollectionDocs['files']>>> {
     const { workflowId, jobId } = await this.job(workflowKey, jobKey);
     const ids = await this.repo.reader.targetsOf(workflowId, 'produces', 'jobs', jobId);
     return this.pageOf('files', workflowId, ids.sort(byNumber), query, (r) => documentToWire('files', r));
@@ -127,17 +128,17 @@ export class QueryService {
   }
 
   /** Every job downstream of the job through `blocks`, breadth first, paged. */
-  async downstreamJobs(workflowKey: string, jobKey: string, query: PageQuery): Promise<Page<Job>> {
+  async downstreamJobs(workflowKey: string, jobKey: string, query: PageQuery): Promise<JsonStream<Page<Job>>> {
     const { workflowId, jobId } = await this.job(workflowKey, jobKey);
     const ids = await this.repo.reader.downstreamJobIds(workflowId, jobId);
     return this.pageOf('jobs', workflowId, ids, query, (r) => jobToWire(r));
   }
 
-  /** One page of an ordered id list, fetched by id. */
-  private async pageOf<T>(collection: 'jobs' | 'files', workflowId: number, ids: number[], query: PageQuery, wire: (r: Row) => T): Promise<Page<T>> {
+  /** One page of an ordered id list, streamed: its documents are fetched by id, a chunk at a time. */
+  private pageOf<T>(collection: 'jobs' | 'files', workflowId: number, ids: number[], query: PageQuery, wire: (r: Row) => T): JsonStream<Page<T>> {
     const skip = query.skip ?? 0;
-    const rows = await this.repo.reader.byIds(collection, workflowId, ids.slice(skip, skip + clampLimit(query.limit)));
-    return page(rows.map(wire), skip, ids.length);
+    const rows = this.repo.reader.streamByIds(collection, workflowId, ids.slice(skip, skip + clampLimit(query.limit)));
+    return streamPage(mapRows(rows, wire), skip, ids.length);
   }
 }
 
