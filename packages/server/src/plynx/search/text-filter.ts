@@ -23,8 +23,11 @@ export function textCondition(q: SearchSql, table: SearchableTable, { words }: T
   }
   if (words.every((w) => [...w].length >= TRIGRAM)) {
     // The FTS5 table shares the searched table's rowids; a phrase of a trigram table matches as a substring.
+    // The unary `+` keeps SQLite from looking every match up by rowid and sorting them (60 ms for a word in
+    // all of 10,000 titles): it walks the sort order's index instead, testing each entry against the matches
+    // (a Bloom filter), about 0.6 ms per 10,000 rows however many match.
     const index = q.table(TEXT_INDEXES[table]);
-    return sql`"rowid" IN (SELECT "rowid" FROM ${index} WHERE ${index} MATCH ${words.map(phrase).join(' OR ')})`;
+    return sql`+"rowid" IN (SELECT "rowid" FROM ${index} WHERE ${index} MATCH ${words.map(phrase).join(' OR ')})`;
   }
   return sql`(${join(words.map((w) => sql`"title" LIKE ${containsPattern(w)} ESCAPE '\\' OR "description" LIKE ${containsPattern(w)} ESCAPE '\\'`), ' OR ')})`;
 }
