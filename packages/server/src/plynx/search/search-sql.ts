@@ -50,7 +50,7 @@ export async function searchPage<N extends SearchableTable>(q: SearchSql, query:
   const { table, conditions, page } = query;
   const where = conditions.length ? sql`WHERE ${join(conditions, ' AND ')}` : empty;
   const last = query.orderBy.at(-1)?.[1] ?? 'desc';
-  const keys: Array<[ColumnOfTable<N>, SortDirection]> = [...query.orderBy, ['id', last]];
+  const keys: Array<[ColumnOfTable<N>, SortDirection]> = query.orderBy.some(([c]) => c === 'id') ? query.orderBy : [...query.orderBy, ['id', last]];
   const order = (alias?: string) => join(keys.map(([c, dir]) => sql`${q.column(table, c, alias)} ${dir === 'asc' ? sql`ASC` : sql`DESC`}`));
   const from = q.table(table);
   const [rows, [count]] = await Promise.all([
