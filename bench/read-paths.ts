@@ -1,13 +1,23 @@
 // PLynx and Dioptra read paths at 10,000 rows: GET one graph, search 10,000 graphs, list 10,000 Dioptra jobs.
 // The rows are made through the API (16 requests in flight), then each read is timed as the median of 5.
+// Then the plans: a server in this process, its tables filled to the same size straight through its
+// database, runs every read path once while its statements are recorded; each read that scans a table of
+// 10,000 rows or more without an index is printed (bench/query-plans.ts).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import * as tar from 'tar';
+import pg from 'pg';
 import { createPipeloomClient, unwrap } from '@pipeloom/sdk';
 import type { components } from '@pipeloom/sdk/generated';
+import type { Database } from '../packages/server/src/db/client.ts';
+import { startServer } from '../packages/server/src/index.ts';
+import { parseGraph, parseNode } from '../packages/server/src/plynx/model/documents.ts';
 import { newObjectId } from '../packages/server/src/plynx/model/object-id.ts';
+import { userObjectId } from '../packages/server/src/plynx/model/users.ts';
 import { fmt } from './lib.ts';
+import { formatPlanReport, recordStatements, unindexedScans, type PlanOptions, type PlanReport } from './query-plans.ts';
 
 type Node = components['schemas']['PlynxNode'];
 
@@ -56,6 +66,144 @@ async function workflowArchive(): Promise<Blob> {
   }
 }
 
+const form = (fields: Record<string, string | Blob>) => {
+  const body = new FormData();
+  for (const [k, v] of Object.entries(fields)) {
+    if (typeof v === 'string') body.append(k, v);
+    else body.append(k, v, 'workflows.tar.gz');
+  }
+  return body;
+};
+
+async function send(baseUrl: string, method: 'GET' | 'POST', route: string, body?: FormData | object): Promise<unknown> {
+  const init = body instanceof FormData ? { body } : body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {};
+  const res = await fetch(baseUrl + route, { method, ...init });
+  if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/** The searches PLynx clients send: each sort order, each filter, free text, first and last pages. */
+export function readPathSearches(rows: number) {
+  const graphs: object[] = [
+    { per_page: 20, offset: 0 },
+    { per_page: 20, offset: Math.max(0, rows - 20) },
+    // As timed above: `graph` is in every title, so its count reads every row whatever the index.
+    { per_page: 20, search: 'graph 9999' },
+    { per_page: 20, search: '9999' },
+    { per_page: 20, search: 'author:reader' },
+    { per_page: 20, status: ['CREATED', 'READY'] },
+    ...['update_date', 'title', 'graph_running_status', '_id'].map((order) => ({ per_page: 20, search: `order:${order} desc:0` })),
+  ];
+  const nodes: object[] = [
+    { per_page: 20, offset: 0 },
+    { per_page: 20, offset: Math.max(0, rows - 20) },
+    { per_page: 20, search: 'sort:starred' },
+    { per_page: 20, search: 'step 4242' },
+    { per_page: 20, search: '4242' },
+    { per_page: 20, search: 'author:reader' },
+    { per_page: 20, status: ['READY'] },
+    { per_page: 20, base_node_names: ['bash_jinja2'] },
+  ];
+  return { graphs, nodes };
+}
+
+/** Runs every read path once: GET a graph, each search of graphs and nodes, the Dioptra job list. */
+export async function exerciseReadPaths(baseUrl: string, graphId: string, rows: number): Promise<void> {
+  await send(baseUrl, 'GET', `/plynx/api/v0/graphs/${graphId}`);
+  const searches = readPathSearches(rows);
+  for (const body of searches.graphs) await send(baseUrl, 'POST', '/plynx/api/v0/search_graphs', body);
+  for (const body of searches.nodes) await send(baseUrl, 'POST', '/plynx/api/v0/search_nodes', body);
+  await send(baseUrl, 'GET', '/api/job/');
+}
+
+/**
+ * Fills the read paths' tables with `rows` graphs, library nodes and Dioptra jobs, straight through the
+ * server's database (seconds, where the API takes minutes); answers the id of a graph to GET.
+ */
+export async function seedReadPaths(baseUrl: string, database: Database, rows: number): Promise<string> {
+  const { db } = database;
+  const at = (i: number) => new Date(Date.UTC(2026, 0, 1) + i * 1000);
+  const author = (i: number) => (i % 10 === 0 ? 'reader' : `writer${i % 7}`);
+  const batch = 1000;
+  for (let start = 0; start < rows; start += batch) {
+    const range = Array.from({ length: Math.min(batch, rows - start) }, (_, k) => start + k);
+    await db.plynxGraph.createMany({
+      data: range.map((i) => {
+        const graph = parseGraph({ ...chainGraph(`graph ${i}`, 3), author: userObjectId(author(i)) });
+        return { id: graph._id, title: graph.title, description: graph.description, graphRunningStatus: graph.graph_running_status, authorId: graph.author, authorName: author(i), document: JSON.stringify(graph), insertionDate: at(i), updateDate: at(i) };
+      }),
+    });
+    await db.plynxNode.createMany({
+      data: range.map((i) => {
+        const node = parseNode({ ...chainGraph('', 1).nodes[0], title: `step ${i}`, description: `operation ${i}`, base_node_name: i % 3 ? 'bash_jinja2' : 'python', node_status: i % 4 ? 'READY' : 'CREATED', author: userObjectId(author(i)), starred: i % 50 === 0 });
+        return { id: node._id, authorId: node.author, title: node.title, description: node.description, baseNodeName: node.base_node_name, nodeStatus: node.node_status, authorName: author(i), starred: node.starred, document: JSON.stringify(node), insertionDate: at(i), updateDate: at(i) };
+      }),
+    });
+  }
+  await send(baseUrl, 'POST', '/api/experiment/', form({ name: 'read-plans' }));
+  await send(baseUrl, 'POST', '/api/queue/', form({ name: 'read_plans' }));
+  const experiment = await db.dioptraExperiment.findFirstOrThrow({ where: { name: 'read-plans' } });
+  const queue = await db.dioptraQueue.findFirstOrThrow({ where: { name: 'read_plans' } });
+  for (let start = 0; start < rows; start += batch) {
+    await db.dioptraJob.createMany({
+      data: Array.from({ length: Math.min(batch, rows - start) }, (_, k) => ({
+        jobId: crypto.randomUUID(), experimentId: experiment.id, queueId: queue.id, createdOn: at(start + k), lastModified: at(start + k),
+        workflowUri: 'content://seed/workflows.tar.gz', workflowFileName: 'workflows.tar.gz', contentKey: 'seed', entryPoint: 'main', status: 'queued', submittedBy: 'reader',
+      })),
+    });
+  }
+  const big = chainGraph('the 100-node graph', 100);
+  await send(baseUrl, 'POST', '/plynx/api/v0/graphs', { graph: big, actions: ['SAVE'] });
+  return big._id;
+}
+
+/** Records the statements of every read path on a database of `rows` rows per table and plans them. */
+export async function readPathPlans(baseUrl: string, database: Database, databaseUrl: string, rows: number, options: PlanOptions = {}): Promise<PlanReport> {
+  const graphId = await seedReadPaths(baseUrl, database, rows);
+  const recording = recordStatements();
+  try {
+    await exerciseReadPaths(baseUrl, graphId, rows);
+  } finally {
+    recording.stop();
+  }
+  return unindexedScans(databaseUrl, recording.statements, options);
+}
+
+/** A fresh database for the plan check: the bench's `--database` server when it names one, else SQLite. */
+async function planDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const { values } = parseArgs({ options: { database: { type: 'string' } }, strict: false });
+  if (typeof values.database !== 'string') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeloom-bench-plans-'));
+    return { url: `file:${path.join(dir, 'plans.db')}`, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+  }
+  const admin = values.database;
+  const name = `pipeloom_plans_${process.pid}_${Date.now()}`;
+  const run = async (statement: string) => {
+    const client = new pg.Client({ connectionString: admin });
+    await client.connect();
+    try { await client.query(statement); } finally { await client.end(); }
+  };
+  await run(`CREATE DATABASE ${name}`);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+async function printReadPathPlans(rows: number): Promise<void> {
+  const database = await planDatabase();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeloom-bench-plans-data-'));
+  const server = await startServer({ dataDir, port: 0, host: '127.0.0.1', databaseUrl: database.url, logLevel: 'silent', tokens: [] });
+  try {
+    const report = await readPathPlans(server.url, server.database, database.url, rows);
+    console.log(`Read path plans, ${fmt(rows)} rows per table (scans of tables of 10,000 rows or more without an index)`);
+    for (const line of formatPlanReport(report)) console.log(line);
+  } finally {
+    await server.close();
+    await database.drop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 export async function benchReadPaths(baseUrl: string, options: { rows: number }): Promise<void> {
   const client = createPipeloomClient({ baseUrl });
   const n = options.rows;
@@ -75,19 +223,7 @@ export async function benchReadPaths(baseUrl: string, options: { rows: number })
   line(`search_graphs, last page (offset ${fmt(n - 20)})`, searchDeep);
 
   // Dioptra: n jobs on one experiment and queue.
-  const form = (fields: Record<string, string | Blob>) => {
-    const body = new FormData();
-    for (const [k, v] of Object.entries(fields)) {
-      if (typeof v === 'string') body.append(k, v);
-      else body.append(k, v, 'workflows.tar.gz');
-    }
-    return body;
-  };
-  const post = async (route: string, body: FormData) => {
-    const res = await fetch(baseUrl + route, { method: 'POST', body });
-    if (!res.ok) throw new Error(`POST ${route}: ${res.status} ${await res.text()}`);
-    await res.arrayBuffer();
-  };
+  const post = (route: string, body: FormData) => send(baseUrl, 'POST', route, body);
   await post('/api/experiment/', form({ name: 'read-bench' }));
   await post('/api/queue/', form({ name: 'read_bench' }));
   const archive = await workflowArchive();
@@ -99,4 +235,7 @@ export async function benchReadPaths(baseUrl: string, options: { rows: number })
   });
   console.log(`Dioptra read paths, ${fmt(n)} jobs (median of 5)`);
   line(`GET /api/job/ (all ${fmt(n)})`, listJobs);
+
+  // Plans need tables of 10,000 rows whatever the scale; filling them directly takes seconds.
+  await printReadPathPlans(Math.max(n, 10_000));
 }

@@ -8,6 +8,12 @@ import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-util
 
 const require = createRequire(import.meta.url);
 const noFilter = { externalTables: [], externalEnums: [] };
+/** SQLite tables that migrations create by hand because Prisma's schema cannot describe them: the FTS5
+ *  free-text indexes of PLynx searches and the shadow tables FTS5 keeps for each. Diffs leave them alone. */
+export const SQLITE_TABLES_OUTSIDE_SCHEMA = ['plynx_graph_text', 'plynx_node_text']
+  .flatMap((t) => [t, ...['config', 'data', 'docsize', 'idx'].map((part) => `${t}_${part}`)]);
+/** PostgreSQL indexes that migrations create by hand (GIN trigram indexes; the schema is shared with SQLite). */
+export const PG_INDEXES_OUTSIDE_SCHEMA = ['plynx_graph', 'plynx_node'].flatMap((t) => [`${t}_title_trgm_idx`, `${t}_description_trgm_idx`]);
 let SchemaEngine;
 
 async function loadSchemaEngine() {
@@ -92,7 +98,8 @@ export async function openSchemaEngine({ schemaFiles, adapterFactory }) {
   const engine = await SE.new({ datamodels: schemaFiles.map((f) => [f.path, f.content]) }, () => {}, bindMigrationAwareSqlAdapterFactory(tracked));
   const to = { tag: 'schemaDatamodel', files: schemaFiles };
   const diff = async (from) => {
-    const r = await engine.diff({ from, to, script: true, exitCode: true, filters: noFilter });
+    const filters = adapterFactory.provider === 'sqlite' ? { ...noFilter, externalTables: SQLITE_TABLES_OUTSIDE_SCHEMA } : noFilter;
+    const r = await engine.diff({ from, to, script: true, exitCode: true, filters });
     return { sql: r.stdout ?? '', changed: r.exitCode === 2 };
   };
   return {

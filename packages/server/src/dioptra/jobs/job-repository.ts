@@ -1,6 +1,7 @@
 // The only code that reads and writes Dioptra jobs. Status changes and the release of a held-back job are
 // conditional updates, so two callers racing on the same job never both win.
-import type { Db } from '../../db/client.ts';
+import { sqlClientFor, type Db } from '../../db/client.ts';
+import { sql, type SqlClient } from '../../db/sql.ts';
 import type { DbTx } from '../../db/transaction.ts';
 
 export type JobStatus = 'queued' | 'started' | 'finished' | 'failed';
@@ -39,7 +40,16 @@ const RELEASING = '';
 
 const asRecord = <T extends { status: string }>(row: T) => ({ ...row, status: row.status as JobStatus });
 
+/** Every column of a job, named as JobRecord names it. */
+const JOB_COLUMNS = sql`"job_id" AS "jobId", "experiment_id" AS "experimentId", "queue_id" AS "queueId", "created_on" AS "createdOn",
+  "last_modified" AS "lastModified", "timeout", "workflow_uri" AS "workflowUri", "workflow_file_name" AS "workflowFileName",
+  "content_key" AS "contentKey", "entry_point" AS "entryPoint", "entry_point_kwargs" AS "entryPointKwargs", "depends_on" AS "dependsOn",
+  "status", "mlflow_run_id" AS "mlflowRunId", "run_workflow_key" AS "runWorkflowKey", "log_key" AS "logKey", "submitted_by" AS "submittedBy"`;
+
 export function jobRepository(db: Db | DbTx) {
+  // The whole-table read goes through the driver path (a third of Prisma's time per row) unless `db` is a
+  // Prisma transaction, whose statements must stay in it.
+  const reads: SqlClient = '$connect' in db ? sqlClientFor(db) : db;
   return {
     async create(job: NewJob): Promise<JobRecord> {
       return asRecord(await db.dioptraJob.create({ data: { ...job, lastModified: job.createdOn, status: 'queued' } }));
@@ -57,9 +67,9 @@ export function jobRepository(db: Db | DbTx) {
       return { ...asRecord(job), experimentName: experiment.name, queueName: queue.name };
     },
 
-    /** Every job in submission order. */
+    /** Every job in submission order (read in the order of the created_on, job_id index). */
     async list(): Promise<JobRecord[]> {
-      return (await db.dioptraJob.findMany({ orderBy: [{ createdOn: 'asc' }, { jobId: 'asc' }] })).map(asRecord);
+      return reads.$queryRaw<JobRecord[]>(sql`SELECT ${JOB_COLUMNS} FROM "dioptra_job" ORDER BY "created_on" ASC, "job_id" ASC`);
     },
 
     /** Jobs held back waiting for `jobId` (their engine run not started yet). */

@@ -4,8 +4,10 @@ import type { Db } from '../../db/client.ts';
 import type { DbTx } from '../../db/transaction.ts';
 import type { GraphDoc } from '../model/document-types.ts';
 import type { GraphRunningStatus } from '../model/types.ts';
+import { list, sql } from '../../db/sql.ts';
 import type { Page, SortDirection, TextSearch } from '../search/search-query.ts';
-import { textFilter } from '../search/text-filter.ts';
+import { searchPage, searchSql } from '../search/search-sql.ts';
+import { textCondition } from '../search/text-filter.ts';
 
 export interface StoredGraph {
   graph: GraphDoc;
@@ -16,11 +18,11 @@ export interface StoredGraph {
 
 /** Columns a graph search may sort on, by the document field name PLynx clients use. */
 export const GRAPH_SORT_FIELDS = {
-  insertion_date: 'insertionDate',
-  update_date: 'updateDate',
+  insertion_date: 'insertion_date',
+  update_date: 'update_date',
   title: 'title',
   description: 'description',
-  graph_running_status: 'graphRunningStatus',
+  graph_running_status: 'graph_running_status',
   _id: 'id',
 } as const;
 
@@ -34,7 +36,6 @@ export interface GraphSearch {
 }
 
 interface GraphRow {
-  id: string;
   document: string;
   authorName: string | null;
   insertionDate: Date;
@@ -50,6 +51,7 @@ const toStored = (row: GraphRow): StoredGraph => ({
 });
 
 export function graphRepository(db: Db | DbTx, provider: 'sqlite' | 'postgresql') {
+  const q = searchSql(db, provider);
   return {
     async find(id: string): Promise<StoredGraph | null> {
       const row = await db.plynxGraph.findUnique({ where: { id } });
@@ -76,21 +78,18 @@ export function graphRepository(db: Db | DbTx, provider: 'sqlite' | 'postgresql'
     },
 
     async search(query: GraphSearch): Promise<{ items: StoredGraph[]; total: number }> {
-      const where = {
-        ...(query.authorName !== undefined ? { authorName: query.authorName } : {}),
-        ...(query.statuses.length ? { graphRunningStatus: { in: query.statuses } } : {}),
-        ...textFilter(query.text, provider),
-      };
-      const [rows, total] = await Promise.all([
-        db.plynxGraph.findMany({
-          where,
-          orderBy: [{ [GRAPH_SORT_FIELDS[query.sortBy]]: query.direction }, { id: query.direction }],
-          skip: query.page.offset,
-          take: query.page.perPage,
-        }),
-        db.plynxGraph.count({ where }),
-      ]);
-      return { items: rows.map(toStored), total };
+      const text = textCondition(q, 'plynx_graph', query.text);
+      const { rows, total } = await searchPage(q, {
+        table: 'plynx_graph',
+        conditions: [
+          ...(query.authorName !== undefined ? [sql`"author_name" = ${query.authorName}`] : []),
+          ...(query.statuses.length ? [sql`"graph_running_status" IN (${list(query.statuses)})`] : []),
+          ...(text ? [text] : []),
+        ],
+        orderBy: [[GRAPH_SORT_FIELDS[query.sortBy], query.direction]],
+        page: query.page,
+      });
+      return { items: rows.map((r) => toStored({ document: r.document, authorName: r.author_name, insertionDate: r.insertion_date, updateDate: r.update_date })), total };
     },
 
     async addCancellation(graphId: string): Promise<void> {

@@ -4,8 +4,10 @@ import type { Db } from '../../db/client.ts';
 import type { DbTx } from '../../db/transaction.ts';
 import type { NodeDoc } from '../model/document-types.ts';
 import type { NodeStatus } from '../model/types.ts';
+import { list, sql } from '../../db/sql.ts';
 import type { Page, TextSearch } from '../search/search-query.ts';
-import { textFilter } from '../search/text-filter.ts';
+import { searchPage, searchSql } from '../search/search-sql.ts';
+import { textCondition } from '../search/text-filter.ts';
 
 export interface StoredNode {
   node: NodeDoc;
@@ -39,6 +41,7 @@ const toStored = (row: NodeRow): StoredNode => ({
 });
 
 export function nodeRepository(db: Db | DbTx, provider: 'sqlite' | 'postgresql') {
+  const q = searchSql(db, provider);
   return {
     async find(id: string): Promise<StoredNode | null> {
       const row = await db.plynxNode.findUnique({ where: { id } });
@@ -74,23 +77,19 @@ export function nodeRepository(db: Db | DbTx, provider: 'sqlite' | 'postgresql')
     },
 
     async search(query: NodeSearch): Promise<{ items: StoredNode[]; total: number }> {
-      const where = {
-        ...(query.authorName !== undefined ? { authorName: query.authorName } : {}),
-        ...(query.statuses.length ? { nodeStatus: { in: query.statuses } } : {}),
-        ...(query.baseNodeNames.length ? { baseNodeName: { in: query.baseNodeNames } } : {}),
-        ...textFilter(query.text, provider),
-      };
-      const newestFirst = [{ insertionDate: 'desc' as const }, { id: 'desc' as const }];
-      const [rows, total] = await Promise.all([
-        db.plynxNode.findMany({
-          where,
-          orderBy: query.starredFirst ? [{ starred: 'desc' as const }, ...newestFirst] : newestFirst,
-          skip: query.page.offset,
-          take: query.page.perPage,
-        }),
-        db.plynxNode.count({ where }),
-      ]);
-      return { items: rows.map(toStored), total };
+      const text = textCondition(q, 'plynx_node', query.text);
+      const { rows, total } = await searchPage(q, {
+        table: 'plynx_node',
+        conditions: [
+          ...(query.authorName !== undefined ? [sql`"author_name" = ${query.authorName}`] : []),
+          ...(query.statuses.length ? [sql`"node_status" IN (${list(query.statuses)})`] : []),
+          ...(query.baseNodeNames.length ? [sql`"base_node_name" IN (${list(query.baseNodeNames)})`] : []),
+          ...(text ? [text] : []),
+        ],
+        orderBy: query.starredFirst ? [['starred', 'desc'], ['insertion_date', 'desc']] : [['insertion_date', 'desc']],
+        page: query.page,
+      });
+      return { items: rows.map((r) => toStored({ document: r.document, authorName: r.author_name, insertionDate: r.insertion_date, updateDate: r.update_date })), total };
     },
   };
 }
