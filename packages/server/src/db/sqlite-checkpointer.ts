@@ -4,6 +4,7 @@
 // its own connection checkpoints instead, a little at a time; the server's connection keeps a much higher
 // threshold only as a safety net for when the worker cannot keep up or has gone.
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
 /** Pages the server's own connection lets the log grow to before it checkpoints itself. */
@@ -32,6 +33,16 @@ parentPort.on('message', () => {
 parentPort.postMessage('ready');
 `;
 
+/** better-sqlite3 as the server's own import resolves it, module hooks included (bench:node24 uses another build). */
+function resolveDriver(): string {
+  try {
+    return fileURLToPath(import.meta.resolve('better-sqlite3'));
+  } catch {
+    // Loaders without import.meta.resolve (a test runner's) fall back to Node's own resolution.
+    return createRequire(import.meta.url).resolve('better-sqlite3');
+  }
+}
+
 export interface Checkpointer {
   /** Checkpoints once more, closes the worker's connection and waits for the thread to end. */
   stop(): Promise<void>;
@@ -42,7 +53,7 @@ export interface Checkpointer {
  * is when the caller may raise its own connection's threshold to SAFETY_NET_PAGES.
  */
 export function startCheckpointer(file: string, onReady: () => void): Checkpointer {
-  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  const driver = resolveDriver();
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, intervalMs: CHECKPOINT_INTERVAL_MS } });
   // The thread never keeps the process alive; a server that exits simply leaves the log to the next start.
   worker.unref();
