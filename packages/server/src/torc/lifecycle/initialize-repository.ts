@@ -96,4 +96,14 @@ export class InitializeRepository {
        WHERE workflow_id = ${workflowId} AND status NOT IN ('disabled', 'blocked', 'done', 'canceled', 'ready')${scope}`,
     );
   }
+
+  /**
+   * PostgreSQL picks a claim's index from its table statistics. Right after a workflow's jobs turn ready in
+   * bulk they may still describe the table before the jobs existed (autovacuum analyzes later), and a claim
+   * then sorts every ready job (~40 ms at 100,000) instead of reading ten index entries. ANALYZE samples a
+   * bounded number of rows. SQLite plans without statistics, so there is nothing to refresh.
+   */
+  async refreshStatistics(): Promise<void> {
+    if (this.sql.provider === 'postgresql') await this.sql.execute(sql`ANALYZE torc_job`);
+  }
 }

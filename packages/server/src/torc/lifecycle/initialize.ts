@@ -44,6 +44,7 @@ export class InitializeService {
       // only_uninitialized we leave every other job alone, as the option says.
       await repo.initialize.blockAndReady(wf.id, options.only_uninitialized ?? false);
     });
+    await this.repo.initialize.refreshStatistics();
     return { message: `Initialized the jobs of workflow ${key}` };
   }
 }
