@@ -3,7 +3,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import autocannon from 'autocannon';
+import pg from 'pg';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -72,3 +75,24 @@ export async function requestsPerSecond(url: string, seconds: number, connection
 }
 
 export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/**
+ * A fresh database for one bench: a temporary SQLite file, or, when `server` names a PostgreSQL server, a new
+ * database made on it. `drop` removes it again.
+ */
+export async function freshDatabase(server: string | undefined, purpose: string): Promise<{ url: string; drop(): Promise<void> }> {
+  if (!server) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pipeloom-${purpose}-`));
+    return { url: `file:${path.join(dir, `${purpose}.db`)}`, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+  }
+  const name = `pipeloom_${purpose}_${process.pid}_${Date.now()}`;
+  const run = async (statement: string) => {
+    const client = new pg.Client({ connectionString: server });
+    await client.connect();
+    try { await client.query(statement); } finally { await client.end(); }
+  };
+  await run(`CREATE DATABASE ${name}`);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}

@@ -6,9 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import * as tar from 'tar';
-import pg from 'pg';
 import { createPipeloomClient, unwrap } from '@pipeloom/sdk';
 import type { components } from '@pipeloom/sdk/generated';
 import type { Database } from '../packages/server/src/db/client.ts';
@@ -16,7 +14,7 @@ import { startServer } from '../packages/server/src/index.ts';
 import { parseGraph, parseNode } from '../packages/server/src/plynx/model/documents.ts';
 import { newObjectId } from '../packages/server/src/plynx/model/object-id.ts';
 import { userObjectId } from '../packages/server/src/plynx/model/users.ts';
-import { fmt } from './lib.ts';
+import { fmt, freshDatabase } from './lib.ts';
 import { formatPlanReport, recordStatements, unindexedScans, type PlanOptions, type PlanReport } from './query-plans.ts';
 
 type Node = components['schemas']['PlynxNode'];
@@ -169,28 +167,9 @@ export async function readPathPlans(baseUrl: string, database: Database, databas
   return unindexedScans(databaseUrl, recording.statements, options);
 }
 
-/** A fresh database for the plan check: the bench's `--database` server when it names one, else SQLite. */
-async function planDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const { values } = parseArgs({ options: { database: { type: 'string' } }, strict: false });
-  if (typeof values.database !== 'string') {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeloom-bench-plans-'));
-    return { url: `file:${path.join(dir, 'plans.db')}`, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
-  }
-  const admin = values.database;
-  const name = `pipeloom_plans_${process.pid}_${Date.now()}`;
-  const run = async (statement: string) => {
-    const client = new pg.Client({ connectionString: admin });
-    await client.connect();
-    try { await client.query(statement); } finally { await client.end(); }
-  };
-  await run(`CREATE DATABASE ${name}`);
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
-
-async function printReadPathPlans(rows: number): Promise<void> {
-  const database = await planDatabase();
+async function printReadPathPlans(rows: number, databaseServer: string | undefined): Promise<void> {
+  // On the bench's --database server when it names one, else on SQLite.
+  const database = await freshDatabase(databaseServer, 'plans');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeloom-bench-plans-data-'));
   const server = await startServer({ dataDir, port: 0, host: '127.0.0.1', databaseUrl: database.url, logLevel: 'silent', tokens: [] });
   try {
@@ -204,7 +183,7 @@ async function printReadPathPlans(rows: number): Promise<void> {
   }
 }
 
-export async function benchReadPaths(baseUrl: string, options: { rows: number }): Promise<void> {
+export async function benchReadPaths(baseUrl: string, options: { rows: number; database?: string }): Promise<void> {
   const client = createPipeloomClient({ baseUrl });
   const n = options.rows;
 
@@ -237,5 +216,5 @@ export async function benchReadPaths(baseUrl: string, options: { rows: number })
   line(`GET /api/job/ (all ${fmt(n)})`, listJobs);
 
   // Plans need tables of 10,000 rows whatever the scale; filling them directly takes seconds.
-  await printReadPathPlans(Math.max(n, 10_000));
+  await printReadPathPlans(Math.max(n, 10_000), options.database);
 }

@@ -1,14 +1,12 @@
 // `npm run bench`: throughput figures, each beside a baseline or anchor measured or cited in the same run.
 // Usage: npm run bench [-- --seconds 10] [-- --only get,torc-data,torc-lifecycle,worker,plynx-run,read-paths,million] [-- --scale 0.1]
 //        [-- --database postgresql://user@host:5432/db]: each bench then gets a fresh database on that server.
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { createPipeloomClient, unwrap } from '@pipeloom/sdk';
 import { migrateDatabase } from '../packages/server/src/db/migrate.ts';
-import { fmt, requestsPerSecond, startChild, type Child } from './lib.ts';
+import { fmt, freshDatabase, requestsPerSecond, startChild, type Child } from './lib.ts';
 import { benchMillionJobs } from './million-jobs.ts';
 import { benchPlynxRun } from './plynx-run.ts';
 import { benchReadPaths } from './read-paths.ts';
@@ -21,28 +19,9 @@ const seconds = Number(values.seconds);
 const wanted = (name: string) => !values.only || values.only.split(',').includes(name);
 const root = path.resolve(import.meta.dirname, '..');
 
-/** A fresh database for one bench: a temporary SQLite file, or a new database on the --database server. */
-async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  if (!values.database) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeloom-bench-'));
-    return { url: `file:${path.join(dir, 'bench.db')}`, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
-  }
-  const admin = new URL(values.database);
-  const name = `pipeloom_bench_${process.pid}_${Date.now()}`;
-  const run = async (statement: string) => {
-    const client = new pg.Client({ connectionString: admin.toString() });
-    await client.connect();
-    try { await client.query(statement); } finally { await client.end(); }
-  };
-  await run(`CREATE DATABASE ${name}`);
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
-
 /** Runs `fn` against a Pipeloom server on a fresh database. */
 async function withServer(fn: (server: Child, databaseUrl: string) => Promise<void>): Promise<void> {
-  const database = await freshDatabase();
+  const database = await freshDatabase(values.database, 'bench');
   await migrateDatabase(database.url);
   const server = await startChild(path.join(root, 'packages/server/src/main.ts'), { DATABASE_URL: database.url }, '/torc-service/ping');
   try {
@@ -82,5 +61,5 @@ if (wanted('torc-data')) await withServer((server) => benchTorcData(server.url))
 if (wanted('torc-lifecycle')) await withServer((server) => benchTorcLifecycle(server, { cycleSeconds: seconds, scale: Number(values.scale) }));
 if (wanted('worker')) await withServer((server) => benchWorker(server.url, { jobs: Math.round(10_000 * Number(values.scale)), workers: 4 }));
 if (wanted('plynx-run')) await withServer((server) => benchPlynxRun(server.url, { nodes: Math.round(1000 * Number(values.scale)), chain: Math.max(2, Math.round(200 * Number(values.scale))) }));
-if (wanted('read-paths')) await withServer((server) => benchReadPaths(server.url, { rows: Math.round(10_000 * Number(values.scale)) }));
+if (wanted('read-paths')) await withServer((server) => benchReadPaths(server.url, { rows: Math.round(10_000 * Number(values.scale)), database: values.database }));
 if (wanted('million')) await withServer((server) => benchMillionJobs(server, { scale: Number(values.scale) }));
