@@ -49,6 +49,7 @@ describe.each(PROVIDERS)('an owned run served by pipeloom worker --queue on %s',
     const workers = await engine.workers('plynx', since);
     expect(workers).toHaveLength(1);
     expect(workers[0]).toMatchObject({ running: [], finishedSince: 3 });
-    expect(exit.log).not.toContain('403');
+    // No request was refused; the timestamps that start each line may hold the digits 403 themselves.
+    expect(exit.log.replace(/^\S+Z /gm, '')).not.toContain('403');
   });
 });
