@@ -54,7 +54,8 @@ export interface Checkpointer {
  */
 export function startCheckpointer(file: string, onReady: () => void): Checkpointer {
   const driver = resolveDriver();
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, intervalMs: CHECKPOINT_INTERVAL_MS } });
+  // No inherited flags: a parent started with --input-type=module would make the CommonJS source an ES module.
+  const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { file, driver, intervalMs: CHECKPOINT_INTERVAL_MS } });
   // The thread never keeps the process alive; a server that exits simply leaves the log to the next start.
   worker.unref();
   let alive = true;
