@@ -66,6 +66,19 @@ export async function startChild(script: string, env: Record<string, string>, re
   };
 }
 
+/** p50 and p99 in ms of `count` calls of `fn`, one at a time, after a short warm-up. */
+export async function sequentialLatency(fn: () => Promise<unknown>, count: number): Promise<{ p50: number; p99: number }> {
+  for (let i = 0; i < 20; i++) await fn();
+  const ms: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const start = performance.now();
+    await fn();
+    ms.push(performance.now() - start);
+  }
+  ms.sort((a, b) => a - b);
+  return { p50: ms[Math.floor(count * 0.5)]!, p99: ms[Math.floor(count * 0.99)]! };
+}
+
 /** Requests per second for GET `url`, after a short warm-up. */
 export async function requestsPerSecond(url: string, seconds: number, connections = 16): Promise<number> {
   await autocannon({ url, connections, duration: 1 });
