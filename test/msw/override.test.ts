@@ -68,7 +68,7 @@ describe('override', () => {
     // @ts-expect-error: get_workflow's path has `key`, not `graph_id`
     api.override('get_workflow', ({ params }) => ({ status: 200, body: { user: params.graph_id } }));
     expectTypeOf<Extract<MockResponse<'ping'>, { status: 200 }>['body']>().toEqualTypeOf<{ message: string }>();
-    expectTypeOf<MockResponse<'get_workflow'>['status']>().toEqualTypeOf<200 | 401 | 404>();
+    expectTypeOf<MockResponse<'get_workflow'>['status']>().toEqualTypeOf<200 | 401 | 403 | 404>();
   });
 });
 

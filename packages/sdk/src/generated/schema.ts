@@ -417,6 +417,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/torc-service/workflows/{key}/shares": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List the users a workflow is shared with (Pipeloom extension).
+         * @description Pipeloom extension. The workflow's owner and administrators see who else may read or run it. Everyone else gets 403.
+         */
+        get: operations["list_workflow_shares"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/torc-service/workflows/{key}/shares/{user}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+                /**
+                 * @description The user name in the identity store the workflow is shared with.
+                 * @example bob
+                 */
+                user: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Share a workflow with a user, to read or to run (Pipeloom extension).
+         * @description Pipeloom extension. `read` lets the user read the workflow and everything in it; `run` also lets them run it: initialize, claim, start and complete jobs, register compute nodes, add results and events, reset and cancel. Neither lets them change the workflow's definition, share it or delete it. Sharing again replaces the access. Only the owner and administrators may share; the user must exist.
+         */
+        put: operations["share_workflow"];
+        post?: never;
+        /**
+         * Stop sharing a workflow with a user (Pipeloom extension).
+         * @description Pipeloom extension. Only the owner and administrators may do this; 404 when it was not shared with the user.
+         */
+        delete: operations["unshare_workflow"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/torc-service/queues/{queue}/claim_jobs": {
         parameters: {
             query?: never;
@@ -4503,6 +4564,45 @@ export interface components {
              */
             sort_method?: "gpus_runtime_memory" | "gpus_memory_runtime" | "none";
             resources?: components["schemas"]["compute_nodes_resources"];
+        };
+        /**
+         * @description One user a workflow is shared with (Pipeloom extension).
+         * @example {
+         *       "user": "bob",
+         *       "access": "run"
+         *     }
+         */
+        workflow_share_entry: {
+            user: string;
+            /** @enum {string} */
+            access: "read" | "run";
+        };
+        /**
+         * @description Everyone a workflow is shared with, by user name (Pipeloom extension).
+         * @example {
+         *       "items": [
+         *         {
+         *           "user": "bob",
+         *           "access": "run"
+         *         }
+         *       ]
+         *     }
+         */
+        workflow_shares_response: {
+            items: components["schemas"]["workflow_share_entry"][];
+        };
+        /**
+         * @description What a user may do with a workflow shared with them (Pipeloom extension).
+         * @example {
+         *       "access": "read"
+         *     }
+         */
+        workflow_share: {
+            /**
+             * @description `read`: read everything; `run`: read and run.
+             * @enum {string}
+             */
+            access: "read" | "run";
         };
         /**
          * @description Who is claiming from a queue: what the server records as the caller's compute node in a workflow where it has none yet (Pipeloom extension).
@@ -8729,6 +8829,24 @@ export interface components {
                 "application/json": components["schemas"]["TorcError"];
             };
         };
+        /** @description The caller may not do this to the workflow. Only its owner (the user who created it) and administrators may change, share or delete a workflow; users it is shared with may read it (`read`) or also run it (`run`: claims, job transitions, compute nodes, results and events, initialize, reset and cancel); others may do nothing with it. A workflow run by another Pipeloom family (a PLynx graph run, for instance) also refuses changes to its structure and definition, which go through that family. */
+        TorcForbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": true,
+                 *       "code": 403,
+                 *       "errorNum": 403,
+                 *       "errorMessage": "workflow 12 is run by plynx; change it through plynx",
+                 *       "pipeloomCode": "FORBIDDEN"
+                 *     }
+                 */
+                "application/json": components["schemas"]["TorcError"];
+            };
+        };
         /** @description The workflow or document does not exist. */
         TorcNotFound: {
             headers: {
@@ -8742,24 +8860,6 @@ export interface components {
                  *       "errorNum": 404,
                  *       "errorMessage": "workflow 17 was not found",
                  *       "pipeloomCode": "DOCUMENT_NOT_FOUND"
-                 *     }
-                 */
-                "application/json": components["schemas"]["TorcError"];
-            };
-        };
-        /** @description The workflow is run by another Pipeloom family (a PLynx graph run, for instance): its structure and definition change only through that family. Reads, worker calls and cancel_workflow stay open. */
-        TorcForbidden: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "error": true,
-                 *       "code": 403,
-                 *       "errorNum": 403,
-                 *       "errorMessage": "workflow 12 is run by plynx; change it through plynx",
-                 *       "pipeloomCode": "FORBIDDEN"
                  *     }
                  */
                 "application/json": components["schemas"]["TorcError"];
@@ -9249,6 +9349,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -9351,6 +9452,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -9422,6 +9524,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -9582,6 +9685,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -9610,6 +9714,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -9638,6 +9743,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -9669,6 +9775,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -9718,6 +9825,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -9756,6 +9864,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -9795,6 +9904,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -9839,6 +9949,114 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    list_workflow_shares: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The shares, by user name. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["workflow_shares_response"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    share_workflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+                /**
+                 * @description The user name in the identity store the workflow is shared with.
+                 * @example bob
+                 */
+                user: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "access": "run"
+                 *     }
+                 */
+                "application/json": components["schemas"]["workflow_share"];
+            };
+        };
+        responses: {
+            /** @description The share as stored. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["workflow_share_entry"];
+                };
+            };
+            400: components["responses"]["TorcBadRequest"];
+            401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
+            404: components["responses"]["TorcNotFound"];
+        };
+    };
+    unshare_workflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The workflow's `_key`.
+                 * @example 17
+                 */
+                key: components["parameters"]["workflow_key"];
+                /**
+                 * @description The user name in the identity store the workflow is shared with.
+                 * @example bob
+                 */
+                user: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The share is gone. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["message_response"];
+                };
+            };
+            401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -9946,6 +10164,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -9982,6 +10201,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -10104,6 +10324,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -10217,6 +10438,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -10271,6 +10493,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -10329,6 +10552,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -10363,6 +10587,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -10391,6 +10616,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -10432,6 +10658,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -10514,6 +10741,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -10553,6 +10781,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -10592,6 +10821,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -10642,6 +10872,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -10758,6 +10989,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -10883,6 +11115,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -10938,6 +11171,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -11008,6 +11242,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -11064,6 +11299,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -11098,6 +11334,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -11203,6 +11440,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -11285,6 +11523,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -11318,6 +11557,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -11362,6 +11602,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -11470,6 +11711,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -11593,6 +11835,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -11637,6 +11880,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -11748,6 +11992,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -11886,6 +12131,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -11998,6 +12244,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -12133,6 +12380,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -12177,6 +12425,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -12210,6 +12459,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -12243,6 +12493,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -12294,6 +12545,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -12328,6 +12580,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -12361,6 +12614,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -12403,6 +12657,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -12446,6 +12701,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -12479,6 +12735,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -12512,6 +12769,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -12561,6 +12819,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -12595,6 +12854,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -12639,6 +12899,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -12692,6 +12953,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -12725,6 +12987,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -12758,6 +13021,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -12819,6 +13083,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -12853,6 +13118,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -12895,6 +13161,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -12950,6 +13217,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -12983,6 +13251,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13016,6 +13285,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13064,6 +13334,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -13098,6 +13369,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13142,6 +13414,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13188,6 +13461,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13221,6 +13495,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13254,6 +13529,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13307,6 +13583,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -13341,6 +13618,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13383,6 +13661,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13490,6 +13769,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13616,6 +13896,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13725,6 +14006,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13867,6 +14149,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -13979,6 +14262,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -14111,6 +14395,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -14151,6 +14436,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -14184,6 +14470,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -14217,6 +14504,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -14265,6 +14553,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
             409: components["responses"]["TorcConflict"];
         };
@@ -14299,6 +14588,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -14338,6 +14628,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -14463,6 +14754,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -14537,6 +14829,7 @@ export interface operations {
             };
             400: components["responses"]["TorcBadRequest"];
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -14570,6 +14863,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };
@@ -14788,6 +15082,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["TorcUnauthorized"];
+            403: components["responses"]["TorcForbidden"];
             404: components["responses"]["TorcNotFound"];
         };
     };

@@ -4,6 +4,9 @@
 import { systemClock, type Clock } from '../clock.ts';
 import type { Database } from '../db/client.ts';
 import type { HandlerMap } from '../http/handler.ts';
+import type { IdentityService } from '../identity/identity-service.ts';
+import { guardAccess } from './access.ts';
+import { AccessService } from './access-service.ts';
 import { changeHandlers } from './change-handlers.ts';
 import { collectionHandlers } from './collection-handlers.ts';
 import { graphHandlers } from './graph-handlers.ts';
@@ -11,6 +14,8 @@ import { guardOwnedWorkflows } from './ownership.ts';
 import { workflowHandlers } from './workflow-handlers.ts';
 import { lifecycleHandlers } from './lifecycle-handlers.ts';
 import { queryHandlers } from './query-handlers.ts';
+import { ShareRepository } from './share-repository.ts';
+import { shareHandlers } from './share-handlers.ts';
 import { specificationHandlers } from './specification-handlers.ts';
 import { DocumentRepository } from './document-repository.ts';
 import { DocumentService } from './document-service.ts';
@@ -48,9 +53,11 @@ export interface TorcServices {
   /** The job lifecycle, with the configured leases; anything needing lifecycle rules gets these. */
   lifecycle: LifecycleServices;
   changes: ChangeService;
+  /** Who may read, run or change each workflow, and its shares. */
+  access: AccessService;
 }
 
-export function createTorcServices(database: Database, leases: Leases = DEFAULT_LEASES, clock: Clock = systemClock): TorcServices {
+export function createTorcServices(database: Database, identity: IdentityService, leases: Leases = DEFAULT_LEASES, clock: Clock = systemClock): TorcServices {
   const { db, provider, driver } = database;
   const workflows = new WorkflowService(new WorkflowRepository(db, driver));
   const documentRepository = new DocumentRepository(db, provider);
@@ -75,12 +82,14 @@ export function createTorcServices(database: Database, leases: Leases = DEFAULT_
       runs: new RunControlService(lifecycleRepository, gate),
     },
     changes: new ChangeService(lifecycleRepository, gate, hasher, clock),
+    access: new AccessService(workflows, new ShareRepository(db, driver), identity),
   };
 }
 
 export function createTorcHandlers(torc: TorcServices): HandlerMap {
-  // Workflows a family runs are read-only in structure through the Torc API (ownership.ts).
-  return guardOwnedWorkflows({
+  // Every call on a workflow first checks the caller's access to it (access.ts); workflows a family runs are
+  // also read-only in structure through the Torc API (ownership.ts).
+  return guardAccess(guardOwnedWorkflows({
     ...collectionHandlers(torc.documents),
     ...workflowHandlers(torc),
     ...queryHandlers(torc.queries),
@@ -88,5 +97,6 @@ export function createTorcHandlers(torc: TorcServices): HandlerMap {
     ...lifecycleHandlers(torc.lifecycle),
     ...graphHandlers(torc.graphs),
     ...changeHandlers(torc.changes),
-  }, torc.workflows);
+    ...shareHandlers(torc.access),
+  }, torc.workflows), torc.access);
 }

@@ -26,7 +26,8 @@ export function lifecycleHandlers({ initialize, claims, queueClaims, leases, tra
     prepare_jobs_for_scheduling: async ({ params }) => ({ status: 200, body: await claims.prepareJobsForScheduling(params.key) }),
     get_ready_job_requirements: async ({ params, query }) => ({ status: 200, body: await claims.readyJobRequirements(params.key, query.scheduler_config_id) }),
     claim_and_start_jobs: async ({ params, body }) => ({ status: 200, body: await claims.claimAndStartJobs(params.key, body) }),
-    claim_queue_jobs: async ({ params, body }) => ({ status: 200, body: await queueClaims.claimQueueJobs(params.queue, body) }),
+    claim_queue_jobs: async ({ params, body, identity }) =>
+      ({ status: 200, body: await queueClaims.claimQueueJobs(params.queue, body, identity.isAdmin ? undefined : identity.user) }),
     start_job: async ({ params }) =>
       ({ status: 200, body: await transitions.startJob(params.workflow, params.key, params.rev, params.run_id, params.compute_node_key) }),
     complete_job: async ({ params, body }) =>

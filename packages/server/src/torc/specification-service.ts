@@ -47,7 +47,7 @@ export class SpecificationService {
 
   // ---- POST /workflow_specifications ----
 
-  /** Creates the whole workflow or nothing. `caller` owns it when the specification names no user. */
+  /** Creates the whole workflow or nothing, owned by `caller`, who is also its `user` when the specification names none. */
   async create(spec: WorkflowSpec, caller: string): Promise<Workflow> {
     const plan = planSpecification(spec);
     const row = await this.repo.transaction(async (w) => {
@@ -58,6 +58,7 @@ export class SpecificationService {
           description: spec.description ?? null,
           timestamp: new Date().toISOString(),
           isArchived: false,
+          creator: caller,
         },
         configColumns(spec.config),
         { autoTuneStatus: { enabled: false, job_keys: [] }, scheduledComputeNodeIds: [] },

@@ -16,6 +16,8 @@ export interface WorkflowRow {
   queue: string | null;
   /** Pipeloom extension: the family that runs this workflow; its structure is then read-only through Torc. */
   ownedBy: string | null;
+  /** The identity-store user who created the workflow and owns it; null for workflows older than ownership. */
+  creator: string | null;
 }
 
 export interface WorkflowConfigRow {
@@ -45,7 +47,7 @@ export interface WorkflowStatusRow {
 }
 
 // A new workflow is on no queue and owned by no family unless they are given.
-export type WorkflowFields = Omit<WorkflowRow, 'id' | 'rev' | 'queue' | 'ownedBy'> & { queue?: string | null; ownedBy?: string | null };
+export type WorkflowFields = Omit<WorkflowRow, 'id' | 'rev' | 'queue' | 'ownedBy' | 'creator'> & { queue?: string | null; ownedBy?: string | null; creator?: string | null };
 export type WorkflowConfigFields = Partial<Omit<WorkflowConfigRow, 'id' | 'rev' | 'workflowId'>>;
 export type WorkflowStatusFields = Partial<Omit<WorkflowStatusRow, 'id' | 'rev' | 'workflowId'>>;
 
@@ -55,6 +57,8 @@ export interface WorkflowFilter {
   user?: string;
   description?: string;
   isArchived?: boolean;
+  /** Only workflows this user owns or has been given (see access-service.ts). */
+  visibleTo?: string;
 }
 
 export type WorkflowSortField = 'id' | 'name' | 'user' | 'description' | 'timestamp' | 'isArchived';
@@ -63,7 +67,7 @@ export type WorkflowSortField = 'id' | 'name' | 'user' | 'description' | 'timest
 export type Versioned<T> = { ok: true; row: T } | { ok: false; current: T | null };
 
 const WORKFLOW = sql`SELECT "id", "rev", "name", "user_name" AS "user", "description", "timestamp", "is_archived" AS "isArchived",
-  "queue", "owned_by" AS "ownedBy" FROM "torc_workflow"`;
+  "queue", "owned_by" AS "ownedBy", "creator" FROM "torc_workflow"`;
 const CONFIG = sql`SELECT "id", "rev", "workflow_id" AS "workflowId", "workflow_startup_script" AS "workflowStartupScript",
   "workflow_completion_script" AS "workflowCompletionScript", "worker_startup_script" AS "workerStartupScript",
   "compute_node_resource_stats" AS "computeNodeResourceStats",
@@ -87,10 +91,15 @@ export class WorkflowRepository {
     return (await this.reads.$queryRaw<T[]>(query))[0] ?? null;
   }
 
-  async list(filter: WorkflowFilter, orderBy: object[], skip: number, take: number) {
+  async list({ visibleTo, ...fields }: WorkflowFilter, orderBy: object[], skip: number, take: number) {
+    // A workflow without a recorded creator belongs to its `user`.
+    const where = visibleTo === undefined ? fields : {
+      ...fields,
+      OR: [{ creator: visibleTo }, { creator: null, user: visibleTo }, { shares: { some: { username: visibleTo } } }],
+    };
     const [rows, total] = await Promise.all([
-      this.db.torcWorkflow.findMany({ where: filter, orderBy: orderBy as never, skip, take }),
-      this.db.torcWorkflow.count({ where: filter }),
+      this.db.torcWorkflow.findMany({ where, orderBy: orderBy as never, skip, take }),
+      this.db.torcWorkflow.count({ where }),
     ]);
     return { rows: rows as WorkflowRow[], total };
   }

@@ -82,14 +82,15 @@ function settle<T extends { rev: number }>(result: Versioned<T>, what: string, k
 export class WorkflowService {
   constructor(private readonly repo: WorkflowRepository) {}
 
-  async list(q: WorkflowListQuery): Promise<Page<Workflow>> {
+  /** A page of the workflows matching `q`; only those `visibleTo` may read when it is given. */
+  async list(q: WorkflowListQuery, visibleTo?: string): Promise<Page<Workflow>> {
     // One list query for every collection: the workflow fields map onto its columns.
     const { where, orderBy, skip, take } = listQuery(
       { ...q, sort_by: q.sort_by && q.sort_by !== '_key' ? SORT_FIELDS[q.sort_by] : q.sort_by, is_archived: undefined, isArchived: q.is_archived },
       ['name', 'user', 'description', 'timestamp', 'isArchived'],
       { nullable: ['name', 'description'] },
     );
-    const { rows, total } = await this.repo.list(where as WorkflowFilter, orderBy, skip, take);
+    const { rows, total } = await this.repo.list({ ...(where as WorkflowFilter), visibleTo }, orderBy, skip, take);
     return page(rows.map((r) => workflowToWire(r)), skip, total);
   }
 
@@ -109,7 +110,8 @@ export class WorkflowService {
     return workflowToWire(await this.require(key));
   }
 
-  async create(body: Workflow): Promise<Workflow> {
+  /** Creates the workflow, owned by `creator`. */
+  async create(body: Workflow, creator: string): Promise<Workflow> {
     if (body._key !== undefined || body._rev !== undefined || body._id !== undefined) {
       throw new AppError('INVALID_ARGUMENT', 'a new workflow gets its _key, _id and _rev from the server; leave them out');
     }
@@ -121,6 +123,7 @@ export class WorkflowService {
         timestamp: body.timestamp || new Date().toISOString(),
         isArchived: body.is_archived ?? false,
         queue: body.queue || null,
+        creator,
       },
       { computeNodeResourceStats: DEFAULT_RESOURCE_STATS },
       { autoTuneStatus: { enabled: false, job_keys: [] }, scheduledComputeNodeIds: [] },

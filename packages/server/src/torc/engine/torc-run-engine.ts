@@ -41,7 +41,7 @@ class TorcRunEngine implements RunEngine {
     const wf = await writer.createWorkflow(
       {
         name: spec.name, user: spec.user, description: spec.description ?? null, timestamp: new Date(this.clock.now()).toISOString(),
-        isArchived: false, queue: spec.queue, ownedBy: spec.owner,
+        isArchived: false, queue: spec.queue, ownedBy: spec.owner, creator: spec.user,
       },
       { computeNodeResourceStats: DEFAULT_RESOURCE_STATS },
       { autoTuneStatus: { enabled: false, job_keys: [] }, scheduledComputeNodeIds: [] },

@@ -48,9 +48,15 @@ export interface QueueCandidate extends Candidate {
 
 // The workflows a queue worker may take jobs of: on the queue, started, not canceled, not archived. A
 // subquery (not a join) so that on PostgreSQL only the job rows are locked, never the shared workflow rows.
-function servedWorkflows(queue: string): Fragment {
+/**
+ * The started workflows on `queue`; with `runner`, only those that user may run: their own, those shared with
+ * them to run, and runs of other families (whose queues every worker of the queue serves).
+ */
+function servedWorkflows(queue: string, runner: string | undefined): Fragment {
+  const mayRun = runner === undefined ? empty : sql` AND (w.owned_by IS NOT NULL OR w.creator = ${runner} OR (w.creator IS NULL AND w.user_name = ${runner})
+    OR EXISTS (SELECT 1 FROM torc_workflow_share sh WHERE sh.workflow_id = w.id AND sh.username = ${runner} AND sh.access = 'run'))`;
   return sql`SELECT w.id FROM torc_workflow w JOIN torc_workflow_status s ON s.workflow_id = w.id
-    WHERE w.queue = ${queue} AND w.is_archived = ${false} AND s.run_id > 0 AND s.is_canceled = ${false}`;
+    WHERE w.queue = ${queue} AND w.is_archived = ${false} AND s.run_id > 0 AND s.is_canceled = ${false}${mayRun}`;
 }
 
 export interface ReadyRequirements {
@@ -87,13 +93,13 @@ export class ClaimRepository {
    * Ready or scheduled jobs of every workflow a queue serves that fit `filter`, in `sortMethod` order across
    * the workflows, at most `limit`: one statement, whatever the number of workflows on the queue.
    */
-  async queueCandidates(queue: string, filter: CandidateFilter, sortMethod: SortMethod, limit: number): Promise<QueueCandidate[]> {
+  async queueCandidates(queue: string, filter: CandidateFilter, sortMethod: SortMethod, limit: number, runner?: string): Promise<QueueCandidate[]> {
     const order = ORDER[sortMethod];
     if (!order) throw new Error(`unknown sort method ${String(sortMethod)}`);
     const seconds = filter.seconds === undefined ? empty : sql` AND internal_runtime_seconds <= ${filter.seconds}`;
     const rows = await this.sql.query(
       sql`SELECT id, workflow_id, internal_num_cpus, internal_num_gpus, internal_memory_bytes FROM torc_job
-       WHERE workflow_id IN (${servedWorkflows(queue)}) AND status IN ('ready', 'scheduled') AND internal_memory_bytes <= ${filter.bytes}
+       WHERE workflow_id IN (${servedWorkflows(queue, runner)}) AND status IN ('ready', 'scheduled') AND internal_memory_bytes <= ${filter.bytes}
          AND internal_num_cpus <= ${filter.cpus} AND ${GPUS[sortMethod]} <= ${filter.gpus} AND internal_num_nodes <= ${filter.nodes}${seconds}
          AND (internal_scheduler_config_id = '' OR internal_scheduler_config_id = ${filter.scheduler})
        ORDER BY ${order} LIMIT ${limit}${this.lock}`);
@@ -103,9 +109,9 @@ export class ClaimRepository {
   }
 
   /** How many jobs of the workflows a queue serves are not finished (blocked, ready, scheduled or running). */
-  async queueUnfinished(queue: string): Promise<number> {
+  async queueUnfinished(queue: string, runner?: string): Promise<number> {
     const [r] = await this.sql.query<Row>(
-      sql`SELECT COUNT(*) AS n FROM torc_job WHERE workflow_id IN (${servedWorkflows(queue)})
+      sql`SELECT COUNT(*) AS n FROM torc_job WHERE workflow_id IN (${servedWorkflows(queue, runner)})
        AND status IN ('blocked', 'ready', 'scheduled', 'submitted_pending', 'submitted')`);
     return Number(r?.n ?? 0);
   }

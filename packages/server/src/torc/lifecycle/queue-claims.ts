@@ -23,8 +23,11 @@ export class QueueClaimService {
     private readonly clock: Clock,
   ) {}
 
-  /** Claims and starts ready jobs of the workflows on `queue`; two callers never receive the same job. */
-  async claimQueueJobs(queue: string, body: QueueClaimRequest): Promise<QueueClaimReply> {
+  /**
+   * Claims and starts ready jobs of the workflows on `queue`; two callers never receive the same job. With
+   * `runner`, only jobs of workflows that user may run (administrators pass none).
+   */
+  async claimQueueJobs(queue: string, body: QueueClaimRequest, runner?: string): Promise<QueueClaimReply> {
     await this.leases.recoverExpired({ queue });
     const filter = candidateFilter(body.resources);
     const sortMethod = body.sort_method ?? 'gpus_runtime_memory';
@@ -34,17 +37,17 @@ export class QueueClaimService {
     if (this.repo.provider === 'postgresql') {
       // The candidates are locked (SKIP LOCKED) while they are packed and claimed.
       ({ matched, jobs } = await this.repo.transaction(async (repo) => {
-        const candidates = await repo.claims.queueCandidates(queue, filter, sortMethod, limit);
+        const candidates = await repo.claims.queueCandidates(queue, filter, sortMethod, limit, runner);
         return { matched: candidates.length, jobs: await this.claimPacked(repo, candidates, body) };
       }));
     } else {
       // SQLite: read outside the write transaction so that it starts with a write (see ClaimService.claim).
-      const candidates = await this.repo.claims.queueCandidates(queue, filter, sortMethod, limit);
+      const candidates = await this.repo.claims.queueCandidates(queue, filter, sortMethod, limit, runner);
       matched = candidates.length;
       jobs = await this.repo.transaction((repo) => this.claimPacked(repo, candidates, body));
     }
     if (jobs.length) return { jobs, reason: '' };
-    const unfinished = await this.repo.claims.queueUnfinished(queue);
+    const unfinished = await this.repo.claims.queueUnfinished(queue, runner);
     return { jobs, reason: noMatchReason(matched, filter, body.resources), unfinished_jobs: unfinished };
   }
 
