@@ -23,6 +23,9 @@ const RUN_OPERATIONS = new Set<OperationId>([
   'add_result', 'modify_result', 'add_event', 'modify_file', 'modify_user_data', 'add_job_user_data',
 ]);
 
+/** A read only the owner may make: who else the workflow is shared with. */
+const OWNER_READS = new Set<OperationId>(['list_workflow_shares']);
+
 /** POSTs that only read. */
 const READ_OPERATIONS = new Set<OperationId>(['join_collections_by_inbound_edge', 'join_collections_by_outbound_edge']);
 
@@ -31,6 +34,7 @@ const RUN_EDGES = new Set<EdgeName>(['process_used', 'node_used']);
 
 /** The access `operation` needs, given the request's method and path parameters. */
 export function accessNeeded(operation: OperationId, method: string, params: Record<string, unknown>): AccessLevel {
+  if (OWNER_READS.has(operation)) return 'own';
   if (method === 'GET' || READ_OPERATIONS.has(operation)) return 'read';
   if (RUN_OPERATIONS.has(operation)) return 'run';
   if (operation === 'add_edge' && typeof params.name === 'string' && isEdgeName(params.name) && RUN_EDGES.has(params.name)) return 'run';
