@@ -1,6 +1,7 @@
 // Dioptra job submission on its own, over a real database and content store, with the run engine TEST
 // DOUBLE: a submission whose engine run cannot be started leaves nothing behind (no job, no stored archive),
 // and a held-back job is released once however many callers try at the same time.
+import { LOCAL_IDENTITY } from '../../packages/server/src/http/auth.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -41,8 +42,8 @@ describe.each(PROVIDERS)('Dioptra job submission with an engine double on %s', (
       database, clock, engine, identity: createIdentity(database.db), content: directoryContentStore(path.join(dir, 'content')),
       config: { builtinsDir: undefined, uploadMaxBytes: 1024 * 1024 }, dataDir: dir,
     });
-    await s.experiments.register('exp');
-    await s.queues.register('q');
+    await s.experiments.register('exp', LOCAL_IDENTITY);
+    await s.queues.register('q', LOCAL_IDENTITY);
   });
   afterAll(async () => {
     await database?.close();

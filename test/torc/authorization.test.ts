@@ -5,40 +5,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPipeloomClient, unwrap } from '@pipeloom/sdk';
 import { createIdentity } from '../../packages/server/src/identity/composition.ts';
-import { listOperations, loadSpec } from '../../packages/server/src/spec.ts';
 import { accessNeeded } from '../../packages/server/src/torc/access.ts';
-import type { OperationId } from '../../packages/server/src/http/handler.ts';
+import { contractRequests, fillPath, sendContractRequest, type ContractRequest } from '../helpers/contract-requests.ts';
 import { PROVIDERS, startTestServer, type TestServer } from '../helpers/server.ts';
 
-interface ContractParameter {
-  name: string;
-  in: string;
-  example?: unknown;
-  schema?: { example?: unknown; enum?: unknown[] };
-}
-
-interface ContractOperation {
-  parameters?: (ContractParameter | { $ref: string })[];
-  requestBody?: { content: Record<string, { example?: unknown }> };
-  responses: Record<string, unknown>;
-}
-
-const document = loadSpec().document;
-const resolve = (p: ContractParameter | { $ref: string }): ContractParameter =>
-  '$ref' in p ? resolve(p.$ref.split('/').slice(1).reduce((node, key) => node[key], document)) : p;
-
-/** A value for each path parameter that passes validation: its example, or the first of its enum. */
-function pathValues(path: string, op: ContractOperation): Record<string, string> {
-  const params = [...(document.paths[path].parameters ?? []), ...(op.parameters ?? [])].map(resolve).filter((p) => p.in === 'path');
-  return Object.fromEntries(params.map((p) => [p.name, String(p.example ?? p.schema?.example ?? p.schema?.enum?.[0] ?? '1')]));
-}
-/** Every Torc operation whose path names a workflow, with its contract entry and example body. */
-const SCOPED = listOperations(document)
-  .filter((o) => o.family === 'torc' && /^\/torc-service\/(workflows|workflow_specifications)\/\{(key|workflow)\}/.test(o.path))
-  .map((o) => {
-    const op = document.paths[o.path][o.method] as ContractOperation;
-    return { ...o, id: o.operationId as OperationId, op, params: pathValues(o.path, op), body: op.requestBody?.content['application/json']?.example };
-  });
+/** Every Torc operation whose path names a workflow. */
+const SCOPED = contractRequests((o) => o.family === 'torc' && /^\/torc-service\/(workflows|workflow_specifications)\/\{(key|workflow)\}/.test(o.path));
 
 describe.each(PROVIDERS)('Torc authorization on %s', (provider) => {
   let t: TestServer;
@@ -64,16 +36,10 @@ describe.each(PROVIDERS)('Torc authorization on %s', (provider) => {
     return { key: wf._key!, job: job._key! };
   }
 
-  function send(o: (typeof SCOPED)[number], as: keyof typeof tokens | null, target: { key: string; job: string }) {
-    const workflowParam = o.path.includes('{workflow}') ? '{workflow}' : '{key}';
-    // The workflow, then the job wherever a document key is wanted, then the contract's examples.
-    let path = o.path.replace(workflowParam, target.key).replace('{key}', target.job);
-    for (const [name, value] of Object.entries(o.params)) path = path.replace(`{${name}}`, encodeURIComponent(value));
-    return fetch(`${t.url}${path}`, {
-      method: o.method.toUpperCase(),
-      headers: { 'content-type': 'application/json', ...(as ? { authorization: `Bearer ${tokens[as]}` } : {}) },
-      ...(o.body === undefined ? {} : { body: JSON.stringify(o.body) }),
-    });
+  function send(o: ContractRequest, as: keyof typeof tokens | null, target: { key: string; job: string }) {
+    // The workflow, and the job wherever the path wants a document key.
+    const values: Record<string, string> = o.path.includes('{workflow}') ? { workflow: target.key, key: target.job } : { key: target.key };
+    return sendContractRequest(t.url, o, fillPath(o, values), as ? tokens[as] : null);
   }
 
   /** Each operation's status for `as`, on workflows made by `prepare` (a fresh one per operation when asked). */
@@ -91,8 +57,8 @@ describe.each(PROVIDERS)('Torc authorization on %s', (provider) => {
   }
 
   const where = (s: Record<string, number>, test: (status: number) => boolean) => Object.keys(s).filter((id) => test(s[id]!)).sort();
-  const ids = (filter: (o: (typeof SCOPED)[number]) => boolean) => SCOPED.filter(filter).map((o) => o.id).sort();
-  const level = (o: (typeof SCOPED)[number]) => accessNeeded(o.id, o.method.toUpperCase(), o.params);
+  const ids = (filter: (o: ContractRequest) => boolean) => SCOPED.filter(filter).map((o) => o.id).sort();
+  const level = (o: ContractRequest) => accessNeeded(o.id, o.verb, o.params);
 
   it('When the contract is read, then every operation that names a workflow documents 401 and 403', () => {
     expect(SCOPED.length).toBeGreaterThan(130);

@@ -1,7 +1,9 @@
 // The rules experiments and queues share: register under the slug of a name not held by a current record,
 // fetch, rename and soft-delete by id or by exact name. Deleting something that is not there is not an
-// error (upstream answers an empty id list), but renaming it is (404).
-import type { AppError } from '../errors.ts';
+// error (upstream answers an empty id list), but renaming it is (404). Anyone may read them (a testbed's
+// experiments and queues are shared); only the user who registered one and administrators may change it.
+import { AppError } from '../errors.ts';
+import type { Identity } from '../http/auth.ts';
 import type { Clock } from '../clock.ts';
 import { isUniqueViolation, nameTaken } from './errors.ts';
 import { slugify } from './names.ts';
@@ -10,7 +12,7 @@ import { idStatus, type NamedRecord } from './records.ts';
 export interface NamedRecordStore {
   byId(id: number): Promise<NamedRecord | null>;
   byName(name: string): Promise<NamedRecord | null>;
-  create(name: string, at: Date): Promise<NamedRecord>;
+  create(name: string, at: Date, createdBy: string): Promise<NamedRecord>;
   rename(id: number, name: string, at: Date): Promise<NamedRecord | null>;
   softDelete(id: number, at: Date): Promise<boolean>;
 }
@@ -22,6 +24,12 @@ export interface NamedRecordErrors {
   alreadyExists(): AppError;
 }
 
+/** Answers 403 unless `caller` registered the record or is an administrator. */
+export function requireChangeable(record: NamedRecord, caller: Identity, kind: string): void {
+  if (caller.isAdmin || (record.createdBy !== null && record.createdBy === caller.user)) return;
+  throw new AppError('FORBIDDEN', `Forbidden - The ${kind} ${record.name} was registered by ${record.createdBy ?? 'an earlier version'}; only they and administrators may change it.`);
+}
+
 export function namedRecords(store: NamedRecordStore, errors: NamedRecordErrors, clock: Clock) {
   const now = () => new Date(clock.now());
   const found = (record: NamedRecord | null): NamedRecord => {
@@ -30,12 +38,12 @@ export function namedRecords(store: NamedRecordStore, errors: NamedRecordErrors,
   };
 
   return {
-    async register(name: string): Promise<NamedRecord> {
+    async register(name: string, caller: Identity): Promise<NamedRecord> {
       const slug = slugify(name);
       // Upstream's form requires the field and checks the slug is free; both failures are the same 400.
       if (!slug || (await store.byName(slug))) throw errors.registration();
       try {
-        return await store.create(slug, now());
+        return await store.create(slug, now(), caller.user);
       } catch (e) {
         // Registered by a concurrent request between the check and the insert: upstream's race guard.
         if (isUniqueViolation(e)) throw errors.alreadyExists();
@@ -46,8 +54,8 @@ export function namedRecords(store: NamedRecordStore, errors: NamedRecordErrors,
     getById: async (id: number) => found(await store.byId(id)),
     getByName: async (name: string) => found(await store.byName(name)),
 
-    async renameById(id: number, name: string): Promise<NamedRecord> {
-      found(await store.byId(id));
+    async renameById(id: number, name: string, caller: Identity): Promise<NamedRecord> {
+      requireChangeable(found(await store.byId(id)), caller, errors.kind);
       try {
         return found(await store.rename(id, name, now()));
       } catch (e) {
@@ -56,16 +64,19 @@ export function namedRecords(store: NamedRecordStore, errors: NamedRecordErrors,
       }
     },
 
-    async renameByName(current: string, name: string): Promise<NamedRecord> {
-      return this.renameById(found(await store.byName(current)).id, name);
+    async renameByName(current: string, name: string, caller: Identity): Promise<NamedRecord> {
+      return this.renameById(found(await store.byName(current)).id, name, caller);
     },
 
-    async deleteById(id: number) {
-      return idStatus((await store.softDelete(id, now())) ? id : null);
+    async deleteById(id: number, caller: Identity) {
+      const record = await store.byId(id);
+      if (record) requireChangeable(record, caller, errors.kind);
+      return idStatus(record && (await store.softDelete(id, now())) ? id : null);
     },
 
-    async deleteByName(name: string) {
+    async deleteByName(name: string, caller: Identity) {
       const record = await store.byName(name);
+      if (record) requireChangeable(record, caller, errors.kind);
       return idStatus(record && (await store.softDelete(record.id, now())) ? record.id : null);
     },
   };

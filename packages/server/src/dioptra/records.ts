@@ -6,6 +6,8 @@ export interface NamedRecord {
   name: string;
   createdOn: Date;
   lastModified: Date;
+  /** Who registered it; null for records older than ownership. */
+  createdBy: string | null;
 }
 
 /** `{status: "Success", id: [...]}`: the id that changed, or nothing when nothing did. */

@@ -4,7 +4,7 @@ import type { Db } from '../../db/client.ts';
 import type { NamedRecord } from '../records.ts';
 
 const CURRENT = { isDeleted: false } as const;
-const FIELDS = { id: true, name: true, createdOn: true, lastModified: true } as const;
+const FIELDS = { id: true, name: true, createdOn: true, lastModified: true, createdBy: true } as const;
 
 export function experimentRepository(db: Db) {
   return {
@@ -21,8 +21,8 @@ export function experimentRepository(db: Db) {
     },
 
     /** Throws a unique violation when a current experiment already has the name. */
-    create(name: string, at: Date): Promise<NamedRecord> {
-      return db.dioptraExperiment.create({ data: { name, liveName: name, createdOn: at, lastModified: at }, select: FIELDS });
+    create(name: string, at: Date, createdBy: string): Promise<NamedRecord> {
+      return db.dioptraExperiment.create({ data: { name, liveName: name, createdOn: at, lastModified: at, createdBy }, select: FIELDS });
     },
 
     /** The renamed experiment, or null when it is not current; throws a unique violation when the name is taken. */

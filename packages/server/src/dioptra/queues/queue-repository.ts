@@ -6,7 +6,7 @@ import type { NamedRecord } from '../records.ts';
 import { isUniqueViolation } from '../errors.ts';
 
 const CURRENT = { isDeleted: false } as const;
-const FIELDS = { id: true, name: true, createdOn: true, lastModified: true } as const;
+const FIELDS = { id: true, name: true, createdOn: true, lastModified: true, createdBy: true } as const;
 
 export function queueRepository(db: Db) {
   return {
@@ -24,8 +24,8 @@ export function queueRepository(db: Db) {
     },
 
     /** Throws a unique violation when a current queue already has the name. */
-    create(name: string, at: Date): Promise<NamedRecord> {
-      return db.dioptraQueue.create({ data: { name, liveName: name, createdOn: at, lastModified: at }, select: FIELDS });
+    create(name: string, at: Date, createdBy: string): Promise<NamedRecord> {
+      return db.dioptraQueue.create({ data: { name, liveName: name, createdOn: at, lastModified: at, createdBy }, select: FIELDS });
     },
 
     /** The renamed queue, or null when it is not current; throws a unique violation when the name is taken. */

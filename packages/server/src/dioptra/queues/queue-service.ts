@@ -4,7 +4,8 @@
 // unknown queue is a 404 there.
 import type { Clock } from '../../clock.ts';
 import { QueueAlreadyExistsError, QueueDoesNotExistError, QueueRegistrationError } from '../errors.ts';
-import { namedRecords } from '../named-records.ts';
+import type { Identity } from '../../http/auth.ts';
+import { namedRecords, requireChangeable } from '../named-records.ts';
 import { idStatus, nameStatus, type NamedRecord } from '../records.ts';
 import type { QueueRepository } from './queue-repository.ts';
 
@@ -14,7 +15,10 @@ export function queueService(queues: QueueRepository, clock: Clock) {
     if (!queue) throw QueueDoesNotExistError();
     return queue;
   };
-  const setLock = (queue: NamedRecord, locked: boolean) => (locked ? queues.lock(queue.id, now()) : queues.unlock(queue.id));
+  const setLock = (queue: NamedRecord, locked: boolean, caller: Identity) => {
+    requireChangeable(queue, caller, 'queue');
+    return locked ? queues.lock(queue.id, now()) : queues.unlock(queue.id);
+  };
 
   return {
     list: () => queues.listUnlocked(),
@@ -25,14 +29,14 @@ export function queueService(queues: QueueRepository, clock: Clock) {
       alreadyExists: QueueAlreadyExistsError,
     }, clock),
 
-    async setLockById(id: number, locked: boolean) {
+    async setLockById(id: number, locked: boolean, caller: Identity) {
       const queue = found(await queues.byId(id));
-      return idStatus((await setLock(queue, locked)) ? queue.id : null);
+      return idStatus((await setLock(queue, locked, caller)) ? queue.id : null);
     },
 
-    async setLockByName(name: string, locked: boolean) {
+    async setLockByName(name: string, locked: boolean, caller: Identity) {
       const queue = found(await queues.byName(name));
-      return nameStatus((await setLock(queue, locked)) ? name : null);
+      return nameStatus((await setLock(queue, locked, caller)) ? name : null);
     },
 
     /** The current, unlocked queue of that name; for job submission. */

@@ -21,11 +21,16 @@ export interface PluginFolder {
 }
 
 export interface WritablePluginFolder extends PluginFolder {
-  /** Stores a new package whole (it appears at once or not at all); false when the name is taken. */
-  create(name: string, modules: PluginModules): Promise<boolean>;
+  /** Stores a new package whole (it appears at once or not at all) for `owner`; false when the name is taken. */
+  create(name: string, modules: PluginModules, owner: string): Promise<boolean>;
+  /** Who uploaded the package; null when unknown (uploaded before owners were kept) or absent. */
+  ownerOf(name: string): Promise<string | null>;
   /** Removes the package; false when there was none. */
   remove(name: string): Promise<boolean>;
 }
+
+// Beside the modules of a custom package; not a `.py` file, so never listed or run as a module.
+const OWNER_FILE = '.owner';
 
 const PACKAGE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$/;
 
@@ -70,7 +75,11 @@ export function writablePluginFolder(root: () => string): WritablePluginFolder {
     list: () => folder().list(),
     get: (name) => folder().get(name),
     readModule: (name, module) => folder().readModule(name, module),
-    async create(name, modules) {
+    async ownerOf(name) {
+      if ((await folder().get(name)) === null) return null;
+      return fsp.readFile(path.join(root(), name, OWNER_FILE), 'utf8').catch(() => null);
+    },
+    async create(name, modules, owner) {
       if (!isPackageName(name)) throw new Error(`invalid package name ${JSON.stringify(name)}`);
       if ((await folder().get(name)) !== null) return false;
       // A package without modules does not exist (as an empty S3 prefix in Dioptra), so nothing is kept.
@@ -84,6 +93,7 @@ export function writablePluginFolder(root: () => string): WritablePluginFolder {
           if (file !== path.basename(file) || file === '.' || file === '..') throw new Error(`invalid module name ${JSON.stringify(file)}`);
           await fsp.writeFile(path.join(staging, file), content, { flag: 'wx' });
         }
+        await fsp.writeFile(path.join(staging, OWNER_FILE), owner, { flag: 'wx' });
         // Renaming onto an existing package fails (it is not empty): a concurrent upload of the same name lost.
         return await fsp.rename(staging, path.join(root(), name)).then(() => true, (e: NodeJS.ErrnoException) => {
           if (e.code === 'ENOTEMPTY' || e.code === 'EEXIST') return false;

@@ -1,6 +1,7 @@
 // Dioptra's task plugin rules: two collections (read-only builtins, uploaded customs), packages named as sent,
 // uploads unpacked flat to their `.py` modules, a taken name refused, deletes that report what they removed.
 import { AppError } from '../../errors.ts';
+import type { Identity } from '../../http/auth.ts';
 import { hasArchiveExtension } from '../archive-names.ts';
 import { checkUploadSize, type UploadedFile } from '../file-part.ts';
 import { TaskPluginAlreadyExistsError, TaskPluginDoesNotExistError, TaskPluginUploadError } from '../errors.ts';
@@ -22,6 +23,7 @@ export interface PluginUpload {
   collection: string;
   /** The uploaded archive on local disk, or undefined when the form had no file. */
   file?: UploadedFile;
+  uploader: Identity;
 }
 
 export interface TaskPluginServiceDeps {
@@ -49,7 +51,7 @@ export function taskPluginService({ builtins, custom, uploadMaxBytes, limits }: 
       if (!found) throw TaskPluginDoesNotExistError();
       return toPlugin(collection)(found);
     },
-    async upload({ name, collection, file }: PluginUpload): Promise<TaskPlugin> {
+    async upload({ name, collection, file, uploader }: PluginUpload): Promise<TaskPlugin> {
       checkUploadSize(file, uploadMaxBytes);
       if (collection !== CUSTOM || !file || !hasArchiveExtension(file.originalName)) throw TaskPluginUploadError();
       // Upstream takes any name; here it names a folder (and a Python package), so it must be a plain one.
@@ -62,10 +64,15 @@ export function taskPluginService({ builtins, custom, uploadMaxBytes, limits }: 
         if (e instanceof PluginArchiveError) throw new AppError('INVALID_ARGUMENT', `Bad Request - The task plugin archive was refused: ${e.message}.`);
         throw e;
       }
-      if (!(await custom.create(name, modules))) throw TaskPluginAlreadyExistsError();
+      if (!(await custom.create(name, modules, uploader.user))) throw TaskPluginAlreadyExistsError();
       return { taskPluginName: name, collection: CUSTOM, modules: [...modules.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) };
     },
-    async remove(name: string): Promise<{ status: 'Success'; collection: typeof CUSTOM; taskPluginName: string[] }> {
+    /** Only the uploader and administrators may remove a package (a package of unknown uploader: administrators). */
+    async remove(name: string, caller: Identity): Promise<{ status: 'Success'; collection: typeof CUSTOM; taskPluginName: string[] }> {
+      const owner = await custom.ownerOf(name);
+      if ((await custom.get(name)) && !caller.isAdmin && owner !== caller.user) {
+        throw new AppError('FORBIDDEN', `Forbidden - The task plugin ${name} was uploaded by ${owner ?? 'an earlier version'}; only they and administrators may delete it.`);
+      }
       const removed = await custom.remove(name);
       return { status: 'Success', collection: CUSTOM, taskPluginName: removed ? [name] : [] };
     },
