@@ -59,11 +59,11 @@ describe.each(PROVIDERS)('Dioptra job submission with an engine double on %s', (
     expect(stored().length).toBe(before.archives);
   });
 
-  it('When a job is submitted, then its run is started for the caller on the queue of the Dioptra queue\'s name', async () => {
+  it('When a job is submitted, then its run is started for the caller on the queue of the Dioptra queue\'s name, and the queue\'s registrant may run it', async () => {
     const job = await s.jobSubmission.submit(form(), 'alice');
     expect(job.runWorkflowKey).not.toBeNull();
     expect(engine.runs.get(job.runWorkflowKey!)!.spec).toEqual({
-      owner: 'dioptra', name: `dioptra-job-${job.jobId}`, user: 'alice', queue: 'q',
+      owner: 'dioptra', name: `dioptra-job-${job.jobId}`, user: 'alice', runners: [LOCAL_IDENTITY.user], queue: 'q',
       jobs: [{ name: job.jobId, command: `dioptra-job ${job.jobId}`, after: [] }],
     });
   });

@@ -17,7 +17,7 @@ import { createTestDatabase, PROVIDERS, type TestDatabase } from '../helpers/ser
 import { RunEngineDouble } from './run-engine-double.ts';
 import { graph, instance, operation, type Graph, type Node } from './plynx-fixture.ts';
 
-const user = { username: 'alice', id: userObjectId('alice') };
+const user = { username: 'alice', id: userObjectId('alice'), isAdmin: false };
 const cacheable = { name: 'cacheable', parameter_type: 'bool' as const, value: true, mutable_type: false, removable: false, publicable: false, widget: null };
 
 describe.each(PROVIDERS)('PLynx run services with an engine double on %s', (provider) => {

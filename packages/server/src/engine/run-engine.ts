@@ -19,8 +19,10 @@ export interface RunSpec {
   owner: string;
   name: string;
   description?: string;
-  /** The Torc user that owns the workflow. */
+  /** The Torc user that owns the workflow; queue workers signed in as them (or an administrator) run it. */
   user: string;
+  /** Other users whose queue workers may run it (shared with them to run). */
+  runners?: string[];
   /** The named queue whose workers run the jobs. */
   queue: string;
   jobs: RunJobSpec[];

@@ -33,6 +33,8 @@ export type NewJob = Omit<JobRecord, 'lastModified' | 'status' | 'mlflowRunId' |
 export interface JobWithNames extends JobRecord {
   experimentName: string;
   queueName: string;
+  /** Who registered the queue; their workers run its jobs. */
+  queueCreatedBy: string | null;
 }
 
 /** The mark of a job being released; replaced by the run's key before its transaction commits. */
@@ -61,10 +63,10 @@ export function jobRepository(db: Db | DbTx) {
     },
 
     async withNames(jobId: string): Promise<JobWithNames | null> {
-      const row = await db.dioptraJob.findUnique({ where: { jobId }, include: { experiment: { select: { name: true } }, queue: { select: { name: true } } } });
+      const row = await db.dioptraJob.findUnique({ where: { jobId }, include: { experiment: { select: { name: true } }, queue: { select: { name: true, createdBy: true } } } });
       if (!row) return null;
       const { experiment, queue, ...job } = row;
-      return { ...asRecord(job), experimentName: experiment.name, queueName: queue.name };
+      return { ...asRecord(job), experimentName: experiment.name, queueName: queue.name, queueCreatedBy: queue.createdBy };
     },
 
     /** Every job in submission order (read in the order of the created_on, job_id index). */

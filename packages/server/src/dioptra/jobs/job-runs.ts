@@ -9,14 +9,21 @@ import { jobRepository } from './job-repository.ts';
 
 export const JOB_OWNER = 'dioptra';
 
-export function jobRunSpec(jobId: string, user: string, queue: string): RunSpec {
-  return { owner: JOB_OWNER, name: `dioptra-job-${jobId}`, user, queue, jobs: [{ name: jobId, command: `dioptra-job ${jobId}`, after: [] }] };
+/** Where a job runs: its queue, whose registrant's workers run it as well as the submitter's. */
+export interface JobQueue {
+  name: string;
+  createdBy: string | null;
+}
+
+export function jobRunSpec(jobId: string, user: string, queue: JobQueue): RunSpec {
+  const runners = queue.createdBy ? [queue.createdBy] : [];
+  return { owner: JOB_OWNER, name: `dioptra-job-${jobId}`, user, runners, queue: queue.name, jobs: [{ name: jobId, command: `dioptra-job ${jobId}`, after: [] }] };
 }
 
 export function jobRuns(db: Db, engine: RunEngine) {
   return {
     /** Starts the job's run inside `tx` (the transaction that stores the job); answers the run's key. */
-    async start(tx: DbTx, jobId: string, user: string, queue: string): Promise<string> {
+    async start(tx: DbTx, jobId: string, user: string, queue: JobQueue): Promise<string> {
       return (await engine.startRun(tx, jobRunSpec(jobId, user, queue))).workflowKey;
     },
 
@@ -28,7 +35,7 @@ export function jobRuns(db: Db, engine: RunEngine) {
         // Read after the claim: the queue's name now (it may have been renamed while the job waited).
         const job = await jobs.withNames(jobId);
         if (!job) return false;
-        await jobs.setRunWorkflowKey(jobId, await this.start(tx, jobId, job.submittedBy, job.queueName));
+        await jobs.setRunWorkflowKey(jobId, await this.start(tx, jobId, job.submittedBy, { name: job.queueName, createdBy: job.queueCreatedBy }));
         return true;
       });
     },

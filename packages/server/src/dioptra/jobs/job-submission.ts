@@ -97,7 +97,7 @@ export function jobSubmission({ db, clock, content, experiments, queues, runs, u
             jobId, experimentId: experiment.id, queueId: queue.id, createdOn: new Date(clock.now()), timeout,
             workflowUri: `content://${contentKey}/${workflowFileName}`, workflowFileName, contentKey,
             entryPoint: form.entryPoint, entryPointKwargs: optional(form.entryPointKwargs), dependsOn, submittedBy: user,
-            runWorkflowKey: heldBack ? null : await runs.start(tx, jobId, user, queue.name),
+            runWorkflowKey: heldBack ? null : await runs.start(tx, jobId, user, queue),
           });
         });
       } catch (e) {

@@ -1,5 +1,6 @@
-// The graph editing sub-API (/graphs/{id}/nodes/<action>): small edits of a stored graph by its author.
-// Checks run in PLynx's order: the graph exists (404), the caller is its author (403), then the edit itself.
+// The graph editing sub-API (/graphs/{id}/nodes/<action>): small edits of a stored graph by its author or an
+// administrator. Checks run in PLynx's order: the graph exists (404), the caller may change it (403), then
+// the edit itself; an administrator's edit keeps the graph's author.
 // Each edit reads and writes the graph in one transaction, so two concurrent edits cannot lose one another.
 import type { Clock } from '../../clock.ts';
 import { AppError } from '../../errors.ts';
@@ -7,6 +8,7 @@ import { changeParameter, createLink, insertNode, removeLink, removeNode } from 
 import { isObjectId } from '../model/object-id.ts';
 import type { GraphDoc } from '../model/document-types.ts';
 import type { Graph, Node, PlynxUser } from '../model/types.ts';
+import { mayChange } from '../model/users.ts';
 import type { NodeRepository } from '../nodes/node-repository.ts';
 import type { GraphRepository, StoredGraph } from './graph-repository.ts';
 
@@ -19,11 +21,11 @@ export interface GraphEditingDeps {
   current(stored: StoredGraph): Promise<GraphDoc>;
 }
 
-async function ownGraph(graphs: GraphRepository, id: string, user: PlynxUser): Promise<Graph> {
+async function ownGraph(graphs: GraphRepository, id: string, user: PlynxUser): Promise<StoredGraph> {
   const stored = isObjectId(id) ? await graphs.find(id) : null;
   if (!stored) throw new AppError('DOCUMENT_NOT_FOUND', 'Graph was not found');
-  if (stored.graph.author !== user.id) throw new AppError('FORBIDDEN', 'Permission denied');
-  return stored.graph;
+  if (!mayChange(stored.graph.author, user)) throw new AppError('FORBIDDEN', 'Permission denied');
+  return stored;
 }
 
 export function graphEditingService({ graphs, nodes, clock, transaction, current }: GraphEditingDeps) {
@@ -32,10 +34,10 @@ export function graphEditingService({ graphs, nodes, clock, transaction, current
     transaction(async ({ graphs: tx }) => {
       const own = await ownGraph(tx, id, user);
       // Upstream edits graphs in any status; here an approved graph is a run whose jobs are its nodes.
-      const status = own.graph_running_status ?? 'CREATED';
+      const status = own.graph.graph_running_status ?? 'CREATED';
       if (status !== 'CREATED') throw new AppError('CONFLICT', `Graph status \`CREATED\` expected. Found \`${status}\``);
-      const { graph, result } = change(own);
-      await tx.save(graph, user.username, new Date(clock.now()));
+      const { graph, result } = change(own.graph);
+      await tx.save(graph, own.authorName, new Date(clock.now()));
       return result;
     });
 
@@ -56,9 +58,8 @@ export function graphEditingService({ graphs, nodes, clock, transaction, current
 
   return {
     async listNodes(id: string, user: PlynxUser) {
-      await ownGraph(graphs, id, user);
-      const stored = await graphs.find(id);
-      return { ...done('Completed'), nodes: stored ? (await current(stored)).nodes : [] };
+      const stored = await ownGraph(graphs, id, user);
+      return { ...done('Completed'), nodes: (await current(stored)).nodes };
     },
 
     async insertNode(id: string, body: { node_id?: string; x?: number; y?: number } | undefined, user: PlynxUser) {

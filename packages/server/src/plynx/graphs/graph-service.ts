@@ -8,6 +8,7 @@ import { graphToWire, parseGraph } from '../model/documents.ts';
 import { isObjectId } from '../model/object-id.ts';
 import type { Graph, GraphAction, GraphRunningStatus, Node, PlynxUser, ResourcesDict } from '../model/types.ts';
 import { parseSearchString } from '../model/search-string.ts';
+import { mayChange } from '../model/users.ts';
 import type { NodeRepository } from '../nodes/node-repository.ts';
 import { userList, type AuthorDirectory } from '../users/author-directory.ts';
 import { READ_ONLY_GRAPH_ACTIONS, runGraphActions, type ActionContext } from './graph-actions.ts';
@@ -71,13 +72,17 @@ export function graphService(deps: GraphServiceDeps) {
     if (outcome.saves.length || outcome.cancellations.length) {
       const now = new Date(clock.now());
       await deps.transaction(async ({ graphs: tx, tx: dbTx }) => {
+        const authorNames = new Map<string, string>();
         for (const graph of outcome.saves) {
           // Checked again inside the transaction: someone else may have stored this _id since it was read.
           const existing = await tx.find(graph._id);
-          if (existing && existing.graph.author !== user.id) throw new AppError('FORBIDDEN', 'Permission denied');
-          await tx.save(graph, user.username, now);
+          if (existing && !mayChange(existing.graph.author, user)) throw new AppError('FORBIDDEN', 'Permission denied');
+          const authorName = existing?.authorName ?? user.username;
+          authorNames.set(graph._id, authorName);
+          await tx.save(graph, authorName, now);
         }
-        for (const graph of outcome.approvals) await deps.runs.start(dbTx, graph, user.username);
+        // The run is the author's (their workers run it), also when an administrator approves it.
+        for (const graph of outcome.approvals) await deps.runs.start(dbTx, graph, authorNames.get(graph._id) ?? user.username);
         for (const id of outcome.cancellations) {
           await tx.addCancellation(id);
           await deps.runs.cancel(dbTx, id);
@@ -97,7 +102,7 @@ export function graphService(deps: GraphServiceDeps) {
   }
 
   function checkOwner(stored: StoredGraph | null, user: PlynxUser, actions: GraphAction[]): void {
-    if (!stored || stored.graph.author === user.id) return;
+    if (!stored || mayChange(stored.graph.author, user)) return;
     if (actions.some((a) => !READ_ONLY_GRAPH_ACTIONS.has(a))) throw new AppError('FORBIDDEN', 'Permission denied');
   }
 
@@ -108,7 +113,7 @@ export function graphService(deps: GraphServiceDeps) {
       if (id === 'new') return answer(graphToWire(parseGraph({})));
       const stored = await requireGraph(id);
       const graph = await withCurrentNodeStatuses(await deps.runs.current(stored));
-      return answer(graphToWire(graph, { _readonly: graph.author !== user.id, ...dates(stored) }));
+      return answer(graphToWire(graph, { _readonly: !mayChange(graph.author, user), ...dates(stored) }));
     },
 
     async search(request: GraphSearchRequest) {
@@ -136,8 +141,10 @@ export function graphService(deps: GraphServiceDeps) {
     /** POST /graphs: the posted graph, owned by the caller, through the action list. */
     async post(rawGraph: unknown, actions: GraphAction[], user: PlynxUser, options: GraphActionOptions = {}) {
       if (!actions.length) throw new AppError('INVALID_ARGUMENT', 'No actions given: send `actions` (a list) or `action`');
-      const posted: GraphDoc = { ...parseGraph(rawGraph), author: user.id };
-      const stored = await graphs.find(posted._id);
+      const parsed = parseGraph(rawGraph);
+      const stored = await graphs.find(parsed._id);
+      // A graph stays its author's when an administrator saves it.
+      const posted: GraphDoc = { ...parsed, author: stored && mayChange(stored.graph.author, user) ? stored.graph.author : user.id };
       checkOwner(stored, user, actions);
       // A graph that already runs (or ran) keeps its status whatever the posted copy says, so that posting
       // it again cannot overwrite it.
@@ -156,7 +163,7 @@ export function graphService(deps: GraphServiceDeps) {
     /** PATCH /graphs/{id}/update: objects merged key by key, lists replaced, then saved. */
     async update(id: string, changes: Record<string, unknown>, user: PlynxUser) {
       const stored = await requireGraph(id);
-      if (stored.graph.author !== user.id) throw new AppError('FORBIDDEN', 'Permission denied');
+      if (!mayChange(stored.graph.author, user)) throw new AppError('FORBIDDEN', 'Permission denied');
       const status = stored.graph.graph_running_status ?? 'CREATED';
       if (status !== 'CREATED') throw new AppError('CONFLICT', `Graph status \`CREATED\` expected. Found \`${status}\``);
       const merged = parseGraph(deepMerge(stored.graph, { ...changes, _id: stored.graph._id, author: stored.graph.author }));

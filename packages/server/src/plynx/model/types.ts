@@ -23,4 +23,6 @@ export type UserSummary = Schemas['PlynxUserSummary'];
 export interface PlynxUser {
   username: string;
   id: string;
+  /** Administrators may change any graph and node; their changes keep the document's author. */
+  isAdmin: boolean;
 }

@@ -15,5 +15,10 @@ export function userObjectId(username: string): string {
 /** The PLynx user behind a request's identity. */
 export function plynxUser(identity: Identity): PlynxUser {
   const username = identity.via === 'local' ? SINGLE_USER : identity.user;
-  return { username, id: userObjectId(username) };
+  return { username, id: userObjectId(username), isAdmin: identity.isAdmin };
+}
+
+/** Whether `user` may change a graph or node whose `author` is `authorId`: its author, or an administrator. */
+export function mayChange(authorId: string | null | undefined, user: PlynxUser): boolean {
+  return user.isAdmin || authorId === user.id;
 }

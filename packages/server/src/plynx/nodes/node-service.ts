@@ -6,6 +6,7 @@ import { BASE_NODE_NAMES, nodeTemplate } from '../model/base-nodes.ts';
 import { formatPlynxDate } from '../model/dates.ts';
 import { nodeToWire, parseNode } from '../model/documents.ts';
 import { isObjectId } from '../model/object-id.ts';
+import { mayChange } from '../model/users.ts';
 import type { NodeDoc } from '../model/document-types.ts';
 import type { Node, NodeAction, NodeStatus, PlynxUser, ResourcesDict } from '../model/types.ts';
 import { parseSearchString } from '../model/search-string.ts';
@@ -45,7 +46,7 @@ export function nodeService(deps: NodeServiceDeps) {
       const stored = await nodes.find(id);
       if (!stored) throw new AppError('DOCUMENT_NOT_FOUND', `Node \`${id}\` was not found`);
       return {
-        data: nodeToWire(stored.node, { _readonly: stored.node.author !== user.id, ...dates(stored) }),
+        data: nodeToWire(stored.node, { _readonly: !mayChange(stored.node.author, user), ...dates(stored) }),
         resources_dict: deps.resourcesDict(),
         status: 'success' as const,
       };
@@ -64,7 +65,7 @@ export function nodeService(deps: NodeServiceDeps) {
       });
       const users = await authors(items.map((s) => s.authorName));
       return {
-        items: items.map((s) => nodeToWire(s.node, { _readonly: s.node.author !== user.id, ...dates(s), _user: userList(users, s.authorName) })),
+        items: items.map((s) => nodeToWire(s.node, { _readonly: !mayChange(s.node.author, user), ...dates(s), _user: userList(users, s.authorName) })),
         total_count: total,
         resources_dict: deps.resourcesDict(),
         status: 'success' as const,
@@ -74,9 +75,11 @@ export function nodeService(deps: NodeServiceDeps) {
     /** POST /nodes: the actions run in order on the posted node; all writes land in one transaction. */
     async post(rawNode: unknown, actions: NodeAction[], user: PlynxUser) {
       if (!actions.length) throw new AppError('INVALID_ARGUMENT', 'No action given: send `action`');
-      let node: NodeDoc = { ...parseNode(rawNode), author: user.id, starred: false };
-      const stored = await nodes.find(node._id);
-      if (stored && stored.node.author !== user.id && actions.some((a) => !OPEN_NODE_ACTIONS.has(a))) throw new AppError('FORBIDDEN', 'Permission denied');
+      const parsed = parseNode(rawNode);
+      const stored = await nodes.find(parsed._id);
+      if (stored && !mayChange(stored.node.author, user) && actions.some((a) => !OPEN_NODE_ACTIONS.has(a))) throw new AppError('FORBIDDEN', 'Permission denied');
+      // A node stays its author's when an administrator saves it.
+      let node: NodeDoc = { ...parsed, author: stored && mayChange(stored.node.author, user) ? stored.node.author : user.id, starred: false };
       const saves: NodeDoc[] = [];
       let preview: string | undefined;
       for (const action of actions) {
@@ -124,8 +127,8 @@ export function nodeService(deps: NodeServiceDeps) {
           for (const n of list) {
             // Checked again inside the transaction: someone else may have stored this _id since it was read.
             const existing = await tx.find(n._id);
-            if (existing && existing.node.author !== user.id) throw new AppError('FORBIDDEN', 'Permission denied');
-            await tx.save(n, user.username, now);
+            if (existing && !mayChange(existing.node.author, user)) throw new AppError('FORBIDDEN', 'Permission denied');
+            await tx.save(n, existing ? existing.authorName : user.username, now);
           }
         });
       }

@@ -35,6 +35,13 @@ const nullableNumber = (v: unknown) => (v === null || v === undefined ? null : N
 export class RunRepository {
   constructor(private readonly sql: TorcSql) {}
 
+  /** Lets the queue workers of `usernames` run the workflow (a `run` share each). */
+  async shareToRun(workflowId: number, usernames: string[]): Promise<void> {
+    for (const username of usernames) {
+      await this.sql.execute(sql`INSERT INTO torc_workflow_share (workflow_id, username, access) VALUES (${workflowId}, ${username}, 'run')`);
+    }
+  }
+
   /** The run begins: run_id 1 is what queue claims and the worker calls take for a started workflow. */
   async start(workflowId: number): Promise<void> {
     await this.sql.execute(sql`UPDATE torc_workflow_status SET run_id = 1, rev = rev + 1 WHERE workflow_id = ${workflowId}`);

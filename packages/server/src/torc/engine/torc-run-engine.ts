@@ -52,7 +52,9 @@ class TorcRunEngine implements RunEngine {
     const lifecycle = new LifecycleRepository(this.database.driver, this.database.provider, tx);
     await lifecycle.initialize.cacheNeeds(wf.id, DEFAULT_NEEDS, []);
     await lifecycle.initialize.blockAndReady(wf.id, false);
-    await this.runsOn(tx).start(wf.id);
+    const runs = this.runsOn(tx);
+    await runs.shareToRun(wf.id, [...new Set(spec.runners ?? [])].filter((u) => u !== spec.user));
+    await runs.start(wf.id);
     return { workflowKey: String(wf.id) };
   }
 

@@ -49,11 +49,11 @@ export interface QueueCandidate extends Candidate {
 // The workflows a queue worker may take jobs of: on the queue, started, not canceled, not archived. A
 // subquery (not a join) so that on PostgreSQL only the job rows are locked, never the shared workflow rows.
 /**
- * The started workflows on `queue`; with `runner`, only those that user may run: their own, those shared with
- * them to run, and runs of other families (whose queues every worker of the queue serves).
+ * The started workflows on `queue`; with `runner`, only those that user may run: their own and those shared
+ * with them to run (a family shares its runs with whoever else serves them, such as a queue's registrant).
  */
 function servedWorkflows(queue: string, runner: string | undefined): Fragment {
-  const mayRun = runner === undefined ? empty : sql` AND (w.owned_by IS NOT NULL OR w.creator = ${runner} OR (w.creator IS NULL AND w.user_name = ${runner})
+  const mayRun = runner === undefined ? empty : sql` AND (w.creator = ${runner} OR (w.creator IS NULL AND w.user_name = ${runner})
     OR EXISTS (SELECT 1 FROM torc_workflow_share sh WHERE sh.workflow_id = w.id AND sh.username = ${runner} AND sh.access = 'run'))`;
   return sql`SELECT w.id FROM torc_workflow w JOIN torc_workflow_status s ON s.workflow_id = w.id
     WHERE w.queue = ${queue} AND w.is_archived = ${false} AND s.run_id > 0 AND s.is_canceled = ${false}${mayRun}`;
