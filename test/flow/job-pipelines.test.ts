@@ -1,6 +1,6 @@
 // Assigning pipelines to jobs: the job's pipelines become exactly the list sent (camelCase entries in
 // `updated_pipelines`), a job id must name a Torc workflow, a PLynx graph that has run or a Dioptra job, and the caller
-// needs write, manage_pipelines or the manager role on every pipeline added or removed. The permission
+// must own the job and needs write, manage_pipelines or the manager role on every pipeline added or removed. The permission
 // matrix covers the three users of the fixture; deleting a pipeline takes it off every job.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROVIDERS } from '../helpers/server.ts';
@@ -18,8 +18,8 @@ describe.each(PROVIDERS)('Flow job pipelines on %s', (provider) => {
   const entry = (name: string) => ({ flowPipelineName: name, flowPipelineId: ids[name] });
   const assigned = async (jobId: string) =>
     (await f.db.db.flowJobPipeline.findMany({ where: { jobId }, include: { pipeline: true } })).map((r) => r.pipeline.name).sort();
-  async function torcWorkflow(): Promise<string> {
-    const r = await f.as.admin.POST('/torc-service/workflows', { body: { user: 'admin' } });
+  async function torcWorkflow(owner: User = 'writer'): Promise<string> {
+    const r = await f.as[owner].POST('/torc-service/workflows', { body: { user: owner } });
     expect(r.response.status).toBe(200);
     return r.data!._key!;
   }
@@ -62,16 +62,17 @@ describe.each(PROVIDERS)('Flow job pipelines on %s', (provider) => {
     expect((await f.as.admin.POST('/plynx/api/v0/nodes', { body: { node: op, action: 'APPROVE' } })).data).toMatchObject({ status: 'SUCCESS' });
     const library = (await f.as.admin.GET('/plynx/api/v0/nodes/{node_id}', { params: { path: { node_id: op._id! } } })).data!.data;
     const g = graph('flow job', [instance(library)]);
-    const approved = await f.as.admin.POST('/plynx/api/v0/graphs', { body: { graph: g, actions: ['APPROVE'] } });
+    const approved = await f.as.writer.POST('/plynx/api/v0/graphs', { body: { graph: g, actions: ['APPROVE'] } });
     expect(approved.data, JSON.stringify(approved.error)).toMatchObject({ status: 'SUCCESS' });
-    expect((await assign('writer', g._id!, [ids.writable!])).data).toEqual({ status: 'OK', updated_pipelines: [entry('writable')] });
+    const r = await assign('writer', g._id!, [ids.writable!]);
+    expect(r.data, JSON.stringify(r.error)).toEqual({ status: 'OK', updated_pipelines: [entry('writable')] });
     const draft = graph('never run', [instance(library)]);
     await f.as.admin.POST('/plynx/api/v0/graphs', { body: { graph: draft, actions: ['SAVE'] } });
     expectError(await assign('writer', draft._id!, [ids.writable!]), 404, 'DOCUMENT_NOT_FOUND');
   });
 
   it('When the job is a submitted Dioptra job, then it is accepted by its id', async () => {
-    const post = (path: string, body: FormData) => fetch(`${f.t.url}${path}`, { method: 'POST', body, headers: { authorization: `Bearer ${f.tokens.admin}` } });
+    const post = (path: string, body: FormData, as: User = 'admin') => fetch(`${f.t.url}${path}`, { method: 'POST', body, headers: { authorization: `Bearer ${f.tokens[as]}` } });
     const form = (fields: Record<string, string>, file?: string) => {
       const data = new FormData();
       for (const [k, v] of Object.entries(fields)) data.append(k, v);
@@ -80,7 +81,7 @@ describe.each(PROVIDERS)('Flow job pipelines on %s', (provider) => {
     };
     expect((await post('/api/experiment/', form({ name: 'flow-experiment' }))).status).toBe(200);
     expect((await post('/api/queue/', form({ name: 'flow-queue' }))).status).toBe(200);
-    const submitted = await post('/api/job/', form({ experiment_name: 'flow-experiment', queue: 'flow-queue', entry_point: 'main' }, 'workflows.tar.gz'));
+    const submitted = await post('/api/job/', form({ experiment_name: 'flow-experiment', queue: 'flow-queue', entry_point: 'main' }, 'workflows.tar.gz'), 'writer');
     expect(submitted.status).toBe(200);
     const { jobId } = (await submitted.json()) as { jobId: string };
     expect((await assign('writer', jobId, [ids.writable!])).data).toEqual({ status: 'OK', updated_pipelines: [entry('writable')] });
@@ -109,7 +110,7 @@ describe.each(PROVIDERS)('Flow job pipelines on %s', (provider) => {
     ['reader', 'writable', false], ['reader', 'managed', false], ['reader', 'foreign', false],
     ['writer', 'writable', true], ['writer', 'managed', true], ['writer', 'foreign', false],
   ] as const)('Permission matrix: %s assigning %s is allowed: %s', async (user, name, allowed) => {
-    const job = await torcWorkflow();
+    const job = await torcWorkflow(user);
     const added = await assign(user, job, [ids[name]!]);
     if (allowed) {
       expect(added.data).toEqual({ status: 'OK', updated_pipelines: [entry(name)] });
@@ -128,6 +129,14 @@ describe.each(PROVIDERS)('Flow job pipelines on %s', (provider) => {
       await Promise.all(USERS.map(async (u) => [u, (await f.as[u].GET('/api/v1/flow/pipeline')).data!.pipelines.map((p) => p.name)] as const)),
     );
     expect(names).toEqual({ admin: ['foreign', 'managed', 'writable'], reader: ['writable'], writer: ['managed', 'writable'] });
+  });
+
+  it('When the job is another user\'s, then only an administrator may change its pipelines', async () => {
+    const job = await torcWorkflow('reader');
+    expectError(await assign('writer', job, [ids.writable!]), 403, 'FORBIDDEN');
+    expect(await assigned(job)).toEqual([]);
+    expect((await assign('admin', job, [ids.writable!])).response.status).toBe(200);
+    expect(await assigned(job)).toEqual(['writable']);
   });
 
   it('When a job keeps a pipeline the caller may not touch, then the caller can still change the others', async () => {

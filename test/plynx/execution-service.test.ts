@@ -59,7 +59,7 @@ describe.each(PROVIDERS)('PLynx run services with an engine double on %s', (prov
 
   async function succeed(g: Graph, n: Node) {
     const out = await resource(`${n.title}`);
-    await s.execution.finish(g._id!, n._id!, { status: 'SUCCESS', outputs: { out } });
+    await s.execution.finish(g._id!, n._id!, { status: 'SUCCESS', outputs: { out } }, user);
     engine.complete(keyOf(g), n._id!, 0);
     return out;
   }
@@ -113,13 +113,13 @@ describe.each(PROVIDERS)('PLynx run services with an engine double on %s', (prov
     await approve(g);
     engine.claim('w1');
     expect(await statuses(g._id!)).toEqual(['RUNNING', { A: 'RUNNING', B: 'CREATED', C: 'RUNNING' }]);
-    expect((await s.execution.start(g._id!, a._id!)).restored).toBe(false);
+    expect((await s.execution.start(g._id!, a._id!, user)).restored).toBe(false);
     const outA = await succeed(g, a);
     engine.claim('w1');
-    const started = await s.execution.start(g._id!, b._id!);
+    const started = await s.execution.start(g._id!, b._id!, user);
     expect(started.node.inputs[0]!.values[0]!.resource_id).toBe(outA);
     await succeed(g, b);
-    await s.execution.start(g._id!, c._id!);
+    await s.execution.start(g._id!, c._id!, user);
     await succeed(g, c);
     const [status] = await statuses(g._id!);
     expect(status).toBe('SUCCESS');
@@ -133,10 +133,10 @@ describe.each(PROVIDERS)('PLynx run services with an engine double on %s', (prov
     const { g, a, b, c } = chain('Failing');
     await approve(g);
     engine.claim('w1');
-    await s.execution.finish(g._id!, a._id!, { status: 'FAILED' });
+    await s.execution.finish(g._id!, a._id!, { status: 'FAILED' }, user);
     engine.complete(keyOf(g), a._id!, 1);
     expect(await statuses(g._id!)).toEqual(['FAILED_WAITING', { A: 'FAILED', B: 'CANCELED', C: 'RUNNING' }]);
-    await expect(s.execution.start(g._id!, b._id!)).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(s.execution.start(g._id!, b._id!, user)).rejects.toMatchObject({ code: 'CONFLICT' });
     await succeed(g, c);
     expect((await statuses(g._id!))[0]).toBe('FAILED');
   });
@@ -145,11 +145,11 @@ describe.each(PROVIDERS)('PLynx run services with an engine double on %s', (prov
     const { g, a } = chain('Canceled');
     await approve(g);
     engine.claim('w1');
-    await s.execution.start(g._id!, a._id!);
+    await s.execution.start(g._id!, a._id!, user);
     await s.graphs.postAction(g._id!, 'CANCEL', user);
     expect(await statuses(g._id!)).toEqual(['CANCELED', { A: 'CANCELED', B: 'CANCELED', C: 'CANCELED' }]);
-    expect(await s.execution.progress(g._id!, a._id!, { stdout: 'x' })).toEqual({ status: 'success', canceled: true });
-    await expect(s.execution.finish(g._id!, a._id!, { status: 'SUCCESS', outputs: { out: await resource('late') } })).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(await s.execution.progress(g._id!, a._id!, { stdout: 'x' }, user)).toEqual({ status: 'success', canceled: true });
+    await expect(s.execution.finish(g._id!, a._id!, { status: 'SUCCESS', outputs: { out: await resource('late') } }, user)).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
   it('When a cacheable node was seen before, then the second run restores it with the cached outputs and a cache_url', async () => {
@@ -165,10 +165,10 @@ describe.each(PROVIDERS)('PLynx run services with an engine double on %s', (prov
     for (const run of [one, two]) {
       await approve(run.g);
       engine.claim('w1');
-      await s.execution.finish(run.g._id!, run.a._id!, { status: 'SUCCESS', outputs: { out: shared } });
+      await s.execution.finish(run.g._id!, run.a._id!, { status: 'SUCCESS', outputs: { out: shared } }, user);
       engine.complete(keyOf(run.g), run.a._id!, 0);
       engine.claim('w1');
-      const started = await s.execution.start(run.g._id!, run.k._id!);
+      const started = await s.execution.start(run.g._id!, run.k._id!, user);
       if (run === one) {
         expect(started.restored).toBe(false);
         const out = await succeed(run.g, run.k);
@@ -185,9 +185,9 @@ describe.each(PROVIDERS)('PLynx run services with an engine double on %s', (prov
     const { g, a } = chain('Missing');
     await approve(g);
     engine.claim('w1');
-    await s.execution.start(g._id!, a._id!);
-    await expect(s.execution.finish(g._id!, a._id!, { status: 'SUCCESS', outputs: {} })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
-    await expect(s.execution.finish(g._id!, a._id!, { status: 'SUCCESS', outputs: { out: 'never-stored' } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await s.execution.start(g._id!, a._id!, user);
+    await expect(s.execution.finish(g._id!, a._id!, { status: 'SUCCESS', outputs: {} }, user)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(s.execution.finish(g._id!, a._id!, { status: 'SUCCESS', outputs: { out: 'never-stored' } }, user)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     expect((await s.graphs.get(g._id!, user)).data.nodes!.find((n) => n._id === a._id)).toMatchObject({ node_running_status: 'RUNNING', outputs: [{ resource_id: null }] });
     await s.graphs.postAction(g._id!, 'CANCEL', user);
   });

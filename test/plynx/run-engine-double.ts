@@ -33,6 +33,11 @@ export class RunEngineDouble implements RunEngine {
     return run ? { canceled: run.canceled, jobs: [...run.jobs.values()].map(({ name, status, returnCode, computeNodeKey }) => ({ name, status, returnCode, computeNodeKey })) } : null;
   }
 
+  async mayRun(workflowKey: string, user: string) {
+    const spec = this.runs.get(workflowKey)?.spec;
+    return spec !== undefined && (spec.user === user || (spec.runners ?? []).includes(user));
+  }
+
   async isClaimed(workflowKey: string, jobName: string) {
     const status = this.runs.get(workflowKey)?.jobs.get(jobName)?.status;
     return status === 'submitted' || status === 'submitted_pending';

@@ -8906,7 +8906,7 @@ export interface components {
                 "application/json": components["schemas"]["PlynxError"];
             };
         };
-        /** @description The caller lacks the permission this action needs. */
+        /** @description The caller lacks the permission this action needs: only a graph's or node's author and administrators may change it, and only a worker signed in as the graph run's user (or an administrator) may report on its nodes. */
         PlynxForbidden: {
             headers: {
                 [name: string]: unknown;
@@ -8973,6 +8973,15 @@ export interface components {
         };
         /** @description The resource does not exist. */
         DioptraNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["DioptraError"];
+            };
+        };
+        /** @description The caller may not do this. Experiments, queues and custom task plugins may be changed, locked or deleted only by the user who registered them and by administrators; a job's run may be started, finished or logged only by a worker signed in as its submitter, its queue's registrant or an administrator. */
+        DioptraForbidden: {
             headers: {
                 [name: string]: unknown;
             };
@@ -16072,6 +16081,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["PlynxUnauthorized"];
+            403: components["responses"]["PlynxForbidden"];
             404: components["responses"]["PlynxNotFound"];
             409: components["responses"]["PlynxConflict"];
         };
@@ -16111,6 +16121,7 @@ export interface operations {
             };
             400: components["responses"]["PlynxBadRequest"];
             401: components["responses"]["PlynxUnauthorized"];
+            403: components["responses"]["PlynxForbidden"];
             404: components["responses"]["PlynxNotFound"];
             409: components["responses"]["PlynxConflict"];
         };
@@ -16150,6 +16161,7 @@ export interface operations {
             };
             400: components["responses"]["PlynxBadRequest"];
             401: components["responses"]["PlynxUnauthorized"];
+            403: components["responses"]["PlynxForbidden"];
             404: components["responses"]["PlynxNotFound"];
             409: components["responses"]["PlynxConflict"];
         };
@@ -16306,6 +16318,7 @@ export interface operations {
             };
             400: components["responses"]["DioptraBadRequest"];
             401: components["responses"]["DioptraUnauthorized"];
+            403: components["responses"]["DioptraForbidden"];
             404: components["responses"]["DioptraNotFound"];
             409: components["responses"]["DioptraConflict"];
         };
@@ -16336,6 +16349,7 @@ export interface operations {
             };
             400: components["responses"]["DioptraBadRequest"];
             401: components["responses"]["DioptraUnauthorized"];
+            403: components["responses"]["DioptraForbidden"];
         };
     };
     dioptra_get_experiment_name_resource: {
@@ -16413,6 +16427,7 @@ export interface operations {
             };
             400: components["responses"]["DioptraBadRequest"];
             401: components["responses"]["DioptraUnauthorized"];
+            403: components["responses"]["DioptraForbidden"];
             404: components["responses"]["DioptraNotFound"];
             409: components["responses"]["DioptraConflict"];
         };
@@ -16442,6 +16457,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["DioptraUnauthorized"];
+            403: components["responses"]["DioptraForbidden"];
         };
     };
     dioptra_get_job_resource: {
@@ -16610,6 +16626,7 @@ export interface operations {
             };
             400: components["responses"]["DioptraBadRequest"];
             401: components["responses"]["DioptraUnauthorized"];
+            403: components["responses"]["DioptraForbidden"];
             404: components["responses"]["DioptraNotFound"];
             409: components["responses"]["DioptraConflict"];
             413: components["responses"]["DioptraTooLarge"];
@@ -16696,6 +16713,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["DioptraUnauthorized"];
+            403: components["responses"]["DioptraForbidden"];
             404: components["responses"]["DioptraNotFound"];
             409: components["responses"]["DioptraConflict"];
         };
@@ -16735,6 +16753,7 @@ export interface operations {
             };
             400: components["responses"]["DioptraBadRequest"];
             401: components["responses"]["DioptraUnauthorized"];
+            403: components["responses"]["DioptraForbidden"];
             404: components["responses"]["DioptraNotFound"];
             409: components["responses"]["DioptraConflict"];
         };
@@ -16891,6 +16910,7 @@ export interface operations {
             };
             400: components["responses"]["DioptraBadRequest"];
             401: components["responses"]["DioptraUnauthorized"];
+            403: components["responses"]["DioptraForbidden"];
             404: components["responses"]["DioptraNotFound"];
             409: components["responses"]["DioptraConflict"];
         };
@@ -16921,6 +16941,7 @@ export interface operations {
             };
             400: components["responses"]["DioptraBadRequest"];
             401: components["responses"]["DioptraUnauthorized"];
+            403: components["responses"]["DioptraForbidden"];
         };
     };
     dioptra_put_queue_id_lock_resource: {
@@ -16949,6 +16970,7 @@ export interface operations {
             };
             400: components["responses"]["DioptraBadRequest"];
             401: components["responses"]["DioptraUnauthorized"];
+            403: components["responses"]["DioptraForbidden"];
             404: components["responses"]["DioptraNotFound"];
         };
     };
@@ -16978,6 +17000,7 @@ export interface operations {
             };
             400: components["responses"]["DioptraBadRequest"];
             401: components["responses"]["DioptraUnauthorized"];
+            403: components["responses"]["DioptraForbidden"];
             404: components["responses"]["DioptraNotFound"];
         };
     };
@@ -17056,6 +17079,7 @@ export interface operations {
             };
             400: components["responses"]["DioptraBadRequest"];
             401: components["responses"]["DioptraUnauthorized"];
+            403: components["responses"]["DioptraForbidden"];
             404: components["responses"]["DioptraNotFound"];
             409: components["responses"]["DioptraConflict"];
         };
@@ -17085,6 +17109,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["DioptraUnauthorized"];
+            403: components["responses"]["DioptraForbidden"];
         };
     };
     dioptra_put_queue_name_lock_resource: {
@@ -17112,6 +17137,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["DioptraUnauthorized"];
+            403: components["responses"]["DioptraForbidden"];
             404: components["responses"]["DioptraNotFound"];
         };
     };
@@ -17140,6 +17166,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["DioptraUnauthorized"];
+            403: components["responses"]["DioptraForbidden"];
             404: components["responses"]["DioptraNotFound"];
         };
     };
@@ -17357,6 +17384,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["DioptraUnauthorized"];
+            403: components["responses"]["DioptraForbidden"];
         };
     };
     flow_list_pipelines: {

@@ -75,6 +75,8 @@ export interface RunEngine {
   runState(workflowKey: string): Promise<RunState | null>;
   /** Whether the job `jobName` of the run is held by a worker right now (submitted_pending or submitted). */
   isClaimed(workflowKey: string, jobName: string): Promise<boolean>;
+  /** Whether a worker signed in as `user` may run the run's jobs: the run's user, or one it was shared with to run. */
+  mayRun(workflowKey: string, user: string): Promise<boolean>;
   /**
    * Cancels the run inside `tx`: every job that has not ended is canceled, and workers holding one are told
    * to kill it. Cancelling a run that has ended changes nothing.

@@ -1,12 +1,15 @@
 // What a worker running a Dioptra job does through the server, and what anyone may read of a job. Every
-// write is allowed only while the job's engine run is held by a worker (claimed through the Torc queue), so
-// a worker that lost its job (canceled, taken over after its lease ran out) cannot change it any more.
+// write is allowed only to a worker that may run the job (signed in as its submitter, its queue's registrant
+// or an administrator: 403 otherwise) and only while the job's engine run is held by a worker (claimed
+// through the Torc queue), so a worker that lost its job (canceled, taken over after its lease ran out)
+// cannot change it any more.
 import type { Readable } from 'node:stream';
 import type { Clock } from '../../clock.ts';
 import type { ContentStore } from '../../content/content-store.ts';
 import type { Db } from '../../db/client.ts';
 import type { RunEngine } from '../../engine/run-engine.ts';
 import { AppError } from '../../errors.ts';
+import type { Identity } from '../../http/auth.ts';
 import { JobDoesNotExistError } from '../errors.ts';
 import { ENDED, jobRepository, type JobRecord, type JobWithNames } from './job-repository.ts';
 import type { JobRuns } from './job-runs.ts';
@@ -43,7 +46,10 @@ export function jobExecution({ db, clock, content, engine, runs, pluginCollectio
     return job;
   }
 
-  async function mustBeClaimed(job: JobRecord): Promise<void> {
+  async function mustBeClaimed(job: JobRecord, caller: Identity): Promise<void> {
+    if (job.runWorkflowKey && !caller.isAdmin && !(await engine.mayRun(job.runWorkflowKey, caller.user))) {
+      throw new AppError('FORBIDDEN', `Forbidden - ${caller.user} may not run job ${job.jobId}.`);
+    }
     if (!job.runWorkflowKey || !(await engine.isClaimed(job.runWorkflowKey, job.jobId))) throw conflict(job.jobId, 'is not held by a worker');
   }
 
@@ -59,10 +65,10 @@ export function jobExecution({ db, clock, content, engine, runs, pluginCollectio
     list: () => jobs.list(),
 
     /** The job becomes `started`; again `started` for a worker that took it over from one that went away. */
-    async start(jobId: string): Promise<JobStart> {
+    async start(jobId: string, caller: Identity): Promise<JobStart> {
       const job = await found(jobId);
       if (ENDED.includes(job.status)) throw conflict(jobId, `has already ended (${job.status})`);
-      await mustBeClaimed(job);
+      await mustBeClaimed(job, caller);
       if (!(await jobs.setStatus(jobId, ['queued', 'started'], 'started', now()))) throw conflict(jobId, 'has already ended');
       return {
         job: await reread(jobId),
@@ -74,20 +80,20 @@ export function jobExecution({ db, clock, content, engine, runs, pluginCollectio
     },
 
     /** Records how the job ended and releases the jobs that wait for it, whatever the outcome (as RQ). */
-    async finish(jobId: string, status: 'finished' | 'failed'): Promise<JobRecord> {
+    async finish(jobId: string, status: 'finished' | 'failed', caller: Identity): Promise<JobRecord> {
       const job = await found(jobId);
       if (job.status !== 'started') throw conflict(jobId, job.status === 'queued' ? 'has not started' : `has already ended (${job.status})`);
-      await mustBeClaimed(job);
+      await mustBeClaimed(job, caller);
       if (!(await jobs.setStatus(jobId, ['started'], status, now()))) throw conflict(jobId, 'has already ended');
       await runs.releaseDependents(jobId);
       return reread(jobId);
     },
 
     /** Replaces the job's stored log with the file at `path`; answers its size. */
-    async putLog(jobId: string, path: string): Promise<{ size: number }> {
+    async putLog(jobId: string, path: string, caller: Identity): Promise<{ size: number }> {
       const job = await found(jobId);
       // Allowed after `finish` too, as long as the worker still holds the run: its last lines arrive then.
-      await mustBeClaimed(job);
+      await mustBeClaimed(job, caller);
       const stored = await content.putFile(logKeyOf(jobId), path);
       await jobs.setLogKey(jobId, logKeyOf(jobId));
       return stored;

@@ -42,10 +42,10 @@ export function jobHandlers({ jobSubmission, jobExecution }: { jobSubmission: Jo
       await sendStream(res, { 'content-type': 'text/plain; charset=utf-8', 'content-length': String(log.size) }, log.stream);
       return SENT;
     },
-    dioptra_put_job_log: async ({ req, params }) => {
+    dioptra_put_job_log: async ({ req, params, identity }) => {
       const file = filePart(req, 'log');
       if (!file) throw new AppError('INVALID_ARGUMENT', 'Bad Request - The log must be attached as a file part named `log`.');
-      return { status: 200, body: { status: 'Success', size: (await jobExecution.putLog(params.jobId, file.path)).size } };
+      return { status: 200, body: { status: 'Success', size: (await jobExecution.putLog(params.jobId, file.path, identity)).size } };
     },
     dioptra_get_job_workflow: async ({ params, res }) => {
       const { size, stream, fileName } = await jobExecution.openWorkflow(params.jobId);
@@ -59,10 +59,10 @@ export function jobHandlers({ jobSubmission, jobExecution }: { jobSubmission: Jo
       await sendStream(res, { 'content-type': 'application/gzip' }, bundle);
       return SENT_BINARY;
     },
-    dioptra_start_job: async ({ params }) => {
-      const started = await jobExecution.start(params.jobId);
+    dioptra_start_job: async ({ params, identity }) => {
+      const started = await jobExecution.start(params.jobId, identity);
       return { status: 200, body: { ...started, job: toJob(started.job) } };
     },
-    dioptra_finish_job: async ({ params, body }) => ({ status: 200, body: toJob(await jobExecution.finish(params.jobId, body.status)) }),
+    dioptra_finish_job: async ({ params, body, identity }) => ({ status: 200, body: toJob(await jobExecution.finish(params.jobId, body.status, identity)) }),
   } satisfies HandlerMap;
 }

@@ -8,6 +8,7 @@ import type { RunEngine } from '../../engine/run-engine.ts';
 import { AppError } from '../../errors.ts';
 import type { GraphRepository } from '../graphs/graph-repository.ts';
 import type { GraphDoc, NodeDoc } from '../model/document-types.ts';
+import type { PlynxUser } from '../model/types.ts';
 import { isObjectId } from '../model/object-id.ts';
 import { nodeCacheKey } from './cache-key.ts';
 import type { PlynxRunRecord, ResourceMap, RunNodeRecord, RunRepository } from './run-repository.ts';
@@ -66,7 +67,8 @@ export function executionService({ graphs, runs, engine, content, clock, webUrl 
     return { run, graph, nodes, node };
   }
 
-  async function requireClaimed({ run, node }: RunNode): Promise<void> {
+  async function requireClaimed({ run, node }: RunNode, caller: PlynxUser): Promise<void> {
+    if (!caller.isAdmin && !(await engine.mayRun(run.workflowKey, caller.username))) throw new AppError('FORBIDDEN', 'Permission denied');
     if (!(await engine.isClaimed(run.workflowKey, node._id))) {
       throw new AppError('CONFLICT', `The job of node \`${node._id}\` is not held by a worker (the graph was canceled or the node ended)`);
     }
@@ -91,9 +93,9 @@ export function executionService({ graphs, runs, engine, content, clock, webUrl 
 
   return {
     /** POST /runs/{graph}/nodes/{node}/start. */
-    async start(graphId: string, nodeId: string): Promise<{ status: 'success'; restored: boolean; node: NodeDoc }> {
+    async start(graphId: string, nodeId: string, caller: PlynxUser): Promise<{ status: 'success'; restored: boolean; node: NodeDoc }> {
       const found = await runNode(graphId, nodeId);
-      await requireClaimed(found);
+      await requireClaimed(found, caller);
       const node = await withInputs(found);
       const hit = isCacheable(node) ? await runs.cached(nodeCacheKey(node)) : null;
       const record: RunNodeRecord = hit
@@ -104,20 +106,20 @@ export function executionService({ graphs, runs, engine, content, clock, webUrl 
     },
 
     /** POST /runs/{graph}/nodes/{node}/progress: the logs so far; tells a worker of a canceled graph to stop. */
-    async progress(graphId: string, nodeId: string, logs: ResourceMap): Promise<{ status: 'success'; canceled: boolean }> {
+    async progress(graphId: string, nodeId: string, logs: ResourceMap, caller: PlynxUser): Promise<{ status: 'success'; canceled: boolean }> {
       const found = await runNode(graphId, nodeId);
       const state = await engine.runState(found.run.workflowKey);
       if (!state || state.canceled) return { status: 'success', canceled: true };
-      await requireClaimed(found);
+      await requireClaimed(found, caller);
       const record = (await runs.node(graphId, nodeId)) ?? { nodeId, state: 'RUNNING', outputs: {}, logs: {}, cacheUrl: '' };
       await runs.saveNode(graphId, { ...record, logs: { ...record.logs, ...logs } }, now());
       return { status: 'success', canceled: false };
     },
 
     /** POST /runs/{graph}/nodes/{node}/finish: SUCCESS only with a stored resource for every output. */
-    async finish(graphId: string, nodeId: string, report: FinishReport): Promise<{ status: 'success'; message: string }> {
+    async finish(graphId: string, nodeId: string, report: FinishReport, caller: PlynxUser): Promise<{ status: 'success'; message: string }> {
       const found = await runNode(graphId, nodeId);
-      await requireClaimed(found);
+      await requireClaimed(found, caller);
       const given = report.outputs ?? {};
       const outputs: ResourceMap = {};
       for (const output of found.node.outputs) {

@@ -76,6 +76,12 @@ export class RunRepository {
     };
   }
 
+  async mayRun(workflowId: number, user: string): Promise<boolean> {
+    const rows = await this.sql.query(sql`SELECT 1 AS ok FROM torc_workflow w WHERE w.id = ${workflowId} AND (w.creator = ${user}
+      OR EXISTS (SELECT 1 FROM torc_workflow_share sh WHERE sh.workflow_id = w.id AND sh.username = ${user} AND sh.access = 'run'))`);
+    return rows.length > 0;
+  }
+
   async jobStatus(workflowId: number, name: string): Promise<string | undefined> {
     const [row] = await this.sql.query(sql`SELECT status FROM torc_job WHERE workflow_id = ${workflowId} AND name = ${name} LIMIT 1`);
     return row ? String(row.status) : undefined;

@@ -71,6 +71,11 @@ class TorcRunEngine implements RunEngine {
     return status === 'submitted_pending' || status === 'submitted';
   }
 
+  async mayRun(workflowKey: string, user: string): Promise<boolean> {
+    const id = parseId(workflowKey);
+    return id !== undefined && (await this.runs.mayRun(id, user));
+  }
+
   async cancelRun(tx: DbTx, workflowKey: string): Promise<void> {
     const id = parseId(workflowKey);
     const lifecycle = new LifecycleRepository(this.database.driver, this.database.provider, tx);
