@@ -156,7 +156,7 @@ async function seed(conn: Conn): Promise<void> {
 const dump = async (conn: Conn, table: string) => conn.all(`SELECT * FROM "${table}" ORDER BY id`);
 
 // Columns that later migrations add to renamed tables, with the value old rows get.
-const ADDED_LATER: Record<string, Row> = { torc_workflow: { queue: null, owned_by: null } };
+const ADDED_LATER: Record<string, Row> = { torc_workflow: { queue: null, owned_by: null, creator: null } };
 
 /** The rows of an old table as they should read under the new names (and with later columns). */
 function renamed(table: string, rows: Row[]): Row[] {

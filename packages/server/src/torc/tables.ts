@@ -3,7 +3,8 @@
 import type { TableMap } from '../db/sql.ts';
 
 export const TORC_TABLES = {
-  torc_workflow: ['id', 'rev', 'name', 'user_name', 'description', 'timestamp', 'is_archived', 'queue', 'owned_by'],
+  torc_workflow: ['id', 'rev', 'name', 'user_name', 'description', 'timestamp', 'is_archived', 'queue', 'owned_by', 'creator'],
+  torc_workflow_share: ['id', 'workflow_id', 'username', 'access'],
   torc_workflow_config: [
     'id', 'rev', 'workflow_id', 'workflow_startup_script', 'workflow_completion_script', 'worker_startup_script',
     'compute_node_resource_stats', 'compute_node_expiration_buffer_seconds',
