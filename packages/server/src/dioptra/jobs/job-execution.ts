@@ -46,10 +46,18 @@ export function jobExecution({ db, clock, content, engine, runs, pluginCollectio
     return job;
   }
 
-  async function mustBeClaimed(job: JobRecord, caller: Identity): Promise<void> {
-    if (job.runWorkflowKey && !caller.isAdmin && !(await engine.mayRun(job.runWorkflowKey, caller.user))) {
+  /** The job, or 404; 403 unless the caller may run it (checked before its state, so nothing leaks). */
+  async function runnable(jobId: string, caller: Identity): Promise<JobWithNames> {
+    const job = await found(jobId);
+    // A job held back for its dependency has no run yet: only its submitter may get as far as the 409.
+    const may = caller.isAdmin || (job.runWorkflowKey ? await engine.mayRun(job.runWorkflowKey, caller.user) : job.submittedBy === caller.user);
+    if (!may) {
       throw new AppError('FORBIDDEN', `Forbidden - ${caller.user} may not run job ${job.jobId}.`);
     }
+    return job;
+  }
+
+  async function mustBeClaimed(job: JobRecord): Promise<void> {
     if (!job.runWorkflowKey || !(await engine.isClaimed(job.runWorkflowKey, job.jobId))) throw conflict(job.jobId, 'is not held by a worker');
   }
 
@@ -66,9 +74,9 @@ export function jobExecution({ db, clock, content, engine, runs, pluginCollectio
 
     /** The job becomes `started`; again `started` for a worker that took it over from one that went away. */
     async start(jobId: string, caller: Identity): Promise<JobStart> {
-      const job = await found(jobId);
+      const job = await runnable(jobId, caller);
       if (ENDED.includes(job.status)) throw conflict(jobId, `has already ended (${job.status})`);
-      await mustBeClaimed(job, caller);
+      await mustBeClaimed(job);
       if (!(await jobs.setStatus(jobId, ['queued', 'started'], 'started', now()))) throw conflict(jobId, 'has already ended');
       return {
         job: await reread(jobId),
@@ -81,9 +89,9 @@ export function jobExecution({ db, clock, content, engine, runs, pluginCollectio
 
     /** Records how the job ended and releases the jobs that wait for it, whatever the outcome (as RQ). */
     async finish(jobId: string, status: 'finished' | 'failed', caller: Identity): Promise<JobRecord> {
-      const job = await found(jobId);
+      const job = await runnable(jobId, caller);
       if (job.status !== 'started') throw conflict(jobId, job.status === 'queued' ? 'has not started' : `has already ended (${job.status})`);
-      await mustBeClaimed(job, caller);
+      await mustBeClaimed(job);
       if (!(await jobs.setStatus(jobId, ['started'], status, now()))) throw conflict(jobId, 'has already ended');
       await runs.releaseDependents(jobId);
       return reread(jobId);
@@ -91,9 +99,9 @@ export function jobExecution({ db, clock, content, engine, runs, pluginCollectio
 
     /** Replaces the job's stored log with the file at `path`; answers its size. */
     async putLog(jobId: string, path: string, caller: Identity): Promise<{ size: number }> {
-      const job = await found(jobId);
+      const job = await runnable(jobId, caller);
       // Allowed after `finish` too, as long as the worker still holds the run: its last lines arrive then.
-      await mustBeClaimed(job, caller);
+      await mustBeClaimed(job);
       const stored = await content.putFile(logKeyOf(jobId), path);
       await jobs.setLogKey(jobId, logKeyOf(jobId));
       return stored;
