@@ -16,6 +16,8 @@ import { createIdentity } from '../../packages/server/src/identity/composition.t
 import { createTestDatabase, PROVIDERS, type TestDatabase } from '../helpers/server.ts';
 import { RunEngineDouble } from '../plynx/run-engine-double.ts';
 
+const ALICE = { user: 'alice', via: 'bearer', isAdmin: false } as const;
+
 describe.each(PROVIDERS)('Dioptra job submission with an engine double on %s', (provider) => {
   let testDb: TestDatabase;
   let database: Database;
@@ -40,7 +42,7 @@ describe.each(PROVIDERS)('Dioptra job submission with an engine double on %s', (
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dioptra-submission-'));
     s = createDioptraServices({
       database, clock, engine, identity: createIdentity(database.db), content: directoryContentStore(path.join(dir, 'content')),
-      config: { builtinsDir: undefined, uploadMaxBytes: 1024 * 1024 }, dataDir: dir,
+      config: { builtinsDir: undefined, uploadMaxBytes: 1024 * 1024, sharing: 'testbed' }, dataDir: dir,
     });
     await s.experiments.register('exp', LOCAL_IDENTITY);
     await s.queues.register('q', LOCAL_IDENTITY);
@@ -52,15 +54,15 @@ describe.each(PROVIDERS)('Dioptra job submission with an engine double on %s', (
   });
 
   it('When the engine run cannot be started, then the submission fails and leaves no job and no archive', async () => {
-    const before = { jobs: (await s.jobExecution.list()).length, archives: stored().length };
+    const before = { jobs: (await s.jobExecution.list(LOCAL_IDENTITY)).length, archives: stored().length };
     engine.failNextStart = true;
-    await expect(s.jobSubmission.submit(form(), 'alice')).rejects.toThrow('engine unavailable');
-    expect((await s.jobExecution.list()).length).toBe(before.jobs);
+    await expect(s.jobSubmission.submit(form(), ALICE)).rejects.toThrow('engine unavailable');
+    expect((await s.jobExecution.list(LOCAL_IDENTITY)).length).toBe(before.jobs);
     expect(stored().length).toBe(before.archives);
   });
 
   it('When a job is submitted, then its run is started for the caller on the queue of the Dioptra queue\'s name, and the queue\'s registrant may run it', async () => {
-    const job = await s.jobSubmission.submit(form(), 'alice');
+    const job = await s.jobSubmission.submit(form(), ALICE);
     expect(job.runWorkflowKey).not.toBeNull();
     expect(engine.runs.get(job.runWorkflowKey!)!.spec).toEqual({
       owner: 'dioptra', name: `dioptra-job-${job.jobId}`, user: 'alice', runners: [LOCAL_IDENTITY.user], queue: 'q',
@@ -69,8 +71,8 @@ describe.each(PROVIDERS)('Dioptra job submission with an engine double on %s', (
   });
 
   it('When several callers release one held-back job at once, then exactly one starts its run', async () => {
-    const parent = await s.jobSubmission.submit(form(), 'alice');
-    const child = await s.jobSubmission.submit(form({ dependsOn: parent.jobId }), 'alice');
+    const parent = await s.jobSubmission.submit(form(), ALICE);
+    const child = await s.jobSubmission.submit(form({ dependsOn: parent.jobId }), ALICE);
     expect(child.runWorkflowKey).toBeNull();
     const runsBefore = engine.runs.size;
     const runs = jobRuns(database.db, engine);

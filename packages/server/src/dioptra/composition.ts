@@ -18,6 +18,7 @@ import type { DioptraConfig } from './module.ts';
 import { pluginFolder, writablePluginFolder } from './task-plugins/plugin-store.ts';
 import { taskPluginHandlers } from './task-plugins/task-plugin-handlers.ts';
 import { BUILTINS, CUSTOM, taskPluginService } from './task-plugins/task-plugin-service.ts';
+import { visibility } from './visibility.ts';
 
 export function createDioptraServices(context: FamilyContext<DioptraConfig>) {
   const { database, clock, config, dataDir, content, engine } = context;
@@ -27,17 +28,19 @@ export function createDioptraServices(context: FamilyContext<DioptraConfig>) {
     return path.join(dataDir, 'dioptra', 'task-plugins', 'dioptra_custom');
   });
   const builtinPlugins = pluginFolder(config.builtinsDir);
+  const seen = visibility(config.sharing);
   const experiments = experimentRepository(database.db);
   const queues = queueService(queueRepository(database.db), clock);
   const runs = jobRuns(database.db, engine);
   return {
-    experiments: experimentService(experiments, clock),
+    experiments: experimentService(experiments, clock, seen),
     queues,
     taskPlugins: taskPluginService({ builtins: builtinPlugins, custom: customPlugins, uploadMaxBytes: config.uploadMaxBytes }),
-    jobSubmission: jobSubmission({ db: database.db, clock, content, experiments, queues, runs, uploadMaxBytes: config.uploadMaxBytes }),
+    jobSubmission: jobSubmission({ db: database.db, clock, content, experiments, queues, runs, uploadMaxBytes: config.uploadMaxBytes, seen }),
     jobExecution: jobExecution({
       db: database.db, clock, content, engine, runs,
       pluginCollections: [{ name: BUILTINS, folder: builtinPlugins }, { name: CUSTOM, folder: customPlugins }],
+      seen,
     }),
   };
 }

@@ -1,13 +1,15 @@
 // The rules experiments and queues share: register under the slug of a name not held by a current record,
 // fetch, rename and soft-delete by id or by exact name. Deleting something that is not there is not an
-// error (upstream answers an empty id list), but renaming it is (404). Anyone may read them (a testbed's
-// experiments and queues are shared); only the user who registered one and administrators may change it.
+// error (upstream answers an empty id list), but renaming it is (404). Who may read them is the family's
+// sharing setting (a record the caller may not see is one that does not exist); only the user who registered
+// one and administrators may change it.
 import { AppError } from '../errors.ts';
 import type { Identity } from '../http/auth.ts';
 import type { Clock } from '../clock.ts';
 import { isUniqueViolation, nameTaken } from './errors.ts';
 import { slugify } from './names.ts';
 import { idStatus, type NamedRecord } from './records.ts';
+import { visibility, type Visibility } from './visibility.ts';
 
 export interface NamedRecordStore {
   byId(id: number): Promise<NamedRecord | null>;
@@ -30,11 +32,13 @@ export function requireChangeable(record: NamedRecord, caller: Identity, kind: s
   throw new AppError('FORBIDDEN', `Forbidden - The ${kind} ${record.name} was registered by ${record.createdBy ?? 'an earlier version'}; only they and administrators may change it.`);
 }
 
-export function namedRecords(store: NamedRecordStore, errors: NamedRecordErrors, clock: Clock) {
+export function namedRecords(store: NamedRecordStore, errors: NamedRecordErrors, clock: Clock, seen: Visibility = visibility('testbed')) {
   const now = () => new Date(clock.now());
-  const found = (record: NamedRecord | null): NamedRecord => {
-    if (!record) throw errors.doesNotExist();
-    return record;
+  const visible = (record: NamedRecord | null, caller: Identity) => (record && seen.sees(caller, record.createdBy) ? record : null);
+  const found = (record: NamedRecord | null, caller: Identity): NamedRecord => {
+    const shown = visible(record, caller);
+    if (!shown) throw errors.doesNotExist();
+    return shown;
   };
 
   return {
@@ -51,13 +55,13 @@ export function namedRecords(store: NamedRecordStore, errors: NamedRecordErrors,
       }
     },
 
-    getById: async (id: number) => found(await store.byId(id)),
-    getByName: async (name: string) => found(await store.byName(name)),
+    getById: async (id: number, caller: Identity) => found(await store.byId(id), caller),
+    getByName: async (name: string, caller: Identity) => found(await store.byName(name), caller),
 
     async renameById(id: number, name: string, caller: Identity): Promise<NamedRecord> {
-      requireChangeable(found(await store.byId(id)), caller, errors.kind);
+      requireChangeable(found(await store.byId(id), caller), caller, errors.kind);
       try {
-        return found(await store.rename(id, name, now()));
+        return found(await store.rename(id, name, now()), caller);
       } catch (e) {
         if (isUniqueViolation(e)) throw nameTaken(errors.kind, name);
         throw e;
@@ -65,17 +69,17 @@ export function namedRecords(store: NamedRecordStore, errors: NamedRecordErrors,
     },
 
     async renameByName(current: string, name: string, caller: Identity): Promise<NamedRecord> {
-      return this.renameById(found(await store.byName(current)).id, name, caller);
+      return this.renameById(found(await store.byName(current), caller).id, name, caller);
     },
 
     async deleteById(id: number, caller: Identity) {
-      const record = await store.byId(id);
+      const record = visible(await store.byId(id), caller);
       if (record) requireChangeable(record, caller, errors.kind);
       return idStatus(record && (await store.softDelete(id, now())) ? id : null);
     },
 
     async deleteByName(name: string, caller: Identity) {
-      const record = await store.byName(name);
+      const record = visible(await store.byName(name), caller);
       if (record) requireChangeable(record, caller, errors.kind);
       return idStatus(record && (await store.softDelete(record.id, now())) ? record.id : null);
     },

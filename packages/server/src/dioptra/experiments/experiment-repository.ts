@@ -8,8 +8,9 @@ const FIELDS = { id: true, name: true, createdOn: true, lastModified: true, crea
 
 export function experimentRepository(db: Db) {
   return {
-    list(): Promise<NamedRecord[]> {
-      return db.dioptraExperiment.findMany({ where: CURRENT, select: FIELDS, orderBy: { id: 'asc' } });
+    /** Current experiments by id; only those `createdBy` registered when given. */
+    list(createdBy?: string): Promise<NamedRecord[]> {
+      return db.dioptraExperiment.findMany({ where: { ...CURRENT, ...(createdBy === undefined ? {} : { createdBy }) }, select: FIELDS, orderBy: { id: 'asc' } });
     },
 
     byId(id: number): Promise<NamedRecord | null> {

@@ -2,7 +2,8 @@
 // write is allowed only to a worker that may run the job (signed in as its submitter, its queue's registrant
 // or an administrator: 403 otherwise) and only while the job's engine run is held by a worker (claimed
 // through the Torc queue), so a worker that lost its job (canceled, taken over after its lease ran out)
-// cannot change it any more.
+// cannot change it any more. Who may read a job is the family's sharing setting; a job the caller may not
+// see answers as one that does not exist.
 import type { Readable } from 'node:stream';
 import type { Clock } from '../../clock.ts';
 import type { ContentStore } from '../../content/content-store.ts';
@@ -15,6 +16,7 @@ import { ENDED, jobRepository, type JobRecord, type JobWithNames } from './job-r
 import type { JobRuns } from './job-runs.ts';
 import { DEFAULT_TIMEOUT_SECONDS, timeoutSeconds } from './job-timeout.ts';
 import { pluginBundle, type PluginCollection } from './plugin-bundle.ts';
+import type { Visibility } from '../visibility.ts';
 
 export interface JobExecutionDeps {
   db: Db;
@@ -23,6 +25,7 @@ export interface JobExecutionDeps {
   engine: RunEngine;
   runs: JobRuns;
   pluginCollections: PluginCollection[];
+  seen: Visibility;
 }
 
 export interface JobStart {
@@ -36,19 +39,19 @@ export interface JobStart {
 const conflict = (jobId: string, why: string) => new AppError('CONFLICT', `Conflict - Job ${jobId} ${why}.`);
 const logKeyOf = (jobId: string) => `dioptra-job-${jobId}-log`;
 
-export function jobExecution({ db, clock, content, engine, runs, pluginCollections }: JobExecutionDeps) {
+export function jobExecution({ db, clock, content, engine, runs, pluginCollections, seen }: JobExecutionDeps) {
   const jobs = jobRepository(db);
   const now = () => new Date(clock.now());
 
-  async function found(jobId: string): Promise<JobWithNames> {
+  async function found(jobId: string, caller: Identity): Promise<JobWithNames> {
     const job = await jobs.withNames(jobId);
-    if (!job) throw JobDoesNotExistError();
+    if (!job || !seen.sees(caller, job.submittedBy, job.queueCreatedBy)) throw JobDoesNotExistError();
     return job;
   }
 
   /** The job, or 404; 403 unless the caller may run it (checked before its state, so nothing leaks). */
   async function runnable(jobId: string, caller: Identity): Promise<JobWithNames> {
-    const job = await found(jobId);
+    const job = await found(jobId, caller);
     // A job held back for its dependency has no run yet: only its submitter may get as far as the 409.
     const may = caller.isAdmin || (job.runWorkflowKey ? await engine.mayRun(job.runWorkflowKey, caller.user) : job.submittedBy === caller.user);
     if (!may) {
@@ -66,11 +69,11 @@ export function jobExecution({ db, clock, content, engine, runs, pluginCollectio
   }
 
   return {
-    async get(jobId: string): Promise<JobRecord> {
-      return found(jobId);
+    async get(jobId: string, caller: Identity): Promise<JobRecord> {
+      return found(jobId, caller);
     },
 
-    list: () => jobs.list(),
+    list: (caller: Identity) => jobs.list(seen.limitTo(caller)),
 
     /** The job becomes `started`; again `started` for a worker that took it over from one that went away. */
     async start(jobId: string, caller: Identity): Promise<JobStart> {
@@ -108,20 +111,20 @@ export function jobExecution({ db, clock, content, engine, runs, pluginCollectio
     },
 
     /** The job's log so far; null when none was handed in yet. */
-    async openLog(jobId: string): Promise<{ size: number; stream: Readable } | null> {
-      const job = await found(jobId);
+    async openLog(jobId: string, caller: Identity): Promise<{ size: number; stream: Readable } | null> {
+      const job = await found(jobId, caller);
       return job.logKey ? content.open(job.logKey) : null;
     },
 
-    async openWorkflow(jobId: string): Promise<{ size: number; stream: Readable; fileName: string }> {
-      const job = await found(jobId);
+    async openWorkflow(jobId: string, caller: Identity): Promise<{ size: number; stream: Readable; fileName: string }> {
+      const job = await found(jobId, caller);
       const stored = await content.open(job.contentKey);
       if (!stored) throw new AppError('INTERNAL', `the workflow archive of job ${jobId} is missing from the content store`);
       return { size: stored.size, stream: stored.stream, fileName: job.workflowFileName };
     },
 
-    async taskPlugins(jobId: string): Promise<Readable> {
-      await found(jobId);
+    async taskPlugins(jobId: string, caller: Identity): Promise<Readable> {
+      await found(jobId, caller);
       return pluginBundle(pluginCollections);
     },
   };

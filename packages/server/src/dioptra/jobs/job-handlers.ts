@@ -18,7 +18,7 @@ const SENT_BINARY = { status: 200 as const, body: new Blob([]) };
 
 export function jobHandlers({ jobSubmission, jobExecution }: { jobSubmission: JobSubmission; jobExecution: JobExecution }) {
   return {
-    dioptra_get_job_resource: async () => ({ status: 200, body: (await jobExecution.list()).map(toJob) }),
+    dioptra_get_job_resource: async ({ identity }) => ({ status: 200, body: (await jobExecution.list(identity)).map(toJob) }),
     dioptra_post_job_resource: async ({ req, body, identity }) => ({
       status: 200,
       body: toJob(await jobSubmission.submit({
@@ -29,12 +29,12 @@ export function jobHandlers({ jobSubmission, jobExecution }: { jobSubmission: Jo
         entryPointKwargs: body.entry_point_kwargs,
         dependsOn: body.depends_on,
         file: filePart(req, 'workflow'),
-      }, identity.user)),
+      }, identity)),
     }),
-    dioptra_get_job_id_resource: async ({ params }) => ({ status: 200, body: toJob(await jobExecution.get(params.jobId)) }),
+    dioptra_get_job_id_resource: async ({ params, identity }) => ({ status: 200, body: toJob(await jobExecution.get(params.jobId, identity)) }),
 
-    dioptra_get_job_log: async ({ params, res }) => {
-      const log = await jobExecution.openLog(params.jobId);
+    dioptra_get_job_log: async ({ params, res, identity }) => {
+      const log = await jobExecution.openLog(params.jobId, identity);
       if (!log) {
         res.status(200).type('text/plain; charset=utf-8').send('');
         return SENT;
@@ -47,14 +47,14 @@ export function jobHandlers({ jobSubmission, jobExecution }: { jobSubmission: Jo
       if (!file) throw new AppError('INVALID_ARGUMENT', 'Bad Request - The log must be attached as a file part named `log`.');
       return { status: 200, body: { status: 'Success', size: (await jobExecution.putLog(params.jobId, file.path, identity)).size } };
     },
-    dioptra_get_job_workflow: async ({ params, res }) => {
-      const { size, stream, fileName } = await jobExecution.openWorkflow(params.jobId);
+    dioptra_get_job_workflow: async ({ params, res, identity }) => {
+      const { size, stream, fileName } = await jobExecution.openWorkflow(params.jobId, identity);
       res.attachment(fileName);
       await sendStream(res, { 'content-type': 'application/octet-stream', 'content-length': String(size) }, stream);
       return SENT_BINARY;
     },
-    dioptra_get_job_task_plugins: async ({ params, res }) => {
-      const bundle = await jobExecution.taskPlugins(params.jobId);
+    dioptra_get_job_task_plugins: async ({ params, res, identity }) => {
+      const bundle = await jobExecution.taskPlugins(params.jobId, identity);
       res.attachment('task-plugins.tar.gz');
       await sendStream(res, { 'content-type': 'application/gzip' }, bundle);
       return SENT_BINARY;

@@ -1,7 +1,7 @@
 // The only code that reads and writes Dioptra jobs. Status changes and the release of a held-back job are
 // conditional updates, so two callers racing on the same job never both win.
 import { sqlClientFor, type Db } from '../../db/client.ts';
-import { sql, type SqlClient } from '../../db/sql.ts';
+import { empty, sql, type SqlClient } from '../../db/sql.ts';
 import type { DbTx } from '../../db/transaction.ts';
 
 export type JobStatus = 'queued' | 'started' | 'finished' | 'failed';
@@ -69,9 +69,13 @@ export function jobRepository(db: Db | DbTx) {
       return { ...asRecord(job), experimentName: experiment.name, queueName: queue.name, queueCreatedBy: queue.createdBy };
     },
 
-    /** Every job in submission order (read in the order of the created_on, job_id index). */
-    async list(): Promise<JobRecord[]> {
-      return reads.$queryRaw<JobRecord[]>(sql`SELECT ${JOB_COLUMNS} FROM "dioptra_job" ORDER BY "created_on" ASC, "job_id" ASC`);
+    /**
+     * Every job in submission order (read in the order of the created_on, job_id index); with `user`, only
+     * the jobs they submitted or that run on a queue they registered.
+     */
+    async list(user?: string): Promise<JobRecord[]> {
+      const mine = user === undefined ? empty : sql`WHERE "submitted_by" = ${user} OR "queue_id" IN (SELECT "id" FROM "dioptra_queue" WHERE "created_by" = ${user})`;
+      return reads.$queryRaw<JobRecord[]>(sql`SELECT ${JOB_COLUMNS} FROM "dioptra_job" ${mine} ORDER BY "created_on" ASC, "job_id" ASC`);
     },
 
     /** Jobs held back waiting for `jobId` (their engine run not started yet). */

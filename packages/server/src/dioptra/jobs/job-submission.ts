@@ -8,10 +8,12 @@ import type { Db } from '../../db/client.ts';
 import { runTransaction } from '../../db/transaction.ts';
 import { hasArchiveExtension } from '../archive-names.ts';
 import { JobSubmissionError } from '../errors.ts';
+import type { Identity } from '../../http/auth.ts';
 import { checkUploadSize, type UploadedFile } from '../file-part.ts';
 import type { ExperimentRepository } from '../experiments/experiment-repository.ts';
 import { slugify } from '../names.ts';
 import type { QueueService } from '../queues/queue-service.ts';
+import type { Visibility } from '../visibility.ts';
 import { ENDED, jobRepository, type JobRecord } from './job-repository.ts';
 import type { JobRuns } from './job-runs.ts';
 import { timeoutSeconds } from './job-timeout.ts';
@@ -37,6 +39,8 @@ export interface JobSubmissionDeps {
   runs: JobRuns;
   /** Largest archive accepted, in bytes. */
   uploadMaxBytes: number;
+  /** Which experiments and jobs a submitter may name. */
+  seen: Visibility;
 }
 
 /** A UUID with or without hyphens, in any case (as Python's `uuid.UUID` reads it). */
@@ -56,11 +60,11 @@ function check(condition: unknown): asserts condition {
   if (!condition) throw JobSubmissionError();
 }
 
-export function jobSubmission({ db, clock, content, experiments, queues, runs, uploadMaxBytes }: JobSubmissionDeps) {
+export function jobSubmission({ db, clock, content, experiments, queues, runs, uploadMaxBytes, seen }: JobSubmissionDeps) {
   const jobs = jobRepository(db);
 
   /** Everything the form names, looked up; throws JobSubmissionError at the first failure. */
-  async function checkForm(form: JobForm) {
+  async function checkForm(form: JobForm, caller: Identity) {
     checkUploadSize(form.file, uploadMaxBytes);
     const experimentName = slugify(form.experimentName);
     const queueName = slugify(form.queue);
@@ -69,7 +73,7 @@ export function jobSubmission({ db, clock, content, experiments, queues, runs, u
     check(timeout === null || timeoutSeconds(timeout) !== null);
     check(form.file && hasArchiveExtension(form.file.originalName));
     const experiment = await experiments.byName(experimentName);
-    check(experiment);
+    check(experiment && seen.sees(caller, experiment.createdBy));
     // Upstream refuses a locked queue with the same generic error as an unknown one.
     const queue = await queues.openQueue(queueName);
     check(queue);
@@ -77,13 +81,17 @@ export function jobSubmission({ db, clock, content, experiments, queues, runs, u
     const dependsOn = dependsOnText === null ? null : canonicalUuid(dependsOnText);
     check(dependsOnText === null || dependsOn);
     // Upstream silently drops a dependency it cannot find and runs the job at once; here it is refused.
-    check(dependsOn === null || (await jobs.byId(dependsOn)));
+    if (dependsOn !== null) {
+      const parent = await jobs.withNames(dependsOn);
+      check(parent && seen.sees(caller, parent.submittedBy, parent.queueCreatedBy));
+    }
     return { experiment, queue, timeout, dependsOn, file: form.file };
   }
 
   return {
-    async submit(form: JobForm, user: string): Promise<JobRecord> {
-      const { experiment, queue, timeout, dependsOn, file } = await checkForm(form);
+    async submit(form: JobForm, caller: Identity): Promise<JobRecord> {
+      const { experiment, queue, timeout, dependsOn, file } = await checkForm(form, caller);
+      const user = caller.user;
       const jobId = crypto.randomUUID();
       const contentKey = `dioptra-workflow-${crypto.randomBytes(16).toString('hex')}`;
       const workflowFileName = secureFilename(file.originalName) || 'workflow';
