@@ -13,6 +13,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ PIPELOOM_NODE_LEASE_SECONDS: '5', PIPELOOM_MIGRATE: 'false' })).toMatchObject({ migrate: false, families: { torc: { nodeLeaseSeconds: 5 } } });
   });
 
+  it('When no timeouts are set, then headers get 10 s, whole requests 300 s and idle keep-alive connections 65 s', () => {
+    expect(loadConfig({})).toMatchObject({ headersTimeoutMs: 10_000, requestTimeoutMs: 300_000, keepAliveTimeoutMs: 65_000 });
+    expect(loadConfig({ PIPELOOM_HEADERS_TIMEOUT_MS: '2000', PIPELOOM_REQUEST_TIMEOUT_MS: '60000', PIPELOOM_KEEP_ALIVE_TIMEOUT_MS: '5000' }))
+      .toMatchObject({ headersTimeoutMs: 2_000, requestTimeoutMs: 60_000, keepAliveTimeoutMs: 5_000 });
+  });
+
   it.each([
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of .*got "loud"/],
     [{ HOST: 'not a host' }, /HOST must be an IP address or a host name/],
@@ -21,6 +27,8 @@ describe('loadConfig', () => {
     [{ PIPELOOM_MIGRATE: 'maybe' }, /PIPELOOM_MIGRATE must be true or false/],
     [{ PIPELOOM_CLAIM_LEASE_SECONDS: '0' }, /PIPELOOM_CLAIM_LEASE_SECONDS must be a whole number of seconds of at least 1/],
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must start with file: or postgresql:\/\//],
+    [{ PIPELOOM_HEADERS_TIMEOUT_MS: '0' }, /PIPELOOM_HEADERS_TIMEOUT_MS must be a whole number of milliseconds of at least 1/],
+    [{ PIPELOOM_HEADERS_TIMEOUT_MS: '20000', PIPELOOM_REQUEST_TIMEOUT_MS: '10000' }, /PIPELOOM_HEADERS_TIMEOUT_MS \(20000\) must not exceed PIPELOOM_REQUEST_TIMEOUT_MS/],
   ])('When the environment has %o, then it fails with a ConfigError naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
