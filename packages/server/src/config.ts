@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, readBoolean, readChoice, readInteger } from './env.ts';
 import { readFamilyConfigs, type FamilyConfigs } from './families.ts';
+import { DEFAULT_SIGNIN_LIMITS, type SignInLimitConfig } from './http/sign-in-limits.ts';
 import { readSessionSecret } from './identity/session-key.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -33,6 +34,8 @@ export interface Config {
   requestTimeoutMs: number;
   /** Milliseconds an idle keep-alive connection is kept open (PIPELOOM_KEEP_ALIVE_TIMEOUT_MS, 65 s). */
   keepAliveTimeoutMs: number;
+  /** Limits on failed sign-ins and session-token requests (see http/sign-in-limits.ts). */
+  signInLimits: SignInLimitConfig;
 }
 
 // src/config.ts and dist/config.js sit at the same depth, so the repository root is the same for both.
@@ -86,6 +89,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.INIT_CWD || process.cwd(), env.PIPELOOM_DATA_DIR?.trim() || DEFAULT_DATA_DIR),
     families: readFamilyConfigs(env),
     ...readTimeouts(env),
+    signInLimits: readSignInLimits(env),
+  };
+}
+
+function readSignInLimits(env: NodeJS.ProcessEnv): SignInLimitConfig {
+  const d = DEFAULT_SIGNIN_LIMITS;
+  const count = { min: 1, unit: 'a whole number of attempts' };
+  return {
+    enabled: readBoolean(env, 'PIPELOOM_SIGNIN_LIMITS', d.enabled),
+    failuresPerIp: readInteger(env, 'PIPELOOM_SIGNIN_FAILURES_PER_IP', d.failuresPerIp, count),
+    failuresPerUser: readInteger(env, 'PIPELOOM_SIGNIN_FAILURES_PER_USER', d.failuresPerUser, count),
+    tokenRequestsPerIp: readInteger(env, 'PIPELOOM_TOKEN_REQUESTS_PER_IP', d.tokenRequestsPerIp, count),
+    windowSeconds: readInteger(env, 'PIPELOOM_SIGNIN_WINDOW_SECONDS', d.windowSeconds, { min: 1, unit: 'a whole number of seconds' }),
   };
 }
 

@@ -18,8 +18,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export interface StartOptions extends Partial<Omit<Config, 'families' | 'logLevel'>> {
+export interface StartOptions extends Partial<Omit<Config, 'families' | 'logLevel' | 'signInLimits'>> {
   logLevel?: string;
+  /** Overrides for some of the sign-in limits; the rest come from the environment. */
+  signInLimits?: Partial<Config['signInLimits']>;
   /** Overrides for some of a family's settings; the rest come from the environment. */
   families?: { [F in keyof FamilyConfigs]?: Partial<FamilyConfigs[F]> };
   validateResponses?: boolean;
@@ -34,7 +36,7 @@ export interface StartOptions extends Partial<Omit<Config, 'families' | 'logLeve
 function mergeConfig(options: StartOptions): Config {
   const { families, validateResponses: _v, drainTimeoutMs: _d, clock: _c, logger: _l, ...rest } = options;
   const loaded = loadConfig();
-  const merged = { ...loaded, ...rest, families: { ...loaded.families } } as Config;
+  const merged = { ...loaded, ...rest, signInLimits: { ...loaded.signInLimits, ...rest.signInLimits }, families: { ...loaded.families } } as Config;
   if (!(LOG_LEVELS as readonly string[]).includes(merged.logLevel)) throw new ConfigError(`logLevel must be one of ${LOG_LEVELS.join(', ')}, got "${merged.logLevel}"`);
   for (const [name, overrides] of Object.entries(families ?? {})) {
     const key = name as keyof FamilyConfigs;
