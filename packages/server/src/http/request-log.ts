@@ -44,7 +44,7 @@ function levelFor(status: number): 'info' | 'warn' | 'error' {
 
 // Query parameters whose values could be credentials. No operation takes one, but a client may still put a
 // token in the URL (`?token=`, `?access_token=`), and the log must not keep it.
-const SECRET_PARAM = /token|password|passwd|secret|api[-_]?key|auth|session|signature/i;
+const SECRET_PARAM = /token|passw(or)?d|secret|api[-_]?key|^auth$|authori[sz]ation|session|signature|credential/i;
 
 /** The URL as logged: the value of any query parameter that could hold a credential is replaced by `***`. */
 export function loggableUrl(url: string): string {
