@@ -27,8 +27,9 @@ export interface SignInLimitConfig {
 export const DEFAULT_SIGNIN_LIMITS: SignInLimitConfig = { enabled: true, failuresPerIp: 30, failuresPerUser: 10, tokenRequestsPerIp: 120, windowSeconds: 300 };
 
 // Guessed user names are unbounded; past this many tracked keys, the buckets that have refilled are dropped
-// (they hold nothing), then the oldest.
+// (they hold nothing), then the least recently used, down to 90% so that pruning runs rarely.
 const MAX_KEYS = 10_000;
+const PRUNED_KEYS = 9_000;
 
 /** Token buckets by key: `limit` attempts, refilled at `limit` per `windowMs`. */
 export class TokenBuckets {
@@ -59,7 +60,7 @@ export class TokenBuckets {
   private prune(): void {
     for (const key of this.buckets.keys()) if (this.tokens(key) >= this.limit) this.buckets.delete(key);
     for (const key of this.buckets.keys()) {
-      if (this.buckets.size <= MAX_KEYS) break;
+      if (this.buckets.size <= PRUNED_KEYS) break;
       this.buckets.delete(key);
     }
   }
