@@ -7,7 +7,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { createPipeloomClient, type PipeloomClient } from '@pipeloom/sdk';
 import type { Clock } from '../../packages/server/src/clock.ts';
-import { startServer, type RunningServer } from '../../packages/server/src/index.ts';
+import { startServer, type RunningServer, type StartOptions } from '../../packages/server/src/index.ts';
 
 export type Provider = 'sqlite' | 'postgresql';
 
@@ -59,7 +59,17 @@ export interface TestServer {
  * Starts the real server on port 0 with a fresh database and data folder. `env` holds settings the server
  * reads from the environment at start (PIPELOOM_DIOPTRA_BUILTINS_DIR, ...); they are set only while it starts.
  */
-export async function startTestServer(provider: Provider, options: { tokens?: string[]; claimLeaseSeconds?: number; nodeLeaseSeconds?: number; clock?: Clock; env?: Record<string, string> } = {}): Promise<TestServer> {
+export interface TestServerOptions {
+  tokens?: string[];
+  claimLeaseSeconds?: number;
+  nodeLeaseSeconds?: number;
+  clock?: Clock;
+  env?: Record<string, string>;
+  /** Further startServer options (timeouts, rate limits, a capturing logger, ...). */
+  server?: Omit<StartOptions, 'databaseUrl' | 'dataDir' | 'port' | 'host'>;
+}
+
+export async function startTestServer(provider: Provider, options: TestServerOptions = {}): Promise<TestServer> {
   const saved = Object.keys(options.env ?? {}).map((name) => [name, process.env[name]] as const);
   Object.assign(process.env, options.env);
   try {
@@ -72,7 +82,7 @@ export async function startTestServer(provider: Provider, options: { tokens?: st
   }
 }
 
-async function startTestServerNow(provider: Provider, options: { tokens?: string[]; claimLeaseSeconds?: number; nodeLeaseSeconds?: number; clock?: Clock }): Promise<TestServer> {
+async function startTestServerNow(provider: Provider, options: TestServerOptions): Promise<TestServer> {
   const database = await createTestDatabase(provider);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeloom-data-'));
   const server = await startServer({
@@ -90,6 +100,7 @@ async function startTestServerNow(provider: Provider, options: { tokens?: string
     },
     validateResponses: true,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...options.server,
   });
   return {
     server,

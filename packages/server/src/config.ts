@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, readBoolean, readChoice, readInteger } from './env.ts';
 import { readFamilyConfigs, type FamilyConfigs } from './families.ts';
+import { DEFAULT_SIGNIN_LIMITS, type SignInLimitConfig } from './http/sign-in-limits.ts';
 import { readSessionSecret } from './identity/session-key.ts';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -27,6 +28,14 @@ export interface Config {
   dataDir: string;
   /** Each family's own settings (Torc's leases, ...). */
   families: FamilyConfigs;
+  /** Milliseconds a client has to send a request's headers (PIPELOOM_HEADERS_TIMEOUT_MS, 10 s). */
+  headersTimeoutMs: number;
+  /** Milliseconds a client has to send a whole request, body included (PIPELOOM_REQUEST_TIMEOUT_MS, 300 s). */
+  requestTimeoutMs: number;
+  /** Milliseconds an idle keep-alive connection is kept open (PIPELOOM_KEEP_ALIVE_TIMEOUT_MS, 65 s). */
+  keepAliveTimeoutMs: number;
+  /** Limits on failed sign-ins and session-token requests (see http/sign-in-limits.ts). */
+  signInLimits: SignInLimitConfig;
 }
 
 // src/config.ts and dist/config.js sit at the same depth, so the repository root is the same for both.
@@ -79,5 +88,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenSecret: readSessionSecret(env),
     dataDir: path.resolve(env.INIT_CWD || process.cwd(), env.PIPELOOM_DATA_DIR?.trim() || DEFAULT_DATA_DIR),
     families: readFamilyConfigs(env),
+    ...readTimeouts(env),
+    signInLimits: readSignInLimits(env),
   };
+}
+
+function readSignInLimits(env: NodeJS.ProcessEnv): SignInLimitConfig {
+  const d = DEFAULT_SIGNIN_LIMITS;
+  const count = { min: 1, unit: 'a whole number of attempts' };
+  return {
+    enabled: readBoolean(env, 'PIPELOOM_SIGNIN_LIMITS', d.enabled),
+    failuresPerIp: readInteger(env, 'PIPELOOM_SIGNIN_FAILURES_PER_IP', d.failuresPerIp, count),
+    failuresPerUser: readInteger(env, 'PIPELOOM_SIGNIN_FAILURES_PER_USER', d.failuresPerUser, count),
+    tokenRequestsPerIp: readInteger(env, 'PIPELOOM_TOKEN_REQUESTS_PER_IP', d.tokenRequestsPerIp, count),
+    windowSeconds: readInteger(env, 'PIPELOOM_SIGNIN_WINDOW_SECONDS', d.windowSeconds, { min: 1, unit: 'a whole number of seconds' }),
+  };
+}
+
+function readTimeouts(env: NodeJS.ProcessEnv): Pick<Config, 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs'> {
+  const ms = { min: 1, unit: 'a whole number of milliseconds' };
+  // Headers are small: ten seconds is plenty for a real client, and short enough that connections which
+  // send half a request and stall (slowloris) are dropped before they pile up.
+  const headersTimeoutMs = readInteger(env, 'PIPELOOM_HEADERS_TIMEOUT_MS', 10_000, ms);
+  // Node's own default; bodies include uploads of up to a gigabyte, so this is deliberately generous.
+  const requestTimeoutMs = readInteger(env, 'PIPELOOM_REQUEST_TIMEOUT_MS', 300_000, ms);
+  // Longer than common proxies' idle timeouts, so a proxy never reuses a socket we closed.
+  const keepAliveTimeoutMs = readInteger(env, 'PIPELOOM_KEEP_ALIVE_TIMEOUT_MS', 65_000, ms);
+  // Node refuses a headers timeout above the request timeout; say so in our words instead.
+  if (headersTimeoutMs > requestTimeoutMs) throw new ConfigError(`PIPELOOM_HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not exceed PIPELOOM_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
+  return { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs };
 }

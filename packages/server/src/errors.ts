@@ -18,6 +18,7 @@ export const ErrorCatalog = {
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },
   TOO_MANY_PARTS: { status: 413, message: 'The upload has too many files or fields' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported content type' },
+  RATE_LIMITED: { status: 429, message: 'Too many attempts; retry after the time in Retry-After' },
   NOT_IMPLEMENTED: { status: 501, message: 'Not implemented yet' },
   INTERNAL: { status: 500, message: 'Internal server error' },
   DATABASE_BUSY: { status: 503, message: 'The database is busy or unreachable; retry shortly' },
@@ -28,12 +29,15 @@ export type ErrorCode = keyof typeof ErrorCatalog;
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
+  /** Seconds the client should wait before trying again; sent as Retry-After. */
+  readonly retryAfterSeconds?: number;
 
-  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message?: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
     super(message ?? ErrorCatalog[code].message, options);
     this.name = 'AppError';
     this.code = code;
     this.status = ErrorCatalog[code].status;
+    if (options?.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 

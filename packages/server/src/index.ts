@@ -1,6 +1,7 @@
 // Programmatic entry point: tests, benchmarks and `npm start` all start the server through startServer().
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
 import type { Clock } from './clock.ts';
 import { LOG_LEVELS, loadConfig, resolveDatabaseUrl, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/client.ts';
@@ -17,8 +18,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export interface StartOptions extends Partial<Omit<Config, 'families' | 'logLevel'>> {
+export interface StartOptions extends Partial<Omit<Config, 'families' | 'logLevel' | 'signInLimits'>> {
   logLevel?: string;
+  /** Overrides for some of the sign-in limits; the rest come from the environment. */
+  signInLimits?: Partial<Config['signInLimits']>;
   /** Overrides for some of a family's settings; the rest come from the environment. */
   families?: { [F in keyof FamilyConfigs]?: Partial<FamilyConfigs[F]> };
   validateResponses?: boolean;
@@ -26,12 +29,14 @@ export interface StartOptions extends Partial<Omit<Config, 'families' | 'logLeve
   drainTimeoutMs?: number;
   /** The lifecycle's clock (tests move it instead of waiting); the system clock by default. */
   clock?: Clock;
+  /** Where log lines go; a pino logger on stdout at `logLevel` by default (tests pass one that captures them). */
+  logger?: Logger;
 }
 
 function mergeConfig(options: StartOptions): Config {
-  const { families, validateResponses: _v, drainTimeoutMs: _d, clock: _c, ...rest } = options;
+  const { families, validateResponses: _v, drainTimeoutMs: _d, clock: _c, logger: _l, ...rest } = options;
   const loaded = loadConfig();
-  const merged = { ...loaded, ...rest, families: { ...loaded.families } } as Config;
+  const merged = { ...loaded, ...rest, signInLimits: { ...loaded.signInLimits, ...rest.signInLimits }, families: { ...loaded.families } } as Config;
   if (!(LOG_LEVELS as readonly string[]).includes(merged.logLevel)) throw new ConfigError(`logLevel must be one of ${LOG_LEVELS.join(', ')}, got "${merged.logLevel}"`);
   for (const [name, overrides] of Object.entries(families ?? {})) {
     const key = name as keyof FamilyConfigs;
@@ -43,7 +48,7 @@ function mergeConfig(options: StartOptions): Config {
 
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const config = mergeConfig(options);
-  const logger = createLogger(config.logLevel);
+  const logger = options.logger ?? createLogger(config.logLevel);
   const database = await openDatabase(config.databaseUrl, { migrate: config.migrate });
   let server: http.Server;
   try {
@@ -52,9 +57,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       if (!ready) logger.warn(`started without migrating (PIPELOOM_MIGRATE=false): ${reason}; /readyz answers 503 until \`npm run db:migrate\` has run`);
     }
     const app = createApp({ config, database, logger, validateResponses: options.validateResponses, clock: options.clock });
-    server = http.createServer(app);
-    // Keep-alive longer than common proxies' idle timeouts, so a proxy never reuses a socket we closed.
-    server.keepAliveTimeout = 65_000;
+    server = http.createServer(serverOptions(config), app);
     await listen(server, config);
   } catch (e) {
     await database.close();
@@ -85,6 +88,21 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       }).then(() => database.close());
       return closing;
     },
+  };
+}
+
+/**
+ * Timeouts against slow and stalled clients. Node looks for expired headers and requests only every
+ * `connectionsCheckingInterval` (30 s by default), which would let a 10 s headers timeout run to 40 s, so
+ * the check runs at a quarter of the shorter timeout (at most once a second, at least every 50 ms).
+ */
+export function serverOptions(config: Pick<Config, 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs'>): http.ServerOptions {
+  const shortest = Math.min(config.headersTimeoutMs, config.requestTimeoutMs);
+  return {
+    headersTimeout: config.headersTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    connectionsCheckingInterval: Math.min(1_000, Math.max(50, Math.floor(shortest / 4))),
   };
 }
 

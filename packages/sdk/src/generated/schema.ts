@@ -8897,6 +8897,27 @@ export interface components {
                 "application/json": components["schemas"]["PlynxError"];
             };
         };
+        /** @description Too many token requests from this address, or too many failed sign-ins from this address or for this user name (`code` RATE_LIMITED). Nothing was checked; wait for the seconds in `Retry-After`. Any route that takes HTTP Basic with a password can answer this. */
+        PlynxTooManyRequests: {
+            headers: {
+                /**
+                 * @description Seconds to wait before trying again.
+                 * @example 30
+                 */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "status": "failed",
+                 *       "message": "Too many sign-in attempts; retry in 30 s",
+                 *       "code": "RATE_LIMITED"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PlynxError"];
+            };
+        };
         /** @description The request is malformed or fails validation. */
         PlynxBadRequest: {
             headers: {
@@ -15114,6 +15135,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["PlynxUnauthorized"];
+            429: components["responses"]["PlynxTooManyRequests"];
         };
     };
     plynx_search_graphs: {

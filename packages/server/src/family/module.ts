@@ -37,6 +37,11 @@ export interface FamilyModule<Name extends string = string, Config = unknown, Se
    * whose `{name}` segments match any one segment (`/plynx/api/v0/resource/{resource_id}`).
    */
   publicPaths: readonly string[];
+  /**
+   * Paths that trade credentials for session tokens. Requests to them count against the caller's address
+   * (a limit on the server, see http/sign-in-limits.ts), so they cannot be used to guess at speed.
+   */
+  signInPaths?: readonly string[];
   /** The `WWW-Authenticate` value sent with a 401 on this family's paths; none when absent. */
   challenge?: string;
   /** The family's documented error body for a failure. */

@@ -23,6 +23,7 @@ import { dispatchOperations } from './handler.ts';
 import { HEALTH_PATHS, healthRouter } from './health.ts';
 import { operationMatcher } from './operation-matcher.ts';
 import { requestLog } from './request-log.ts';
+import { signInLimiter } from './sign-in-limits.ts';
 
 export interface AppOptions {
   config: Config;
@@ -49,7 +50,7 @@ export function createApp({ config, database, logger, validateResponses = false,
   app.use(requestLog(logger));
   app.use(forServerPages(docsRouter(spec)));
   app.use(forServerPages(healthRouter(database)));
-  app.use(authenticate(identity));
+  app.use(authenticate(identity, signInLimiter(config.signInLimits, clock ?? systemClock)));
   app.use(requestBodies(operationMatcher(operations), handlers, FAMILY_MODULES));
   app.use(OpenApiValidator.middleware({
     apiSpec: validatorDocument(spec.document) as never,

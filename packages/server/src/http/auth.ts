@@ -5,6 +5,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { AppError } from '../errors.ts';
 import { FAMILY_MODULES } from '../families.ts';
 import type { IdentityService, Principal } from '../identity/identity-service.ts';
+import type { SignInLimiter } from './sign-in-limits.ts';
 import { HEALTH_PATHS } from './health.ts';
 
 export interface Identity {
@@ -39,15 +40,18 @@ const isPublic = (path: string) => isPublicPath(path) || path === '/docs' || pat
  * With no users stored and no bootstrap tokens configured, every caller is the local user. Public paths
  * need no credentials, but credentials that are sent must be valid there too, so a mistake shows at once.
  */
-export function authenticate(identity: IdentityService) {
+export function authenticate(identity: IdentityService, limiter: SignInLimiter = NO_LIMITS) {
   return async (req: Request, res: Response, next: NextFunction) => {
+    // req.ip honours TRUST_PROXY, so behind a proxy this is the client's address, not the proxy's.
+    const ip = req.ip ?? req.socket.remoteAddress ?? '';
+    if (isSignInPath(req.path)) limiter.tokenRequest(ip);
     if (await identity.isSingleUser()) {
       res.locals.identity = LOCAL_IDENTITY;
       return next();
     }
     const header = req.headers.authorization ?? '';
     const via: Identity['via'] = /^basic /i.test(header) ? 'basic' : 'bearer';
-    const principal = header ? await principalFrom(identity, header) : null;
+    const principal = header ? await principalFrom(identity, header, limiter, ip) : null;
     if (principal) {
       res.locals.identity = { ...principal, via } satisfies Identity;
       return next();
@@ -60,7 +64,12 @@ export function authenticate(identity: IdentityService) {
   };
 }
 
-async function principalFrom(identity: IdentityService, header: string): Promise<Principal | null> {
+const NO_LIMITS: SignInLimiter = { checkSignIn() {}, failedSignIn() {}, tokenRequest() {} };
+
+/** Paths that hand out session tokens; each request to one counts against the caller's address. */
+const isSignInPath = pathMatcher(FAMILY_MODULES.flatMap((m) => m.signInPaths ?? []));
+
+async function principalFrom(identity: IdentityService, header: string, limiter: SignInLimiter, ip: string): Promise<Principal | null> {
   const space = header.indexOf(' ');
   const scheme = header.slice(0, space).toLowerCase();
   const value = header.slice(space + 1).trim();
@@ -70,5 +79,12 @@ async function principalFrom(identity: IdentityService, header: string): Promise
   const colon = decoded.indexOf(':');
   const username = colon < 0 ? decoded : decoded.slice(0, colon);
   const password = colon < 0 ? '' : decoded.slice(colon + 1);
-  return (await identity.authenticateToken(username)) ?? (password ? identity.authenticatePassword(username, password) : null);
+  // Tokens are 256-bit random or signed, so trying them is not limited; a user name and password is a guess
+  // worth limiting, and the limit holds even for the right password, or a guesser would learn it anyway.
+  const asToken = await identity.authenticateToken(username);
+  if (asToken) return asToken;
+  limiter.checkSignIn(ip, username);
+  const principal = password ? await identity.authenticatePassword(username, password) : null;
+  if (!principal) limiter.failedSignIn(ip, username);
+  return principal;
 }

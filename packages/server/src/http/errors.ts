@@ -21,6 +21,7 @@ const BY_STATUS: Partial<Record<number, ErrorCode>> = {
   405: 'METHOD_NOT_ALLOWED',
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
 };
 
 // multer and busboy report a body cut short or broken as plain errors, which express-openapi-validator
@@ -66,7 +67,8 @@ export function errorMiddleware() {
     // The request's one log line carries the stack, and only for faults.
     if (!expected) (res.locals as Record<symbol, unknown>)[FAULT] = err;
     if (res.headersSent) return;
-    if (error.code === 'DATABASE_BUSY') res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
+    const retryAfter = error.retryAfterSeconds ?? (error.code === 'DATABASE_BUSY' ? RETRY_AFTER_SECONDS : undefined);
+    if (retryAfter !== undefined) res.setHeader('retry-after', String(retryAfter));
     const module = moduleOf(req.path);
     if (error.status === 401 && module?.challenge) res.setHeader('www-authenticate', module.challenge);
     res.status(error.status).json((module?.renderError ?? renderNeutral)(error));

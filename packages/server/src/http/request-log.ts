@@ -42,6 +42,28 @@ function levelFor(status: number): 'info' | 'warn' | 'error' {
   return 'info';
 }
 
+// Query parameters whose values could be credentials. No operation takes one, but a client may still put a
+// token in the URL (`?token=`, `?access_token=`), and the log must not keep it.
+const SECRET_PARAM = /token|passw(or)?d|secret|api[-_]?key|^auth$|authori[sz]ation|session|signature|credential/i;
+
+/** The URL as logged: the value of any query parameter that could hold a credential is replaced by `***`. */
+export function loggableUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const query = url.slice(q + 1).split('&').map((pair) => {
+    const eq = pair.indexOf('=');
+    const name = eq < 0 ? pair : pair.slice(0, eq);
+    let decoded = name;
+    try {
+      decoded = decodeURIComponent(name.replace(/\+/g, ' '));
+    } catch {
+      // A malformed escape is logged as it came, under the raw name's test.
+    }
+    return eq >= 0 && SECRET_PARAM.test(decoded) ? `${name}=***` : pair;
+  });
+  return `${url.slice(0, q)}?${query.join('&')}`;
+}
+
 export function requestLog(logger: Logger) {
   return (req: Request, res: Response, next: NextFunction) => {
     const header = req.headers['x-request-id'];
@@ -56,8 +78,9 @@ export function requestLog(logger: Logger) {
       const level = levelFor(status);
       if (!logger.isLevelEnabled(level)) return;
       const fault = (res.locals as Record<symbol, unknown>)[FAULT];
-      const line = { reqId: id, method: req.method, path: req.originalUrl, status, ms: Math.round((performance.now() - started) * 10) / 10, ...(fault ? { err: fault } : {}) };
-      logger[level](line, `${req.method} ${req.originalUrl} ${status}`);
+      const url = loggableUrl(req.originalUrl);
+      const line = { reqId: id, method: req.method, path: url, status, ms: Math.round((performance.now() - started) * 10) / 10, ...(fault ? { err: fault } : {}) };
+      logger[level](line, `${req.method} ${url} ${status}`);
     });
     next();
   };

@@ -1,13 +1,18 @@
 // `npm run admin -- users ...`: manage the identity store from the server's machine. The server reads the
 // store on every request, so changes made here count without a restart.
 import { Command } from 'commander';
+import { systemClock, type Clock } from '../clock.ts';
+import { AppError } from '../errors.ts';
 import type { IdentityService } from './identity-service.ts';
 
 export interface AdminOutput {
   out(line: string): void;
+  /** The time expiries are counted from; the system clock by default. */
+  clock?: Clock;
 }
 
-export function adminProgram(identity: IdentityService, { out }: AdminOutput): Command {
+export function adminProgram(identity: IdentityService, { out, clock = systemClock }: AdminOutput): Command {
+  const now = () => clock.now();
   const program = new Command('pipeloom-admin').description('Administer a Pipeloom server\'s database').exitOverride();
   const users = program.command('users').description('Users and API tokens of the identity store');
 
@@ -48,9 +53,11 @@ export function adminProgram(identity: IdentityService, { out }: AdminOutput): C
 
   users.command('token <username>').description('Issue a new API token (shown only once)')
     .option('--name <name>', 'A label to recognise the token by', 'api')
-    .action(async (username: string, opts: { name: string }) => {
-      const token = await identity.issueToken(username, opts.name);
-      out(`API token for ${username} (${opts.name}); it is shown only this once:`);
+    .option('--expires-in <duration>', 'Make it stop working after this long: 90m, 12h, 30d, 1w2d, ...')
+    .action(async (username: string, opts: { name: string; expiresIn?: string }) => {
+      const expiresAt = opts.expiresIn === undefined ? undefined : new Date(now() + parseDuration(opts.expiresIn));
+      const token = await identity.issueToken(username, opts.name, { expiresAt });
+      out(`API token for ${username} (${opts.name})${expiresAt ? `, valid until ${expiresAt.toISOString()}` : ''}; it is shown only this once:`);
       out('');
       out(`  ${token}`);
       out('');
@@ -58,5 +65,52 @@ export function adminProgram(identity: IdentityService, { out }: AdminOutput): C
       out('       or:  export PIPELOOM_TOKEN=<token>   (the pipeloom CLI and SDK read it)');
     });
 
+  users.command('tokens <username>').description('List a user\'s API tokens (never the tokens themselves)').action(async (username: string) => {
+    const rows = await identity.listTokens(username);
+    if (!rows.length) return out(`${username} has no API tokens.`);
+    out(['id', 'name', 'created', 'last used', 'expires', 'revoked'].join('\t'));
+    for (const t of rows) out([String(t.id), t.name, iso(t.createdAt), iso(t.lastUsedAt), iso(t.expiresAt), iso(t.revokedAt)].join('\t'));
+  });
+
+  users.command('expire-token <id>').description('Make an API token stop working now, or at another time')
+    .option('--at <iso>', 'When it stops working (ISO 8601, e.g. 2027-01-31T18:00:00Z); now by default')
+    .action(async (id: string, opts: { at?: string }) => {
+      const at = opts.at === undefined ? undefined : parseInstant(opts.at);
+      const token = await identity.expireToken(parseId(id), at);
+      out(`Token ${token.id} (${token.name}) expires at ${iso(token.expiresAt)}.`);
+    });
+
+  users.command('revoke-token <id>').description('Stop an API token from working, for good').action(async (id: string) => {
+    const token = await identity.revokeToken(parseId(id));
+    out(`Token ${token.id} (${token.name}) is revoked: it is refused from the next request on.`);
+  });
+
   return program;
 }
+
+const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** Milliseconds in a duration such as `90m`, `12h`, `30d` or `1w2d`. */
+export function parseDuration(text: string): number {
+  const parts = [...text.trim().matchAll(/(\d+)([smhdw])/g)];
+  if (!parts.length || parts.map((p) => p[0]).join('') !== text.trim()) {
+    throw new AppError('INVALID_ARGUMENT', `--expires-in must be a duration such as 90m, 12h, 30d or 1w2d, got "${text}"`);
+  }
+  const ms = parts.reduce((sum, [, n, unit]) => sum + Number(n) * UNIT_MS[unit!]!, 0);
+  if (ms <= 0) throw new AppError('INVALID_ARGUMENT', '--expires-in must be longer than zero');
+  return ms;
+}
+
+function parseInstant(text: string): Date {
+  // Only full ISO 8601 date-times with a zone, so "01/02/2027" cannot mean two different days.
+  const at = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) ? new Date(text) : new Date(Number.NaN);
+  if (Number.isNaN(at.getTime())) throw new AppError('INVALID_ARGUMENT', `--at must be an ISO 8601 time with a zone, e.g. 2027-01-31T18:00:00Z; got "${text}"`);
+  return at;
+}
+
+function parseId(text: string): number {
+  if (!/^\d+$/.test(text)) throw new AppError('INVALID_ARGUMENT', `A token id is a whole number (see users tokens <username>), got "${text}"`);
+  return Number(text);
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : '-');

@@ -16,14 +16,30 @@ export interface UserRow {
 export interface TokenRow {
   id: number;
   lastUsedAt: Date | null;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
   user: UserRow;
 }
+
+/** A token as the admin command lists it: everything but the hash. */
+export interface TokenListing {
+  id: number;
+  name: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+}
+
+const LISTING = { id: true, name: true, createdAt: true, lastUsedAt: true, expiresAt: true, revokedAt: true } as const;
 
 const USER = sql`SELECT "id", "username", "password_hash" AS "passwordHash", "active", "is_admin" AS "isAdmin", "created_at" AS "createdAt" FROM "identity_user"`;
 
 interface TokenJoinRow {
   id: number;
   lastUsedAt: Date | null;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
   userId: number;
   username: string;
   passwordHash: string | null;
@@ -48,15 +64,22 @@ export function identityRepository(db: Db) {
       const { count } = await db.identityUser.updateMany({ where: { username }, data });
       return count ? db.identityUser.findUnique({ where: { username } }) : null;
     },
-    createToken: (userId: number, tokenHash: string, name: string) => db.identityToken.create({ data: { userId, tokenHash, name } }),
+    createToken: (userId: number, tokenHash: string, name: string, expiresAt: Date | null = null): Promise<TokenListing> =>
+      db.identityToken.create({ data: { userId, tokenHash, name, expiresAt }, select: LISTING }),
+    listTokens: (userId: number): Promise<TokenListing[]> => db.identityToken.findMany({ where: { userId }, orderBy: { id: 'asc' }, select: LISTING }),
+    /** Null when there is no such token. */
+    async updateToken(id: number, data: { expiresAt?: Date | null; revokedAt?: Date }): Promise<TokenListing | null> {
+      const { count } = await db.identityToken.updateMany({ where: { id }, data });
+      return count ? db.identityToken.findUnique({ where: { id }, select: LISTING }) : null;
+    },
     async findToken(tokenHash: string): Promise<TokenRow | null> {
       const [row] = await reads.$queryRaw<TokenJoinRow[]>(sql`
-        SELECT t."id", t."last_used_at" AS "lastUsedAt", u."id" AS "userId", u."username", u."password_hash" AS "passwordHash",
+        SELECT t."id", t."last_used_at" AS "lastUsedAt", t."expires_at" AS "expiresAt", t."revoked_at" AS "revokedAt", u."id" AS "userId", u."username", u."password_hash" AS "passwordHash",
                u."active", u."is_admin" AS "isAdmin", u."created_at" AS "createdAt"
         FROM "identity_token" t JOIN "identity_user" u ON u."id" = t."user_id" WHERE t."token_hash" = ${tokenHash}`);
       if (!row) return null;
       const { userId, username, passwordHash, active, isAdmin, createdAt } = row;
-      return { id: row.id, lastUsedAt: row.lastUsedAt, user: { id: userId, username, passwordHash, active, isAdmin, createdAt } };
+      return { id: row.id, lastUsedAt: row.lastUsedAt, expiresAt: row.expiresAt, revokedAt: row.revokedAt, user: { id: userId, username, passwordHash, active, isAdmin, createdAt } };
     },
     touchToken: (id: number, at: Date) => db.identityToken.update({ where: { id }, data: { lastUsedAt: at } }),
     /**

@@ -4,8 +4,8 @@
 // call; once a user exists that is remembered for good (users are never deleted).
 import { AppError } from '../errors.ts';
 import { systemClock, type Clock } from '../clock.ts';
-import type { IdentityRepository, UserRow } from './identity-repository.ts';
-import { hashPassword, newToken, tokenHash, verifyPassword } from './passwords.ts';
+import type { IdentityRepository, TokenListing, UserRow } from './identity-repository.ts';
+import { hashPassword, newToken, sameSecret, tokenHash, verifyPassword } from './passwords.ts';
 import { sessionKeySource } from './session-key.ts';
 import { looksLikeSessionToken, sessionTokens, type SessionPair } from './session-tokens.ts';
 
@@ -21,6 +21,8 @@ export interface UserSummary {
   hasPassword: boolean;
   createdAt: Date;
 }
+
+export type { TokenListing } from './identity-repository.ts';
 
 export interface IdentityOptions {
   /** PIPELOOM_TOKENS entries: `user:token` pairs, or bare tokens that act as the admin user `admin`. */
@@ -47,7 +49,7 @@ const USERNAME = /^[A-Za-z0-9._@-]{1,64}$/;
 
 export function identityService(repo: IdentityRepository, { bootstrapTokens = [], clock = systemClock, sessionSecret }: IdentityOptions = {}) {
   const bootstrap = parseBootstrapTokens(bootstrapTokens);
-  const bootstrapUsers = new Set(bootstrap.values());
+  const bootstrapUsers = new Set(bootstrap.map((b) => b.user));
   const sessions = sessionTokens(sessionKeySource(repo, sessionSecret), clock);
   let usersExist = false;
   let emptyCheckedAt = -Infinity;
@@ -73,7 +75,7 @@ export function identityService(repo: IdentityRepository, { bootstrapTokens = []
   return {
     /** True while nobody is configured: no stored users and no bootstrap tokens, so every caller is the local user. */
     async isSingleUser(): Promise<boolean> {
-      if (bootstrap.size || usersExist) return false;
+      if (bootstrap.length || usersExist) return false;
       const now = clock.now();
       if (now - emptyCheckedAt < EMPTY_STORE_RECHECK_MS) return true;
       usersExist = (await repo.countUsers()) > 0;
@@ -104,11 +106,26 @@ export function identityService(repo: IdentityRepository, { bootstrapTokens = []
     activeStates: (usernames: string[]): Promise<Map<string, boolean>> => (usernames.length ? repo.activeStates(usernames) : Promise.resolve(new Map())),
 
     /** A new API token for the user; only its hash is stored, so this is the one time it can be shown. */
-    async issueToken(username: string, name = 'api'): Promise<string> {
+    async issueToken(username: string, name = 'api', { expiresAt }: { expiresAt?: Date } = {}): Promise<string> {
       const user = await requireUser(username);
       const token = newToken();
-      await repo.createToken(user.id, tokenHash(token), name);
+      await repo.createToken(user.id, tokenHash(token), name, expiresAt ?? null);
       return token;
+    },
+
+    /** The user's API tokens, oldest first: names and dates only; the tokens themselves are not kept. */
+    async listTokens(username: string): Promise<TokenListing[]> {
+      return repo.listTokens((await requireUser(username)).id);
+    },
+
+    /** Makes the token stop working at `at` (now by default); a later time sets or moves its expiry. */
+    async expireToken(id: number, at: Date = new Date(clock.now())): Promise<TokenListing> {
+      return (await repo.updateToken(id, { expiresAt: at })) ?? tokenNotFound(id);
+    },
+
+    /** Refuses the token from the next request on, for good. */
+    async revokeToken(id: number): Promise<TokenListing> {
+      return (await repo.updateToken(id, { revokedAt: new Date(clock.now()) })) ?? tokenNotFound(id);
     },
 
     /**
@@ -124,15 +141,16 @@ export function identityService(repo: IdentityRepository, { bootstrapTokens = []
      */
     async authenticateToken(token: string): Promise<Principal | null> {
       if (!token) return null;
-      const boot = bootstrap.get(token);
+      const boot = bootstrapUser(bootstrap, token);
       if (boot) return { user: boot, isAdmin: boot === 'admin' };
       if (looksLikeSessionToken(token)) {
         const claims = await sessions.verify(token);
         return claims ? sessionOwner(claims.username) : null;
       }
       const row = await repo.findToken(tokenHash(token));
-      if (!row || !row.user.active) return null;
+      if (!row || !row.user.active || row.revokedAt) return null;
       const now = clock.now();
+      if (row.expiresAt && row.expiresAt.getTime() <= now) return null;
       if (!row.lastUsedAt || now - row.lastUsedAt.getTime() >= TOUCH_INTERVAL_MS) await repo.touchToken(row.id, new Date(now));
       return { user: row.user.username, isAdmin: row.user.isAdmin };
     },
@@ -152,14 +170,35 @@ export function identityService(repo: IdentityRepository, { bootstrapTokens = []
 
 export type IdentityService = ReturnType<typeof identityService>;
 
-function parseBootstrapTokens(entries: string[]): Map<string, string> {
-  const byToken = new Map<string, string>();
-  for (const entry of entries) {
+interface BootstrapToken {
+  user: string;
+  /** sha256 of the token, so every comparison is between equal-length digests. */
+  digest: Buffer;
+}
+
+function parseBootstrapTokens(entries: string[]): BootstrapToken[] {
+  return entries.map((entry) => {
     const i = entry.indexOf(':');
-    if (i > 0) byToken.set(entry.slice(i + 1), entry.slice(0, i));
-    else byToken.set(entry, 'admin');
-  }
-  return byToken;
+    const [user, token] = i > 0 ? [entry.slice(0, i), entry.slice(i + 1)] : ['admin', entry];
+    return { user, digest: Buffer.from(tokenHash(token), 'hex') };
+  });
+}
+
+/**
+ * The user of the bootstrap token `token`, or undefined. Every configured token is compared, in constant
+ * time, so how long this takes says nothing about how much of a token was right; the last match wins, as
+ * a later PIPELOOM_TOKENS entry overrode an earlier one before.
+ */
+function bootstrapUser(tokens: BootstrapToken[], token: string): string | undefined {
+  if (!tokens.length) return undefined;
+  const digest = Buffer.from(tokenHash(token), 'hex');
+  let user: string | undefined;
+  for (const t of tokens) if (sameSecret(digest, t.digest)) user = t.user;
+  return user;
+}
+
+function tokenNotFound(id: number): never {
+  throw new AppError('DOCUMENT_NOT_FOUND', `No token with id ${id}`);
 }
 
 function summary(user: UserRow): UserSummary {

@@ -28,6 +28,11 @@ export function newToken(): string {
   return `plm_${crypto.randomBytes(32).toString('base64url')}`;
 }
 
+/** True when two secrets (or their digests) are equal, compared in constant time. */
+export function sameSecret(a: Buffer, b: Buffer): boolean {
+  return a.length === b.length && crypto.timingSafeEqual(a, b);
+}
+
 /** Tokens are looked up by their sha256; the token itself is never stored. */
 export function tokenHash(token: string): string {
   return crypto.createHash('sha256').update(token).digest('hex');

@@ -9,6 +9,7 @@ export const plynxModule = defineFamily({
   prefixes: ['/plynx/api/v0'],
   // As in PLynx, resources load by URL without credentials (image tags and previews in the browser).
   publicPaths: ['/plynx/api/v0/resource/{resource_id}'],
+  signInPaths: ['/plynx/api/v0/token'],
   // A scheme of PLynx's own, so that browsers do not pop up their Basic sign-in dialog.
   challenge: 'PlynxBasic realm="Login Required"',
   renderError: (e) => ({ status: 'failed', message: e.message, code: e.code }),

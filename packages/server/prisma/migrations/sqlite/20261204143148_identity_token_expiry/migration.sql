@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "identity_token" ADD COLUMN "expires_at" DATETIME;
+ALTER TABLE "identity_token" ADD COLUMN "revoked_at" DATETIME;
