@@ -11,6 +11,7 @@ import type { RunEngine } from '../../engine/run-engine.ts';
 import { AppError } from '../../errors.ts';
 import type { Identity } from '../../http/auth.ts';
 import { JobDoesNotExistError } from '../errors.ts';
+import { logKeyOf } from './content-keys.ts';
 import { ENDED, jobRepository, type JobRecord, type JobWithNames } from './job-repository.ts';
 import type { JobRuns } from './job-runs.ts';
 import { DEFAULT_TIMEOUT_SECONDS, timeoutSeconds } from './job-timeout.ts';
@@ -34,7 +35,6 @@ export interface JobStart {
 }
 
 const conflict = (jobId: string, why: string) => new AppError('CONFLICT', `Conflict - Job ${jobId} ${why}.`);
-const logKeyOf = (jobId: string) => `dioptra-job-${jobId}-log`;
 
 export function jobExecution({ db, clock, content, engine, runs, pluginCollections }: JobExecutionDeps) {
   const jobs = jobRepository(db);
