@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import type { Clock } from '../../clock.ts';
 import type { ContentStore } from '../../content/content-store.ts';
 import type { Db } from '../../db/client.ts';
+import { runTransaction } from '../../db/transaction.ts';
 import type { RunEngine } from '../../engine/run-engine.ts';
 import { AppError } from '../../errors.ts';
 import type { Identity } from '../../http/auth.ts';
@@ -84,8 +85,13 @@ export function jobExecution({ db, clock, content, engine, runs, pluginCollectio
       const job = await found(jobId);
       if (job.status !== 'started') throw conflict(jobId, job.status === 'queued' ? 'has not started' : `has already ended (${job.status})`);
       await mustBeClaimed(job, caller);
-      if (!(await jobs.setStatus(jobId, ['started'], status, now()))) throw conflict(jobId, 'has already ended');
-      await runs.releaseDependents(jobId);
+      // One transaction: a crash after the end was recorded must not leave the jobs waiting for it held back for good.
+      const ended = await runTransaction(db, async (tx) => {
+        if (!(await jobRepository(tx).setStatus(jobId, ['started'], status, now()))) return false;
+        await runs.releaseDependents(tx, jobId);
+        return true;
+      });
+      if (!ended) throw conflict(jobId, 'has already ended');
       return reread(jobId);
     },
 
