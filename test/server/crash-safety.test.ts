@@ -8,7 +8,8 @@
 // references.
 //
 // One database and one server process per provider, killed and restarted by each test: each restart arms
-// the next test's fail point, so the four crashes cost five server starts rather than eight.
+// the next test's fail point, so the four crashes cost five server starts rather than eight, and the
+// replacement process loads its code while the write under test runs (test/helpers/warm-start.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -60,27 +61,37 @@ interface ServerProcess {
   exited: Promise<void>;
 }
 
-/** `npm start` without npm: main.ts from the sources on `databaseUrl` and `dataDir`, with `armed` as its fail point. */
-async function startServerProcess(databaseUrl: string, dataDir: string, armed: FailPoint | undefined): Promise<ServerProcess> {
+/**
+ * A server process on `databaseUrl` and `dataDir` with `armed` as its fail point: main.ts from the sources,
+ * as `npm start` runs it, behind test/helpers/warm-start.ts, which loads the code and then waits for
+ * `start()` before running main.ts.
+ */
+async function spawnServer(databaseUrl: string, dataDir: string, armed: FailPoint | undefined): Promise<ServerProcess & { start(): Promise<ServerProcess> }> {
   const port = await freePort();
   const env: Record<string, string | undefined> = {
     ...process.env, NODE_OPTIONS: '', PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: databaseUrl, PIPELOOM_DATA_DIR: dataDir, LOG_LEVEL: 'warn',
     PIPELOOM_FAIL_POINT: armed ?? '',
   };
   delete env.PIPELOOM_TOKENS;
-  const child = spawn(process.execPath, ['--conditions=pipeloom-source', '--import', 'tsx', path.join(root, 'packages/server/src/main.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--conditions=pipeloom-source', '--import', 'tsx', path.join(root, 'test/helpers/warm-start.ts')], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const server: ServerProcess = { child, url: `http://127.0.0.1:${port}`, armed, output: () => output, exited };
-  // Ready means the database answers with every migration applied (and content was collected before listening).
-  await until('the server to be ready', 60_000, async () => {
-    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}:\n${output}`);
-    const r = await fetch(`${server.url}/readyz`).catch(() => null);
-    return r?.ok ? true : undefined;
-  });
-  return server;
+  return {
+    ...server,
+    async start() {
+      child.stdin!.end('start\n');
+      // Ready means the database answers with every migration applied (and content was collected before listening).
+      await until('the server to be ready', 60_000, async () => {
+        if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}:\n${output}`);
+        const r = await fetch(`${server.url}/readyz`).catch(() => null);
+        return r?.ok ? true : undefined;
+      });
+      return server;
+    },
+  };
 }
 
 describe.each(PROVIDERS)('Crash safety on %s', (provider) => {
@@ -88,6 +99,19 @@ describe.each(PROVIDERS)('Crash safety on %s', (provider) => {
   let dataDir: string;
   let db: Database;
   let server: ServerProcess | undefined;
+  /** The next server, loading its code while the current one works; started once that one is dead. */
+  let spare: Awaited<ReturnType<typeof spawnServer>> | undefined;
+
+  /** A spare armed with `failPoint`: the one loading already, or a new one. */
+  async function spareArmedWith(failPoint: FailPoint | undefined) {
+    let ready = spare;
+    spare = undefined;
+    if (!ready || ready.armed !== failPoint || ready.child.exitCode !== null) {
+      if (ready) await kill(ready);
+      ready = await spawnServer(database.url, dataDir, failPoint);
+    }
+    return ready;
+  }
 
   const content = () => path.join(dataDir, 'content');
   const send = (method: string, route: string, body: unknown) =>
@@ -98,7 +122,7 @@ describe.each(PROVIDERS)('Crash safety on %s', (provider) => {
   async function serverArmedWith(failPoint: FailPoint): Promise<ServerProcess> {
     if (server && server.child.exitCode === null && server.armed === failPoint) return server;
     if (server) await kill(server);
-    server = await startServerProcess(database.url, dataDir, failPoint);
+    server = await (await spawnServer(database.url, dataDir, failPoint)).start();
     return server;
   }
 
@@ -114,6 +138,8 @@ describe.each(PROVIDERS)('Crash safety on %s', (provider) => {
    */
   async function crashDuring(failPoint: FailPoint, write: () => Promise<Response>): Promise<{ outcome: string; leftInContent: string[] }> {
     const s = await serverArmedWith(failPoint);
+    const next = ORDER.indexOf(failPoint) + 1;
+    const replacement = await spareArmedWith(ORDER[next]);
     const request = write().then((r) => `answered ${r.status}`, (e: Error) => `failed: ${e.message}`);
     await until(`fail point ${failPoint}`, 60_000, () => {
       if (s.child.exitCode !== null) throw new Error(`the server exited before the fail point:\n${s.output()}`);
@@ -127,7 +153,9 @@ describe.each(PROVIDERS)('Crash safety on %s', (provider) => {
       const then = new Date(Date.now() - 2 * 3_600_000);
       fs.utimesSync(path.join(content(), f), then, then);
     }
-    server = await startServerProcess(database.url, dataDir, ORDER[ORDER.indexOf(failPoint) + 1]);
+    server = await replacement.start();
+    // The test after the next one will need a server armed with its own fail point: let it load meanwhile.
+    if (next < ORDER.length) spare = await spawnServer(database.url, dataDir, ORDER[next + 1]);
     return { outcome, leftInContent };
   }
 
@@ -147,12 +175,13 @@ describe.each(PROVIDERS)('Crash safety on %s', (provider) => {
   beforeAll(async () => {
     database = await createTestDatabase(provider);
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeloom-crash-'));
-    server = await startServerProcess(database.url, dataDir, ORDER[0]);
+    server = await (await spawnServer(database.url, dataDir, ORDER[0])).start();
+    spare = await spawnServer(database.url, dataDir, ORDER[1]);
     db = await openDatabase(database.url, { migrate: false });
   }, 90_000);
 
   afterAll(async () => {
-    if (server) await kill(server);
+    for (const s of [server, spare]) if (s) await kill(s);
     await db?.close();
     await database?.drop();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
