@@ -1,6 +1,7 @@
 // Dioptra job submission on its own, over a real database and content store, with the run engine TEST
 // DOUBLE: a submission whose engine run cannot be started leaves nothing behind (no job, no stored archive),
-// and a held-back job is released once however many callers try at the same time.
+// a held-back job is released once however many callers try at the same time, and the end of the job it
+// waits for is recorded only together with its release.
 import { LOCAL_IDENTITY } from '../../packages/server/src/http/auth.ts';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../packages/server/src/clock.ts';
 import { directoryContentStore } from '../../packages/server/src/content/directory-store.ts';
 import { openDatabase, type Database } from '../../packages/server/src/db/client.ts';
+import { runTransaction } from '../../packages/server/src/db/transaction.ts';
 import { createDioptraServices, type DioptraServices } from '../../packages/server/src/dioptra/composition.ts';
 import { jobRepository } from '../../packages/server/src/dioptra/jobs/job-repository.ts';
 import { jobRuns } from '../../packages/server/src/dioptra/jobs/job-runs.ts';
@@ -70,13 +72,31 @@ describe.each(PROVIDERS)('Dioptra job submission with an engine double on %s', (
     });
   });
 
+  it('When the run of a waiting job cannot be started as the job it waits for finishes, then the finish is not recorded either, and finishing again records both', async () => {
+    const parent = await s.jobSubmission.submit(form(), ALICE);
+    const child = await s.jobSubmission.submit(form({ dependsOn: parent.jobId }), ALICE);
+    engine.claim('worker-1');
+    await s.jobExecution.start(parent.jobId, LOCAL_IDENTITY);
+    const read = (jobId: string) => jobRepository(database.db).byId(jobId);
+
+    // The end and the release are one write: a failure (or a crash) between them must not strand the child.
+    engine.failNextStart = true;
+    await expect(s.jobExecution.finish(parent.jobId, 'finished', LOCAL_IDENTITY)).rejects.toThrow('engine unavailable');
+    expect((await read(parent.jobId))!.status).toBe('started');
+    expect((await read(child.jobId))!.runWorkflowKey).toBeNull();
+
+    await s.jobExecution.finish(parent.jobId, 'finished', LOCAL_IDENTITY);
+    expect((await read(parent.jobId))!.status).toBe('finished');
+    expect((await read(child.jobId))!.runWorkflowKey).not.toBeNull();
+  });
+
   it('When several callers release one held-back job at once, then exactly one starts its run', async () => {
     const parent = await s.jobSubmission.submit(form(), ALICE);
     const child = await s.jobSubmission.submit(form({ dependsOn: parent.jobId }), ALICE);
     expect(child.runWorkflowKey).toBeNull();
     const runsBefore = engine.runs.size;
     const runs = jobRuns(database.db, engine);
-    const released = await Promise.all([runs.release(child.jobId), runs.release(child.jobId), runs.releaseDependents(parent.jobId).then(() => false)]);
+    const released = await Promise.all([runs.release(child.jobId), runs.release(child.jobId), runTransaction(database.db, (tx) => runs.releaseDependents(tx, parent.jobId)).then(() => false)]);
     expect(released.filter(Boolean).length).toBeLessThanOrEqual(1);
     expect(engine.runs.size).toBe(runsBefore + 1);
     const key = (await jobRepository(database.db).byId(child.jobId))!.runWorkflowKey;

@@ -26,6 +26,11 @@ export interface Config {
   tokenSecret: string | undefined;
   /** Folder for the server's files (uploads, outputs, logs); PIPELOOM_DATA_DIR, `data/` in the repository by default. */
   dataDir: string;
+  /**
+   * Content older than this that no row references is removed at start (PIPELOOM_CONTENT_GRACE_MINUTES, 60 by
+   * default): long enough for any write still between storing its file and committing its row.
+   */
+  contentGraceMinutes: number;
   /** Each family's own settings (Torc's leases, ...). */
   families: FamilyConfigs;
   /** Milliseconds a client has to send a request's headers (PIPELOOM_HEADERS_TIMEOUT_MS, 10 s). */
@@ -87,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     migrate: readBoolean(env, 'PIPELOOM_MIGRATE', true),
     tokenSecret: readSessionSecret(env),
     dataDir: path.resolve(env.INIT_CWD || process.cwd(), env.PIPELOOM_DATA_DIR?.trim() || DEFAULT_DATA_DIR),
+    contentGraceMinutes: readInteger(env, 'PIPELOOM_CONTENT_GRACE_MINUTES', 60, { unit: 'a whole number of minutes' }),
     families: readFamilyConfigs(env),
     ...readTimeouts(env),
     signInLimits: readSignInLimits(env),

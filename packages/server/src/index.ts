@@ -1,12 +1,18 @@
 // Programmatic entry point: tests, benchmarks and `npm start` all start the server through startServer().
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Clock } from './clock.ts';
 import { LOG_LEVELS, loadConfig, resolveDatabaseUrl, type Config } from './config.ts';
+import { collectOrphanedContent } from './content/collect.ts';
+import type { ContentStore } from './content/content-store.ts';
+import { directoryContentStore } from './content/directory-store.ts';
 import { openDatabase, type Database } from './db/client.ts';
 import { ConfigError, StartupError } from './env.ts';
-import type { FamilyConfigs } from './families.ts';
+import { armedFailPoints } from './fail-points.ts';
+import { FAMILY_MODULES, type FamilyConfigs } from './families.ts';
+import type { FamilyModule } from './family/module.ts';
 import { createApp } from './http/app.ts';
 import { createLogger } from './logger.ts';
 
@@ -49,14 +55,19 @@ function mergeConfig(options: StartOptions): Config {
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const config = mergeConfig(options);
   const logger = options.logger ?? createLogger(config.logLevel);
+  const failPoints = armedFailPoints();
   const database = await openDatabase(config.databaseUrl, { migrate: config.migrate });
   let server: http.Server;
   try {
-    if (!config.migrate) {
-      const { ready, reason } = await database.readiness();
-      if (!ready) logger.warn(`started without migrating (PIPELOOM_MIGRATE=false): ${reason}; /readyz answers 503 until \`npm run db:migrate\` has run`);
+    if (failPoints.size) logger.warn(`fail points armed (PIPELOOM_FAIL_POINT, for crash tests only): ${[...failPoints].join(', ')}`);
+    const content = directoryContentStore(path.join(config.dataDir, 'content'));
+    // The families' queries need their tables: an unmigrated database is left alone until the next start.
+    const { ready, reason } = config.migrate ? { ready: true, reason: undefined } : await database.readiness();
+    if (ready) await collectContent(content, database, config, logger);
+    else {
+      logger.warn(`started without migrating (PIPELOOM_MIGRATE=false): ${reason}; /readyz answers 503 until \`npm run db:migrate\` has run`);
     }
-    const app = createApp({ config, database, logger, validateResponses: options.validateResponses, clock: options.clock });
+    const app = createApp({ config, database, content, logger, validateResponses: options.validateResponses, clock: options.clock });
     server = http.createServer(serverOptions(config), app);
     await listen(server, config);
   } catch (e) {
@@ -104,6 +115,19 @@ export function serverOptions(config: Pick<Config, 'headersTimeoutMs' | 'request
     keepAliveTimeout: config.keepAliveTimeoutMs,
     connectionsCheckingInterval: Math.min(1_000, Math.max(50, Math.floor(shortest / 4))),
   };
+}
+
+/** Removes what a crash left in the content store (see content/collect.ts) before the first request. */
+async function collectContent(content: ContentStore, database: Database, config: Config, logger: Logger): Promise<void> {
+  const families = (FAMILY_MODULES as readonly FamilyModule[]).flatMap((m) => (m.contentReferences ? [m.contentReferences(database)] : []));
+  const before = new Date(Date.now() - config.contentGraceMinutes * 60_000);
+  try {
+    const { orphans, unfinished } = await collectOrphanedContent(content, families, { before });
+    if (orphans.length || unfinished) logger.info({ orphans: orphans.length, unfinished }, 'removed content no row references (left by a crash or a failed write)');
+  } catch (err) {
+    // Housekeeping only: a server that cannot collect still serves; the next start tries again.
+    logger.warn({ err }, 'could not collect unreferenced content at start');
+  }
 }
 
 function listen(server: http.Server, config: Config): Promise<void> {

@@ -29,6 +29,15 @@ export interface ContentStore {
   open(key: string, options?: OpenOptions): Promise<StoredContent | null>;
   /** Removes the content under `key`; nothing happens when there is none. */
   remove(key: string): Promise<void>;
+  /** Every stored key with the time its content was last written, in no particular order. */
+  list(): AsyncIterable<StoredKey>;
+  /** Drops the parts of writes that began before `before` and never finished (the writer died); answers how many. */
+  removeUnfinished(before: Date): Promise<number>;
+}
+
+export interface StoredKey {
+  key: string;
+  modifiedAt: Date;
 }
 
 const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;

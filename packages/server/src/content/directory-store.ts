@@ -15,8 +15,18 @@ export function directoryContentStore(root: string): ContentStore {
     if (!isContentKey(key)) throw new Error(`invalid content key ${JSON.stringify(key)}`);
     return path.join(root, key);
   };
-  // Writes land in a temporary name first, so a reader never sees half a file.
-  const temporary = () => path.join(root, `.incoming-${crypto.randomUUID()}`);
+  // Writes land in a temporary name first, so a reader never sees half a file. The prefix is no content key.
+  const INCOMING = '.incoming-';
+  const temporary = () => path.join(root, `${INCOMING}${crypto.randomUUID()}`);
+
+  /** The regular files of `root`, with their modification times; one that vanishes meanwhile is skipped. */
+  async function* files(): AsyncGenerator<{ name: string; modifiedAt: Date }> {
+    for await (const entry of await fsp.opendir(root)) {
+      if (!entry.isFile()) continue;
+      const st = await fsp.stat(path.join(root, entry.name)).catch(() => null);
+      if (st) yield { name: entry.name, modifiedAt: st.mtime };
+    }
+  }
 
   async function commit(tmp: string, key: string) {
     await fsp.rename(tmp, fileOf(key));
@@ -69,6 +79,18 @@ export function directoryContentStore(root: string): ContentStore {
     },
     async remove(key) {
       await fsp.rm(fileOf(key), { force: true });
+    },
+    async *list() {
+      for await (const { name, modifiedAt } of files()) if (isContentKey(name)) yield { key: name, modifiedAt };
+    },
+    async removeUnfinished(before) {
+      let removed = 0;
+      for await (const { name, modifiedAt } of files()) {
+        if (!name.startsWith(INCOMING) || modifiedAt >= before) continue;
+        await fsp.rm(path.join(root, name), { force: true });
+        removed++;
+      }
+      return removed;
     },
   };
 }

@@ -7,6 +7,8 @@ import type { AppError } from '../errors.ts';
 import { defineFamily } from '../family/module.ts';
 import { createDioptraHandlers, createDioptraServices } from './composition.ts';
 import { FORM_ERROR_MESSAGES } from './errors.ts';
+import { isDioptraContentKey } from './jobs/content-keys.ts';
+import { jobRepository } from './jobs/job-repository.ts';
 import { SHARING_MODES, type Sharing } from './visibility.ts';
 
 export interface DioptraConfig {
@@ -44,4 +46,8 @@ export const dioptraModule = defineFamily({
   maxUploadBytes: (config) => config.uploadMaxBytes,
   createServices: createDioptraServices,
   createHandlers: createDioptraHandlers,
+  contentReferences: (database) => ({
+    owns: isDioptraContentKey,
+    referenced: (keys) => jobRepository(database.db).referencedContent(keys),
+  }),
 });

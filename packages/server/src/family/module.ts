@@ -2,6 +2,7 @@
 // `ops:coverage` only ever read these objects (through the registry in ../families.ts), so adding a family
 // means one folder with a module.ts and one registry line.
 import type { Clock } from '../clock.ts';
+import type { ContentReferences } from '../content/collect.ts';
 import type { ContentStore } from '../content/content-store.ts';
 import type { Database } from '../db/client.ts';
 import type { RunEngine } from '../engine/run-engine.ts';
@@ -55,6 +56,12 @@ export interface FamilyModule<Name extends string = string, Config = unknown, Se
   maxUploadBytes?(config: Config): number;
   /** Request body limits for operations that legitimately send more than the server's small default. */
   bodyLimits?: Partial<Record<OperationId, string>>;
+  /**
+   * The family's keys in the content store and which of them its rows still reference, so that files a crash
+   * left behind are removed at start (content/collect.ts). A family that writes no content, or whose content
+   * callers may hold without any row (PLynx resources), has none: its keys are never removed.
+   */
+  contentReferences?(database: Database): ContentReferences;
 }
 
 /** True when `path` lies under `prefix` (the prefix itself, or the prefix followed by `/`). */

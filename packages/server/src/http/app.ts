@@ -7,6 +7,7 @@ import * as OpenApiValidator from 'express-openapi-validator';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
+import type { ContentStore } from '../content/content-store.ts';
 import { directoryContentStore } from '../content/directory-store.ts';
 import type { Database } from '../db/client.ts';
 import { FAMILY_MODULES } from '../families.ts';
@@ -29,18 +30,19 @@ export interface AppOptions {
   config: Config;
   database: Database;
   logger: Logger;
+  /** The content store; a directory under the data folder by default. */
+  content?: ContentStore;
   /** Validate every response against the contract (tests and CI); a mismatch becomes a 500. */
   validateResponses?: boolean;
   /** The clock services use; the system clock by default. */
   clock?: Clock;
 }
 
-export function createApp({ config, database, logger, validateResponses = false, clock }: AppOptions): express.Express {
+export function createApp({ config, database, content = directoryContentStore(path.join(config.dataDir, 'content')), logger, validateResponses = false, clock }: AppOptions): express.Express {
   const spec = loadSpec();
   const operations = listOperations(spec.document);
   // Built first so that a handler for an operation the contract lacks stops the server before it listens.
   const identity = createIdentity(database.db, { bootstrapTokens: config.tokens, sessionSecret: config.tokenSecret, clock });
-  const content = directoryContentStore(path.join(config.dataDir, 'content'));
   const engine = createRunEngine(database, clock ?? systemClock);
   const handlers = buildHandlers({ database, clock: clock ?? systemClock, identity, content, engine, dataDir: config.dataDir }, config.families, operations);
   const app = express();

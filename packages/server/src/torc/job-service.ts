@@ -1,6 +1,7 @@
 // Jobs (semantics.md §1, §6): relation fields on input (`blocked_by`, `input_files`, ...) are `_id`s that
 // become edges, in the same transaction as the job; they are never stored on, or returned with, the job.
 import { AppError, notFound } from '../errors.ts';
+import { failPoint } from '../fail-points.ts';
 import type { JsonStream } from '../http/json-stream.ts';
 import { isVertexCollection, SCHEDULER_COLLECTIONS, type EdgeName, type VertexCollection } from './collections.ts';
 import { checkIntegers, conflict, listQuery, mapRows, parseDocumentId, parseKey, rejectIdentity, requireRevision, streamPage, type Page } from './documents.ts';
@@ -81,6 +82,7 @@ export class JobService {
     const rows = await this.repo.transaction(async (tx) => {
       await this.checkReferences(tx, workflowId, bodies);
       const created = await tx.createMany('jobs', workflowId, bodies.map(jobColumns));
+      await failPoint('torc.bulk-jobs.jobs-inserted');
       await tx.createEdges(workflowId, created.flatMap((row, i) => this.planEdges(row.id, bodies[i]!)));
       return created;
     });

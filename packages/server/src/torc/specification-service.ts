@@ -5,6 +5,7 @@
 // (specification-export.ts).
 import type { components } from '@pipeloom/sdk/generated';
 import { notFound } from '../errors.ts';
+import { failPoint } from '../fail-points.ts';
 import { isVertexCollection, type DocumentCollection, type EdgeName } from './collections.ts';
 import { clampLimit, compact, page, parseKey, type Page } from './documents.ts';
 import type { Row } from './document-repository.ts';
@@ -80,6 +81,7 @@ export class SpecificationService {
         }
         return data;
       }));
+      await failPoint('torc.specification.jobs-inserted');
       const edges: NewEdge[] = [];
       plan.refs.forEach((ref, i) => {
         const jobId = jobIds[i]!;

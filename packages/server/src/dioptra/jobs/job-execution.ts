@@ -8,10 +8,12 @@ import type { Readable } from 'node:stream';
 import type { Clock } from '../../clock.ts';
 import type { ContentStore } from '../../content/content-store.ts';
 import type { Db } from '../../db/client.ts';
+import { runTransaction } from '../../db/transaction.ts';
 import type { RunEngine } from '../../engine/run-engine.ts';
 import { AppError } from '../../errors.ts';
 import type { Identity } from '../../http/auth.ts';
 import { JobDoesNotExistError } from '../errors.ts';
+import { logKeyOf } from './content-keys.ts';
 import { ENDED, jobRepository, type JobRecord, type JobWithNames } from './job-repository.ts';
 import type { JobRuns } from './job-runs.ts';
 import { DEFAULT_TIMEOUT_SECONDS, timeoutSeconds } from './job-timeout.ts';
@@ -37,7 +39,6 @@ export interface JobStart {
 }
 
 const conflict = (jobId: string, why: string) => new AppError('CONFLICT', `Conflict - Job ${jobId} ${why}.`);
-const logKeyOf = (jobId: string) => `dioptra-job-${jobId}-log`;
 
 export function jobExecution({ db, clock, content, engine, runs, pluginCollections, seen }: JobExecutionDeps) {
   const jobs = jobRepository(db);
@@ -95,8 +96,13 @@ export function jobExecution({ db, clock, content, engine, runs, pluginCollectio
       const job = await runnable(jobId, caller);
       if (job.status !== 'started') throw conflict(jobId, job.status === 'queued' ? 'has not started' : `has already ended (${job.status})`);
       await mustBeClaimed(job);
-      if (!(await jobs.setStatus(jobId, ['started'], status, now()))) throw conflict(jobId, 'has already ended');
-      await runs.releaseDependents(jobId);
+      // One transaction: a crash after the end was recorded must not leave the jobs waiting for it held back for good.
+      const ended = await runTransaction(db, async (tx) => {
+        if (!(await jobRepository(tx).setStatus(jobId, ['started'], status, now()))) return false;
+        await runs.releaseDependents(tx, jobId);
+        return true;
+      });
+      if (!ended) throw conflict(jobId, 'has already ended');
       return reread(jobId);
     },
 

@@ -3,6 +3,7 @@
 import { sqlClientFor, type Db } from '../../db/client.ts';
 import { empty, sql, type SqlClient } from '../../db/sql.ts';
 import type { DbTx } from '../../db/transaction.ts';
+import { jobIdOfLogKey } from './content-keys.ts';
 
 export type JobStatus = 'queued' | 'started' | 'finished' | 'failed';
 export const ENDED: readonly JobStatus[] = ['finished', 'failed'];
@@ -105,6 +106,17 @@ export function jobRepository(db: Db | DbTx) {
 
     async setLogKey(jobId: string, logKey: string): Promise<void> {
       await db.dioptraJob.updateMany({ where: { jobId, logKey: null }, data: { logKey } });
+    },
+
+    /** Those of `keys` that some job names as its workflow archive or its log; both are index lookups. */
+    async referencedContent(keys: readonly string[]): Promise<Set<string>> {
+      const asked = new Set(keys);
+      const logJobs = keys.flatMap((k) => jobIdOfLogKey(k) ?? []);
+      const [archives, logs] = await Promise.all([
+        db.dioptraJob.findMany({ where: { contentKey: { in: [...keys] } }, select: { contentKey: true } }),
+        logJobs.length ? db.dioptraJob.findMany({ where: { jobId: { in: logJobs } }, select: { logKey: true } }) : [],
+      ]);
+      return new Set([...archives.map((r) => r.contentKey), ...logs.flatMap((r) => r.logKey ?? [])].filter((k) => asked.has(k)));
     },
   };
 }

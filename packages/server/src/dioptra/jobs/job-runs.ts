@@ -21,28 +21,34 @@ export function jobRunSpec(jobId: string, user: string, queue: JobQueue): RunSpe
 }
 
 export function jobRuns(db: Db, engine: RunEngine) {
+  /** Starts the job's run inside `tx` (the transaction that stores the job); answers the run's key. */
+  async function start(tx: DbTx, jobId: string, user: string, queue: JobQueue): Promise<string> {
+    return (await engine.startRun(tx, jobRunSpec(jobId, user, queue))).workflowKey;
+  }
+
+  /** Starts the run of a held-back job inside `tx`; false when it had been released already. */
+  async function releaseIn(tx: DbTx, jobId: string): Promise<boolean> {
+    const jobs = jobRepository(tx);
+    if (!(await jobs.claimForRelease(jobId))) return false;
+    // Read after the claim: the queue's name now (it may have been renamed while the job waited).
+    const job = await jobs.withNames(jobId);
+    if (!job) return false;
+    await jobs.setRunWorkflowKey(jobId, await start(tx, jobId, job.submittedBy, { name: job.queueName, createdBy: job.queueCreatedBy }));
+    return true;
+  }
+
   return {
-    /** Starts the job's run inside `tx` (the transaction that stores the job); answers the run's key. */
-    async start(tx: DbTx, jobId: string, user: string, queue: JobQueue): Promise<string> {
-      return (await engine.startRun(tx, jobRunSpec(jobId, user, queue))).workflowKey;
-    },
+    start,
 
     /** Starts the run of a held-back job; false when it had been released already. */
-    async release(jobId: string): Promise<boolean> {
-      return runTransaction(db, async (tx) => {
-        const jobs = jobRepository(tx);
-        if (!(await jobs.claimForRelease(jobId))) return false;
-        // Read after the claim: the queue's name now (it may have been renamed while the job waited).
-        const job = await jobs.withNames(jobId);
-        if (!job) return false;
-        await jobs.setRunWorkflowKey(jobId, await this.start(tx, jobId, job.submittedBy, { name: job.queueName, createdBy: job.queueCreatedBy }));
-        return true;
-      });
-    },
+    release: (jobId: string): Promise<boolean> => runTransaction(db, (tx) => releaseIn(tx, jobId)),
 
-    /** Releases every job held back waiting for `jobId` (which has ended, whatever its outcome: as RQ). */
-    async releaseDependents(jobId: string): Promise<void> {
-      for (const dependent of await jobRepository(db).heldBackBy(jobId)) await this.release(dependent.jobId);
+    /**
+     * Releases every job held back waiting for `jobId` (which has ended, whatever its outcome: as RQ), inside
+     * `tx`: the transaction that records the end, so that no crash can leave them waiting for good.
+     */
+    async releaseDependents(tx: DbTx, jobId: string): Promise<void> {
+      for (const dependent of await jobRepository(tx).heldBackBy(jobId)) await releaseIn(tx, dependent.jobId);
     },
   };
 }

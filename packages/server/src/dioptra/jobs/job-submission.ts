@@ -6,6 +6,7 @@ import type { Clock } from '../../clock.ts';
 import type { ContentStore } from '../../content/content-store.ts';
 import type { Db } from '../../db/client.ts';
 import { runTransaction } from '../../db/transaction.ts';
+import { failPoint } from '../../fail-points.ts';
 import { hasArchiveExtension } from '../archive-names.ts';
 import { JobSubmissionError } from '../errors.ts';
 import type { Identity } from '../../http/auth.ts';
@@ -14,6 +15,7 @@ import type { ExperimentRepository } from '../experiments/experiment-repository.
 import { slugify } from '../names.ts';
 import type { QueueService } from '../queues/queue-service.ts';
 import type { Visibility } from '../visibility.ts';
+import { newWorkflowKey } from './content-keys.ts';
 import { ENDED, jobRepository, type JobRecord } from './job-repository.ts';
 import type { JobRuns } from './job-runs.ts';
 import { timeoutSeconds } from './job-timeout.ts';
@@ -93,7 +95,7 @@ export function jobSubmission({ db, clock, content, experiments, queues, runs, u
       const { experiment, queue, timeout, dependsOn, file } = await checkForm(form, caller);
       const user = caller.user;
       const jobId = crypto.randomUUID();
-      const contentKey = `dioptra-workflow-${crypto.randomBytes(16).toString('hex')}`;
+      const contentKey = newWorkflowKey();
       const workflowFileName = secureFilename(file.originalName) || 'workflow';
       await content.putFile(contentKey, file.path);
       let job: JobRecord;
@@ -101,11 +103,13 @@ export function jobSubmission({ db, clock, content, experiments, queues, runs, u
         job = await runTransaction(db, async (tx) => {
           const parent = dependsOn === null ? null : await jobRepository(tx).byId(dependsOn);
           const heldBack = parent !== null && !ENDED.includes(parent.status);
+          const runWorkflowKey = heldBack ? null : await runs.start(tx, jobId, user, queue);
+          await failPoint('dioptra.job-submission.run-started');
           return jobRepository(tx).create({
             jobId, experimentId: experiment.id, queueId: queue.id, createdOn: new Date(clock.now()), timeout,
             workflowUri: `content://${contentKey}/${workflowFileName}`, workflowFileName, contentKey,
             entryPoint: form.entryPoint, entryPointKwargs: optional(form.entryPointKwargs), dependsOn, submittedBy: user,
-            runWorkflowKey: heldBack ? null : await runs.start(tx, jobId, user, queue),
+            runWorkflowKey,
           });
         });
       } catch (e) {

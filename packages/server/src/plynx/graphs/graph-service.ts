@@ -3,6 +3,7 @@
 import type { Clock } from '../../clock.ts';
 import type { DbTx } from '../../db/transaction.ts';
 import { AppError } from '../../errors.ts';
+import { failPoint } from '../../fail-points.ts';
 import { formatPlynxDate } from '../model/dates.ts';
 import { graphToWire, parseGraph } from '../model/documents.ts';
 import { isObjectId } from '../model/object-id.ts';
@@ -81,6 +82,7 @@ export function graphService(deps: GraphServiceDeps) {
           authorNames.set(graph._id, authorName);
           await tx.save(graph, authorName, now);
         }
+        if (outcome.saves.length) await failPoint('plynx.graph-save.written');
         // The run is the author's (their workers run it), also when an administrator approves it.
         for (const graph of outcome.approvals) await deps.runs.start(dbTx, graph, authorNames.get(graph._id) ?? user.username);
         for (const id of outcome.cancellations) {
