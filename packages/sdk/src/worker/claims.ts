@@ -59,8 +59,9 @@ export class Claims {
       }, {
         giveUp: () => ctx.stopping,
         onRetry: (error, attempt, delay) => {
-          // Without an answer we cannot know whether the server handed us jobs.
-          if (!(error instanceof ApiError)) uncertain = true;
+          // Without an answer we cannot know whether the server handed us jobs; nor after a 5xx, which may
+          // come after the claim committed (the database connection was cut while it acknowledged COMMIT).
+          if (!(error instanceof ApiError) || error.status >= 500) uncertain = true;
           ctx.log(attempt === 1 ? 'warn' : 'debug', `claiming jobs failed (${describeError(error)}); retrying in ${(delay / 1000).toFixed(1)} s`);
         },
       });
@@ -70,7 +71,7 @@ export class Claims {
         return { count: 0, limit };
       }
       if (isTransient(e) && ctx.stopping) {
-        this.reconcileNeeded ||= uncertain || !(e instanceof ApiError);
+        this.reconcileNeeded ||= uncertain || !(e instanceof ApiError) || e.status >= 500;
         return { count: 0, limit };
       }
       throw e;

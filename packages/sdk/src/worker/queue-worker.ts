@@ -225,8 +225,9 @@ class QueueWorker {
       }, {
         giveUp: () => root.stopping,
         onRetry: (error, attempt, delay) => {
-          // Without an answer we cannot know whether the server handed us jobs.
-          if (!(error instanceof ApiError)) uncertain = true;
+          // Without an answer we cannot know whether the server handed us jobs; nor after a 5xx, which may
+          // come after the claim committed (see claims.ts).
+          if (!(error instanceof ApiError) || error.status >= 500) uncertain = true;
           root.log(attempt === 1 ? 'warn' : 'debug', `claiming jobs from queue ${queue} failed (${describeError(error)}); retrying in ${(delay / 1000).toFixed(1)} s`);
         },
       });
