@@ -12,7 +12,8 @@ import path from 'node:path';
 import pidusage from 'pidusage';
 import { ApiError } from '../errors.js';
 import { systemClock } from './clock.js';
-import { countOutcomes, MAX_BATCH } from './completions.js';
+import { claimLimit } from './claims.js';
+import { countOutcomes } from './completions.js';
 import { Waker, WorkerContext } from './context.js';
 import { QueueLane, type LaneShared } from './queue-lane.js';
 import { workerResources, formatDuration, parseDurationSeconds, ResourcePool, type WorkerResources } from './resources.js';
@@ -190,7 +191,7 @@ class QueueWorker {
     const { root } = this;
     const remaining = this.terminateAt === undefined ? undefined : Math.floor((this.terminateAt - root.clock.now()) / 1000);
     if (remaining !== undefined && remaining <= 0) return { count: 0, limit: 0 };
-    const limit = Math.min(MAX_BATCH, this.maxParallel - this.active);
+    const limit = claimLimit(this.maxParallel, this.active, this.pool.free(remaining).num_cpus);
     let count = 0;
     let unfinished: number | undefined = 0;
     for (const queue of this.options.queues) {
