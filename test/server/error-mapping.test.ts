@@ -18,6 +18,12 @@ describe('toAppError', () => {
     ['SQLite busy (driver adapter)', new Error('wrapped', { cause: { kind: 'SocketTimeout' } }), 'DATABASE_BUSY', 503],
     ['the pool could not connect in time', new Error('timeout exceeded when trying to connect'), 'DATABASE_BUSY', 503],
     ['PostgreSQL refusing connections', Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), 'DATABASE_BUSY', 503],
+    ['the connection to PostgreSQL reset', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }), 'DATABASE_BUSY', 503],
+    ['PostgreSQL closing the socket under a query', new Error('Connection terminated unexpectedly'), 'DATABASE_BUSY', 503],
+    ['a pg client that lost its connection', new Error('Client has encountered a connection error and is not queryable'), 'DATABASE_BUSY', 503],
+    ['PostgreSQL shutting down (57P01 admin_shutdown)', Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01', severity: 'FATAL' }), 'DATABASE_BUSY', 503],
+    ['a connection failure (08006)', Object.assign(new Error('connection failure'), { code: '08006' }), 'DATABASE_BUSY', 503],
+    ['Prisma wrapping 57P01 from its adapter', Object.assign(new Error('Raw query failed'), { code: 'P2010', meta: { driverAdapterError: { cause: { kind: 'postgres', code: '57P01' } } } }), 'DATABASE_BUSY', 503],
     ['a programming error', new TypeError('x is not a function'), 'INTERNAL', 500],
   ])('When %s, then the answer is %s', (_what, err, code, status) => {
     const { error } = toAppError(err);

@@ -1,12 +1,11 @@
 // What `pipeloom worker` survives: a worker killed with SIGKILL (its jobs go to another worker once its lease
 // expires) and a server that is out of reach for a while (every call is retried; no result is lost).
 import fs from 'node:fs';
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unwrap } from '@pipeloom/sdk';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
+import { tcpProxy } from '../helpers/tcp-proxy.ts';
 import { createWorkflow, executedBy, finished, jobs, nodeEval, pause, results, running, startWorker, statuses, tempDir, waitFor } from './helpers.ts';
 
 /** A job that records its pid under pids/<worker pid>-<name>, works for `ms`, then writes out-<name>.txt. */
@@ -20,40 +19,6 @@ const job = (name: string, ms: number) => ({
   output_files: [name],
 });
 const file = (name: string) => ({ name, path: `out-${name}.txt` });
-
-/** A TCP proxy in front of the server that can be taken down (cutting every connection) and brought back on the same port. */
-async function tcpProxy(targetPort: number) {
-  const sockets = new Set<net.Socket>();
-  let server: net.Server | undefined;
-  let port = 0;
-  const start = () => new Promise<void>((resolve, reject) => {
-    server = net.createServer((client) => {
-      const upstream = net.connect(targetPort, '127.0.0.1');
-      const drop = () => {
-        client.destroy();
-        upstream.destroy();
-        sockets.delete(client);
-        sockets.delete(upstream);
-      };
-      sockets.add(client);
-      sockets.add(upstream);
-      for (const s of [client, upstream]) s.on('error', drop).on('close', drop);
-      client.pipe(upstream);
-      upstream.pipe(client);
-    });
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      port = (server!.address() as AddressInfo).port;
-      resolve();
-    });
-  });
-  const stop = () => new Promise<void>((resolve) => {
-    server!.close(() => resolve());
-    for (const s of sockets) s.destroy();
-  });
-  await start();
-  return { url: `http://127.0.0.1:${port}`, start, stop };
-}
 
 describe('pipeloom worker recovering from faults', () => {
   let tmp: ReturnType<typeof tempDir>;
@@ -115,7 +80,7 @@ describe('pipeloom worker recovering from faults', () => {
       const names = Array.from({ length: 8 }, (_, i) => `j${i}`);
       const key = await createWorkflow(t.client, { name: 'outage', files: names.map(file), jobs: names.map((n) => job(n, 600)) });
       const proxy = await tcpProxy(t.server.port);
-      const worker = startWorker(proxy.url, key, dir, ['--cpus', '2']);
+      const worker = startWorker(`http://127.0.0.1:${proxy.port}`, key, dir, ['--cpus', '2']);
       await waitFor('a job to run', async () => Object.values(await statuses(t.client, key)).includes('submitted'));
 
       // Two outages: jobs end while the server is unreachable, and connections are cut mid-request.

@@ -25,6 +25,16 @@ export interface ClaimsOptions {
   reporting: () => boolean;
 }
 
+/**
+ * How many jobs to ask for: what `maxParallel` leaves room for, and no more than the free CPUs (a job needs
+ * one unless it says otherwise). On PostgreSQL the server locks up to `limit` candidate jobs while it packs
+ * them and concurrent claims skip locked rows, so asking for far more than fits starves every other worker.
+ * A claim that comes back full is repeated at once, so jobs that need no CPU still flow.
+ */
+export function claimLimit(maxParallel: number, active: number, freeCpus: number): number {
+  return Math.max(0, Math.min(MAX_BATCH, maxParallel - active, Math.max(1, freeCpus)));
+}
+
 export class Claims {
   /** A claim's answer may have been lost: jobs may be running on our node that we never heard of. */
   reconcileNeeded = false;
@@ -49,18 +59,20 @@ export class Claims {
     const { terminateAt, maxParallel } = this.options;
     const remaining = terminateAt === undefined ? undefined : Math.floor((terminateAt - ctx.clock.now()) / 1000);
     if (remaining !== undefined && remaining <= 0) return { count: 0, limit: 0 };
-    const limit = Math.min(MAX_BATCH, maxParallel - this.supervisor.activeCount);
+    const resources = this.pool.free(remaining);
+    const limit = claimLimit(maxParallel, this.supervisor.activeCount, resources.num_cpus);
     let uncertain = false;
     let answer;
     const asked = ctx.clock.now();
     try {
       answer = await ctx.api.claimJobs(ctx.node.key, {
-        run_id: ctx.runId, limit, sort_method: ctx.config.prepare_jobs_sort_method ?? 'gpus_runtime_memory', resources: this.pool.free(remaining),
+        run_id: ctx.runId, limit, sort_method: ctx.config.prepare_jobs_sort_method ?? 'gpus_runtime_memory', resources,
       }, {
         giveUp: () => ctx.stopping,
         onRetry: (error, attempt, delay) => {
-          // Without an answer we cannot know whether the server handed us jobs.
-          if (!(error instanceof ApiError)) uncertain = true;
+          // Without an answer we cannot know whether the server handed us jobs; nor after a 5xx, which may
+          // come after the claim committed (the database connection was cut while it acknowledged COMMIT).
+          if (!(error instanceof ApiError) || error.status >= 500) uncertain = true;
           ctx.log(attempt === 1 ? 'warn' : 'debug', `claiming jobs failed (${describeError(error)}); retrying in ${(delay / 1000).toFixed(1)} s`);
         },
       });
@@ -70,7 +82,7 @@ export class Claims {
         return { count: 0, limit };
       }
       if (isTransient(e) && ctx.stopping) {
-        this.reconcileNeeded ||= uncertain || !(e instanceof ApiError);
+        this.reconcileNeeded ||= uncertain || !(e instanceof ApiError) || e.status >= 500;
         return { count: 0, limit };
       }
       throw e;

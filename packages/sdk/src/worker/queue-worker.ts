@@ -12,7 +12,8 @@ import path from 'node:path';
 import pidusage from 'pidusage';
 import { ApiError } from '../errors.js';
 import { systemClock } from './clock.js';
-import { countOutcomes, MAX_BATCH } from './completions.js';
+import { claimLimit } from './claims.js';
+import { countOutcomes } from './completions.js';
 import { Waker, WorkerContext } from './context.js';
 import { QueueLane, type LaneShared } from './queue-lane.js';
 import { workerResources, formatDuration, parseDurationSeconds, ResourcePool, type WorkerResources } from './resources.js';
@@ -190,7 +191,7 @@ class QueueWorker {
     const { root } = this;
     const remaining = this.terminateAt === undefined ? undefined : Math.floor((this.terminateAt - root.clock.now()) / 1000);
     if (remaining !== undefined && remaining <= 0) return { count: 0, limit: 0 };
-    const limit = Math.min(MAX_BATCH, this.maxParallel - this.active);
+    const limit = claimLimit(this.maxParallel, this.active, this.pool.free(remaining).num_cpus);
     let count = 0;
     let unfinished: number | undefined = 0;
     for (const queue of this.options.queues) {
@@ -225,8 +226,9 @@ class QueueWorker {
       }, {
         giveUp: () => root.stopping,
         onRetry: (error, attempt, delay) => {
-          // Without an answer we cannot know whether the server handed us jobs.
-          if (!(error instanceof ApiError)) uncertain = true;
+          // Without an answer we cannot know whether the server handed us jobs; nor after a 5xx, which may
+          // come after the claim committed (see claims.ts).
+          if (!(error instanceof ApiError) || error.status >= 500) uncertain = true;
           root.log(attempt === 1 ? 'warn' : 'debug', `claiming jobs from queue ${queue} failed (${describeError(error)}); retrying in ${(delay / 1000).toFixed(1)} s`);
         },
       });

@@ -113,6 +113,9 @@ async function openPostgres(url: string): Promise<Opened> {
   const { PgDriver } = await import('./driver-pg.ts');
   // One pool for both paths; Prisma ends it on $disconnect.
   const pool = new pg.Pool({ connectionString: url });
+  // An idle connection cut by a database restart is an 'error' on the pool, fatal without a listener; the
+  // pool has already dropped it and the next request opens a new one.
+  pool.on('error', () => {});
   const db = new PgClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) }) as unknown as Db;
   return { db, driver: new PgDriver(pool) };
 }

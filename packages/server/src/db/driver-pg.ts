@@ -99,6 +99,13 @@ export class PgDriver implements DriverSql {
 
   async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
     const conn = await this.connect();
+    // A checked-out client whose socket dies (a database restart) emits 'error' even when a query already
+    // received it; with no listener that is an uncaught exception. The query fails and the client is dropped.
+    let lost: Error | undefined;
+    const onLost = (e: Error) => {
+      lost = e;
+    };
+    conn.on('error', onLost);
     const started = Date.now();
     const check = () => {
       if (Date.now() - started > TRANSACTION_LIMITS.timeout) throw new TransactionExpiredError(TRANSACTION_LIMITS.timeout);
@@ -129,7 +136,9 @@ export class PgDriver implements DriverSql {
       }
       throw e;
     } finally {
-      conn.release(broken instanceof Error ? broken : undefined);
+      conn.removeListener('error', onLost);
+      const dead = broken ?? lost;
+      conn.release(dead instanceof Error ? dead : undefined);
     }
   }
 
