@@ -37,7 +37,7 @@ export interface FamilyModule<Name extends string = string, Config = unknown, Se
    * whose `{name}` segments match any one segment (`/plynx/api/v0/resource/{resource_id}`).
    */
   publicPaths: readonly string[];
-  /** The `WWW-Authenticate` value sent with a 401 on this family's paths; none when absent. */
+  /** The `WWW-Authenticate` value sent with a 401 on this family's paths; the server's Bearer and Basic challenge when absent. */
   challenge?: string;
   /** The family's documented error body for a failure. */
   renderError(error: AppError): Record<string, unknown>;

@@ -10,6 +10,26 @@ import { FAULT } from './request-log.ts';
 /** Seconds a client should wait before retrying after DATABASE_BUSY. */
 export const RETRY_AFTER_SECONDS = 2;
 
+/**
+ * The challenge a 401 carries where the family names none of its own: both schemes the server accepts
+ * (RFC 9110 requires one on every 401).
+ */
+export const DEFAULT_CHALLENGE = 'Bearer realm="pipeloom", Basic realm="pipeloom"';
+
+/** Longest message an error body carries, and longest run of one value echoed inside it. */
+export const MAX_MESSAGE_CHARS = 2_000;
+export const MAX_ECHOED_CHARS = 200;
+
+/**
+ * Cuts a message down to size: a huge bad value echoed back (a 1 MB name, a 3,000-character path segment)
+ * would otherwise make the error as large as the request. Any run without spaces longer than
+ * MAX_ECHOED_CHARS is shortened, then the whole message is capped.
+ */
+export function boundMessage(message: string): string {
+  const echoed = message.replace(new RegExp(`\\S{${MAX_ECHOED_CHARS + 1},}`, 'g'), (run) => `${run.slice(0, MAX_ECHOED_CHARS)}… (${run.length} characters)`);
+  return echoed.length > MAX_MESSAGE_CHARS ? `${echoed.slice(0, MAX_MESSAGE_CHARS)}…` : echoed;
+}
+
 /** Paths no family owns (/docs, an unknown /api/v9, ...). */
 const renderNeutral = (e: AppError) => ({ message: e.message, code: e.code });
 
@@ -68,7 +88,8 @@ export function errorMiddleware() {
     if (res.headersSent) return;
     if (error.code === 'DATABASE_BUSY') res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
     const module = moduleOf(req.path);
-    if (error.status === 401 && module?.challenge) res.setHeader('www-authenticate', module.challenge);
+    if (error.status === 401) res.setHeader('www-authenticate', module?.challenge ?? DEFAULT_CHALLENGE);
+    error.message = boundMessage(error.message);
     res.status(error.status).json((module?.renderError ?? renderNeutral)(error));
   };
 }
