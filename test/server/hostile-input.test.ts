@@ -94,6 +94,8 @@ describe.each(PROVIDERS)('Hostile input on %s', (provider) => {
       expect(await r.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
     }
     expect((await call('/api/experiment/Infinity', { method: 'DELETE' })).status).toBe(400);
+    // Dioptra's ids are 32-bit: PostgreSQL refused a larger one as out of range.
+    for (const path of ['/api/queue/2147483648', '/api/experiment/2147483648', '/api/queue/-2147483649']) expect((await call(path)).status, path).toBe(400);
   });
 
   it('When a JSON body carries a NUL character in a value or a key, then it answers 400 on every database', async () => {

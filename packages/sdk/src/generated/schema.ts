@@ -3327,7 +3327,7 @@ export interface paths {
             header?: never;
             path: {
                 /**
-                 * @description Integer id of the experiment.
+                 * @description Integer id of the experiment (ids are 32-bit).
                  * @example 3
                  */
                 experimentId: components["parameters"]["DioptraExperimentId"];
@@ -3603,7 +3603,7 @@ export interface paths {
             header?: never;
             path: {
                 /**
-                 * @description Integer id of the queue.
+                 * @description Integer id of the queue (ids are 32-bit).
                  * @example 1
                  */
                 queueId: components["parameters"]["DioptraQueueId"];
@@ -3637,7 +3637,7 @@ export interface paths {
             header?: never;
             path: {
                 /**
-                 * @description Integer id of the queue.
+                 * @description Integer id of the queue (ids are 32-bit).
                  * @example 1
                  */
                 queueId: components["parameters"]["DioptraQueueId"];
@@ -9140,7 +9140,7 @@ export interface components {
          */
         DioptraXFields: string;
         /**
-         * @description Integer id of the experiment.
+         * @description Integer id of the experiment (ids are 32-bit).
          * @example 3
          */
         DioptraExperimentId: number;
@@ -9155,7 +9155,7 @@ export interface components {
          */
         DioptraJobId: string;
         /**
-         * @description Integer id of the queue.
+         * @description Integer id of the queue (ids are 32-bit).
          * @example 1
          */
         DioptraQueueId: number;
@@ -16254,7 +16254,7 @@ export interface operations {
             };
             path: {
                 /**
-                 * @description Integer id of the experiment.
+                 * @description Integer id of the experiment (ids are 32-bit).
                  * @example 3
                  */
                 experimentId: components["parameters"]["DioptraExperimentId"];
@@ -16289,7 +16289,7 @@ export interface operations {
             };
             path: {
                 /**
-                 * @description Integer id of the experiment.
+                 * @description Integer id of the experiment (ids are 32-bit).
                  * @example 3
                  */
                 experimentId: components["parameters"]["DioptraExperimentId"];
@@ -16329,7 +16329,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description Integer id of the experiment.
+                 * @description Integer id of the experiment (ids are 32-bit).
                  * @example 3
                  */
                 experimentId: components["parameters"]["DioptraExperimentId"];
@@ -16846,7 +16846,7 @@ export interface operations {
             };
             path: {
                 /**
-                 * @description Integer id of the queue.
+                 * @description Integer id of the queue (ids are 32-bit).
                  * @example 1
                  */
                 queueId: components["parameters"]["DioptraQueueId"];
@@ -16881,7 +16881,7 @@ export interface operations {
             };
             path: {
                 /**
-                 * @description Integer id of the queue.
+                 * @description Integer id of the queue (ids are 32-bit).
                  * @example 1
                  */
                 queueId: components["parameters"]["DioptraQueueId"];
@@ -16921,7 +16921,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description Integer id of the queue.
+                 * @description Integer id of the queue (ids are 32-bit).
                  * @example 1
                  */
                 queueId: components["parameters"]["DioptraQueueId"];
@@ -16950,7 +16950,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description Integer id of the queue.
+                 * @description Integer id of the queue (ids are 32-bit).
                  * @example 1
                  */
                 queueId: components["parameters"]["DioptraQueueId"];
@@ -16980,7 +16980,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description Integer id of the queue.
+                 * @description Integer id of the queue (ids are 32-bit).
                  * @example 1
                  */
                 queueId: components["parameters"]["DioptraQueueId"];
