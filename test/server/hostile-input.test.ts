@@ -51,6 +51,15 @@ describe.each(PROVIDERS)('Hostile input on %s', (provider) => {
     }
   });
 
+  it('When a count beyond 32 bits reaches a column that holds 32, then it answers 400 (PostgreSQL refused it as a 500), never a 5xx', async () => {
+    const prepare = await postJson(`/torc-service/workflows/${workflow}/prepare_jobs_for_submission`, '{"num_cpus":2147483648,"memory_gb":1,"num_gpus":0,"num_nodes":1}');
+    expect(prepare.status).toBe(400);
+    expect(await prepare.json()).toMatchObject({ error: true, code: 400 });
+    // SQLite holds 64-bit integers and stores it; PostgreSQL's 32-bit column refuses it with a 400.
+    const spec = await postJson('/torc-service/workflow_specifications', '{"name":"s","user":"hostile","config":{"compute_node_wait_for_new_jobs_seconds":2147483648}}');
+    expect(spec.status).toBe(provider === 'postgresql' ? 400 : 200);
+  });
+
   it('When a free-form field such as user_data.data is nested 3,000 levels deep, then it answers 400 MALFORMED_JSON; 100 levels are still stored', async () => {
     const nest = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
     const deep = await postJson(`/torc-service/workflows/${workflow}/user_data`, `{"name":"deep","data":${nest(3000)}}`);

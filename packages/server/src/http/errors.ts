@@ -2,6 +2,7 @@
 // database's, or an unexpected throw) becomes an AppError and is rendered in the documented error shape of
 // the family that owns the path, as that family's module renders it.
 import type { NextFunction, Request, Response } from 'express';
+import { isRefusedValueError } from '../db/refused-values.ts';
 import { isTransientDatabaseError } from '../db/transient-errors.ts';
 import { AppError, ErrorCatalog, type ErrorCode } from '../errors.ts';
 import { moduleOf } from '../families.ts';
@@ -71,6 +72,7 @@ export function toAppError(err: unknown): { error: AppError; expected: boolean }
     return expected('MALFORMED_BODY', `the multipart body could not be read: ${e.message}`);
   }
   if (isTransientDatabaseError(err)) return expected('DATABASE_BUSY');
+  if (isRefusedValueError(err)) return expected('INVALID_ARGUMENT', 'a value in the request is out of the range or size the database can store');
   const code = typeof e.status === 'number' ? BY_STATUS[e.status] : undefined;
   if (code) {
     // express-openapi-validator lists each violation; name them all so the caller can fix the request.
