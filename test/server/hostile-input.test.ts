@@ -118,6 +118,15 @@ describe.each(PROVIDERS)('Hostile input on %s', (provider) => {
     expect(queue.status).toBe(400);
   });
 
+  it('When a JSON body carries a lone surrogate in a free-form field, then it answers 400 (PostgreSQL\'s JSON refused it as a 500)', async () => {
+    for (const text of ['"\\udfff\\ud800"', '"a\\ud800"', '"\\udc00"']) {
+      const r = await postJson(`/torc-service/workflows/${workflow}/user_data`, `{"name":"s","data":{"columns":[${text}]}}`);
+      expect(r.status, text).toBe(400);
+    }
+    const paired = await postJson(`/torc-service/workflows/${workflow}/user_data`, '{"name":"s","data":{"emoji":"\\ud83c\\udf0d"}}');
+    expect(paired.status).toBe(200);
+  });
+
   it('When a 401 is answered, then it carries WWW-Authenticate: Bearer and Basic for Torc, Dioptra, Flow and unknown paths, PLynx\'s own challenge for PLynx', async () => {
     const expected: Record<string, string> = {
       '/torc-service/workflows': 'Bearer realm="pipeloom", Basic realm="pipeloom"',

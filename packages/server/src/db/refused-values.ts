@@ -3,9 +3,10 @@
 // values are stopped by the contract and the HTTP layer; this catches the rest (raw SQL binds, imports) so
 // they answer 400 instead of a 500 that looks like a bug.
 
-// PostgreSQL SQLSTATEs: numeric out of range, string too long, invalid byte sequence (NUL), untranslatable
-// character (\u0000 in jsonb), program limit exceeded (an index row larger than a btree page holds).
-const REFUSED_SQLSTATES = new Set(['22003', '22001', '22021', '22P05', '54000']);
+// PostgreSQL SQLSTATEs: numeric out of range, string too long, invalid byte sequence (NUL), invalid text
+// representation (a lone surrogate in JSON), untranslatable character (\u0000 in jsonb), program limit
+// exceeded (an index row larger than a btree page holds).
+const REFUSED_SQLSTATES = new Set(['22003', '22001', '22021', '22P02', '22P05', '54000']);
 // Prisma's codes for a value too long for its column, out of range, or beyond a 64-bit integer.
 const REFUSED_PRISMA_CODES = new Set(['P2000', 'P2020', 'P2033']);
 const REFUSED_MESSAGE = /Unable to fit (integer|float) value|value out of range for type|integer out of range/i;
