@@ -20,6 +20,7 @@ export const DEFAULT_CHALLENGE = 'Bearer realm="pipeloom", Basic realm="pipeloom
 /** Longest message an error body carries, and longest run of one value echoed inside it. */
 export const MAX_MESSAGE_CHARS = 2_000;
 export const MAX_ECHOED_CHARS = 200;
+const LONG_RUN = new RegExp(`\\S{${MAX_ECHOED_CHARS + 1},}`, 'g');
 
 /**
  * Cuts a message down to size: a huge bad value echoed back (a 1 MB name, a 3,000-character path segment)
@@ -27,7 +28,7 @@ export const MAX_ECHOED_CHARS = 200;
  * MAX_ECHOED_CHARS is shortened, then the whole message is capped.
  */
 export function boundMessage(message: string): string {
-  const echoed = message.replace(new RegExp(`\\S{${MAX_ECHOED_CHARS + 1},}`, 'g'), (run) => `${run.slice(0, MAX_ECHOED_CHARS)}… (${run.length} characters)`);
+  const echoed = message.replace(LONG_RUN, (run) => `${run.slice(0, MAX_ECHOED_CHARS)}… (${run.length} characters)`);
   return echoed.length > MAX_MESSAGE_CHARS ? `${echoed.slice(0, MAX_MESSAGE_CHARS)}…` : echoed;
 }
 
