@@ -81,10 +81,10 @@ describe.each(PROVIDERS)('PLynx sessions on %s', (provider) => {
       }
     });
 
-    it('When Torc refuses a caller, then its 401 keeps Torc\'s body and sends no PLynx challenge', async () => {
+    it('When Torc refuses a caller, then its 401 keeps Torc\'s body and sends the server\'s Bearer and Basic challenge, not PLynx\'s', async () => {
       const r = await call('/torc-service/workflows');
       expect(r.status).toBe(401);
-      expect(r.headers.get('www-authenticate')).toBeNull();
+      expect(r.headers.get('www-authenticate')).toBe('Bearer realm="pipeloom", Basic realm="pipeloom"');
       expect(await r.json()).toMatchObject({ error: true, code: 401, pipeloomCode: 'UNAUTHENTICATED' });
     });
 

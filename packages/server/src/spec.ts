@@ -68,6 +68,7 @@ function inlineRefs(document: OpenApiDocument, node: unknown, depth = 0): unknow
  * The copy of the contract handed to express-openapi-validator (which mutates what it is given).
  * Parameters are inlined because eov coerces `$ref`'d parameters as arrays (eov #1119); schemas keep their
  * `$ref`s because some are recursive (PLynx's validation error tree), which eov's dereference mode cannot take.
+ * Every integer is bounded to the safe range (see boundIntegers).
  */
 export function validatorDocument(document: OpenApiDocument): OpenApiDocument {
   const copy = structuredClone(document);
@@ -77,5 +78,30 @@ export function validatorDocument(document: OpenApiDocument): OpenApiDocument {
       if (item[method]?.parameters) item[method].parameters = inlineRefs(copy, item[method].parameters);
     }
   }
+  boundIntegers(copy);
   return copy;
+}
+
+/**
+ * Gives every integer schema without its own bounds the range of integers a JavaScript number holds exactly.
+ * Without them `?skip=9223372036854775808`, `Infinity` or `1e400` pass as integers (ajv coerces them and
+ * accepts infinities) and only fail deep in the database driver, as a 500 instead of the 400 they deserve.
+ */
+export function boundIntegers(node: unknown, seen = new Set<unknown>()): void {
+  if (!node || typeof node !== 'object' || seen.has(node)) return;
+  seen.add(node);
+  if (Array.isArray(node)) {
+    for (const item of node) boundIntegers(item, seen);
+    return;
+  }
+  const schema = node as OpenApiDocument;
+  const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+  if (types.includes('integer')) {
+    if (typeof schema.maximum !== 'number' || schema.maximum > Number.MAX_SAFE_INTEGER) schema.maximum = Number.MAX_SAFE_INTEGER;
+    if (typeof schema.minimum !== 'number' || schema.minimum < Number.MIN_SAFE_INTEGER) schema.minimum = Number.MIN_SAFE_INTEGER;
+  }
+  for (const [key, value] of Object.entries(schema)) {
+    // Examples are data, not schemas: an example object with a `type: integer` field stays as written.
+    if (key !== 'example' && key !== 'examples') boundIntegers(value, seen);
+  }
 }

@@ -3327,7 +3327,7 @@ export interface paths {
             header?: never;
             path: {
                 /**
-                 * @description Integer id of the experiment.
+                 * @description Integer id of the experiment (ids are 32-bit).
                  * @example 3
                  */
                 experimentId: components["parameters"]["DioptraExperimentId"];
@@ -3603,7 +3603,7 @@ export interface paths {
             header?: never;
             path: {
                 /**
-                 * @description Integer id of the queue.
+                 * @description Integer id of the queue (ids are 32-bit).
                  * @example 1
                  */
                 queueId: components["parameters"]["DioptraQueueId"];
@@ -3637,7 +3637,7 @@ export interface paths {
             header?: never;
             path: {
                 /**
-                 * @description Integer id of the queue.
+                 * @description Integer id of the queue (ids are 32-bit).
                  * @example 1
                  */
                 queueId: components["parameters"]["DioptraQueueId"];
@@ -9161,7 +9161,7 @@ export interface components {
          */
         DioptraXFields: string;
         /**
-         * @description Integer id of the experiment.
+         * @description Integer id of the experiment (ids are 32-bit).
          * @example 3
          */
         DioptraExperimentId: number;
@@ -9176,7 +9176,7 @@ export interface components {
          */
         DioptraJobId: string;
         /**
-         * @description Integer id of the queue.
+         * @description Integer id of the queue (ids are 32-bit).
          * @example 1
          */
         DioptraQueueId: number;
@@ -16276,7 +16276,7 @@ export interface operations {
             };
             path: {
                 /**
-                 * @description Integer id of the experiment.
+                 * @description Integer id of the experiment (ids are 32-bit).
                  * @example 3
                  */
                 experimentId: components["parameters"]["DioptraExperimentId"];
@@ -16311,7 +16311,7 @@ export interface operations {
             };
             path: {
                 /**
-                 * @description Integer id of the experiment.
+                 * @description Integer id of the experiment (ids are 32-bit).
                  * @example 3
                  */
                 experimentId: components["parameters"]["DioptraExperimentId"];
@@ -16351,7 +16351,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description Integer id of the experiment.
+                 * @description Integer id of the experiment (ids are 32-bit).
                  * @example 3
                  */
                 experimentId: components["parameters"]["DioptraExperimentId"];
@@ -16868,7 +16868,7 @@ export interface operations {
             };
             path: {
                 /**
-                 * @description Integer id of the queue.
+                 * @description Integer id of the queue (ids are 32-bit).
                  * @example 1
                  */
                 queueId: components["parameters"]["DioptraQueueId"];
@@ -16903,7 +16903,7 @@ export interface operations {
             };
             path: {
                 /**
-                 * @description Integer id of the queue.
+                 * @description Integer id of the queue (ids are 32-bit).
                  * @example 1
                  */
                 queueId: components["parameters"]["DioptraQueueId"];
@@ -16943,7 +16943,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description Integer id of the queue.
+                 * @description Integer id of the queue (ids are 32-bit).
                  * @example 1
                  */
                 queueId: components["parameters"]["DioptraQueueId"];
@@ -16972,7 +16972,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description Integer id of the queue.
+                 * @description Integer id of the queue (ids are 32-bit).
                  * @example 1
                  */
                 queueId: components["parameters"]["DioptraQueueId"];
@@ -17002,7 +17002,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description Integer id of the queue.
+                 * @description Integer id of the queue (ids are 32-bit).
                  * @example 1
                  */
                 queueId: components["parameters"]["DioptraQueueId"];

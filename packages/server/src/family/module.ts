@@ -43,7 +43,7 @@ export interface FamilyModule<Name extends string = string, Config = unknown, Se
    * (a limit on the server, see http/sign-in-limits.ts), so they cannot be used to guess at speed.
    */
   signInPaths?: readonly string[];
-  /** The `WWW-Authenticate` value sent with a 401 on this family's paths; none when absent. */
+  /** The `WWW-Authenticate` value sent with a 401 on this family's paths; the server's Bearer and Basic challenge when absent. */
   challenge?: string;
   /** The family's documented error body for a failure. */
   renderError(error: AppError): Record<string, unknown>;

@@ -20,6 +20,7 @@ import { authenticate } from './auth.ts';
 import { requestBodies, uploadOptions } from './body.ts';
 import { docsRouter } from './docs.ts';
 import { errorMiddleware, notFoundMiddleware } from './errors.ts';
+import { parameterText } from './parameter-text.ts';
 import { dispatchOperations } from './handler.ts';
 import { HEALTH_PATHS, healthRouter } from './health.ts';
 import { operationMatcher } from './operation-matcher.ts';
@@ -53,7 +54,9 @@ export function createApp({ config, database, content = directoryContentStore(pa
   app.use(forServerPages(docsRouter(spec)));
   app.use(forServerPages(healthRouter(database)));
   app.use(authenticate(identity, signInLimiter(config.signInLimits, clock ?? systemClock)));
-  app.use(requestBodies(operationMatcher(operations), handlers, FAMILY_MODULES));
+  const match = operationMatcher(operations);
+  app.use(requestBodies(match, handlers, FAMILY_MODULES));
+  app.use(parameterText(spec.document, operations, match));
   app.use(OpenApiValidator.middleware({
     apiSpec: validatorDocument(spec.document) as never,
     validateRequests: { allowUnknownQueryParameters: false },

@@ -69,10 +69,16 @@ const NO_LIMITS: SignInLimiter = { checkSignIn() {}, failedSignIn() {}, tokenReq
 /** Paths that hand out session tokens; each request to one counts against the caller's address. */
 const isSignInPath = pathMatcher(FAMILY_MODULES.flatMap((m) => m.signInPaths ?? []));
 
+// The scheme, then exactly one credential: `Bearer <token> garbage` is no credential at all.
+const CREDENTIALS = /^(\S+) +(\S+) *$/;
+// No stored token or base64 user:password comes near this; longer values are refused without a lookup.
+const MAX_CREDENTIAL_CHARS = 4096;
+
 async function principalFrom(identity: IdentityService, header: string, limiter: SignInLimiter, ip: string): Promise<Principal | null> {
-  const space = header.indexOf(' ');
-  const scheme = header.slice(0, space).toLowerCase();
-  const value = header.slice(space + 1).trim();
+  const match = CREDENTIALS.exec(header);
+  if (!match || match[2]!.length > MAX_CREDENTIAL_CHARS) return null;
+  const scheme = match[1]!.toLowerCase();
+  const value = match[2]!;
   if (scheme === 'bearer') return identity.authenticateToken(value);
   if (scheme !== 'basic') return null;
   const decoded = Buffer.from(value, 'base64').toString('utf8');

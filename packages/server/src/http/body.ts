@@ -42,8 +42,46 @@ export function requestBodies(match: OperationMatcher, handlers: HandlerMap, mod
     }
     if (isMultipart(req)) removeUploadsOnClose(req, res);
     const chosen = (op && large.get(op.operationId)) || small;
-    chosen[0]!(req, res, (err?: unknown) => (err ? next(err) : chosen[1]!(req, res, next)));
+    chosen[0]!(req, res, (err?: unknown) => (err ? next(err) : chosen[1]!(req, res, (e?: unknown) => next(e ?? bodyShapeError(req.body)))));
   };
+}
+
+/** Deepest nesting of arrays and objects a JSON or form body may have. */
+export const MAX_BODY_DEPTH = 100;
+
+/**
+ * Why a parsed body is refused, or undefined. Bodies nested deeper than MAX_BODY_DEPTH are refused as
+ * malformed: no operation needs them, and validating, copying or storing them recurses once per level (a
+ * free-form field nested 3,000 deep used to overflow the stack as a 500). Text holding NUL characters is
+ * refused because PostgreSQL can store it neither in text nor in JSON columns, and so is text that is not
+ * well-formed Unicode (a lone `\ud800` escape), which PostgreSQL's JSON refuses; SQLite answers the same.
+ * The walk is iterative, so no depth of input can overflow it.
+ */
+export function bodyShapeError(body: unknown): AppError | undefined {
+  if (body === null || typeof body !== 'object') return typeof body === 'string' ? textError(body) : undefined;
+  const stack: Array<[unknown, number]> = [[body, 1]];
+  while (stack.length) {
+    const [value, depth] = stack.pop()!;
+    if (depth > MAX_BODY_DEPTH) return new AppError('MALFORMED_JSON', `the body is nested deeper than ${MAX_BODY_DEPTH} levels`);
+    const isArray = Array.isArray(value);
+    for (const key in value as object) {
+      const keyError = isArray ? undefined : textError(key);
+      if (keyError) return keyError;
+      const child = (value as Record<string, unknown>)[key];
+      if (typeof child === 'string') {
+        const error = textError(child);
+        if (error) return error;
+      } else if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
+function textError(text: string): AppError | undefined {
+  if (text.includes('\0')) return new AppError('VALIDATION_FAILED', 'text in the body may not contain NUL (\\u0000) characters');
+  // ES2024, in every Node this package supports; TypeScript's ES2023 lib does not declare it yet.
+  if (!(text as string & { isWellFormed(): boolean }).isWellFormed()) return new AppError('VALIDATION_FAILED', 'text in the body must be well-formed Unicode (no lone surrogates)');
+  return undefined;
 }
 
 // Only multipart requests reach multer (express-openapi-validator's fileUploader), so only they leave files.

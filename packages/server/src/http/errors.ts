@@ -2,6 +2,7 @@
 // database's, or an unexpected throw) becomes an AppError and is rendered in the documented error shape of
 // the family that owns the path, as that family's module renders it.
 import type { NextFunction, Request, Response } from 'express';
+import { isRefusedValueError } from '../db/refused-values.ts';
 import { isTransientDatabaseError } from '../db/transient-errors.ts';
 import { AppError, ErrorCatalog, type ErrorCode } from '../errors.ts';
 import { moduleOf } from '../families.ts';
@@ -9,6 +10,27 @@ import { FAULT } from './request-log.ts';
 
 /** Seconds a client should wait before retrying after DATABASE_BUSY. */
 export const RETRY_AFTER_SECONDS = 2;
+
+/**
+ * The challenge a 401 carries where the family names none of its own: both schemes the server accepts
+ * (RFC 9110 requires one on every 401).
+ */
+export const DEFAULT_CHALLENGE = 'Bearer realm="pipeloom", Basic realm="pipeloom"';
+
+/** Longest message an error body carries, and longest run of one value echoed inside it. */
+export const MAX_MESSAGE_CHARS = 2_000;
+export const MAX_ECHOED_CHARS = 200;
+const LONG_RUN = new RegExp(`\\S{${MAX_ECHOED_CHARS + 1},}`, 'g');
+
+/**
+ * Cuts a message down to size: a huge bad value echoed back (a 1 MB name, a 3,000-character path segment)
+ * would otherwise make the error as large as the request. Any run without spaces longer than
+ * MAX_ECHOED_CHARS is shortened, then the whole message is capped.
+ */
+export function boundMessage(message: string): string {
+  const echoed = message.replace(LONG_RUN, (run) => `${run.slice(0, MAX_ECHOED_CHARS)}… (${run.length} characters)`);
+  return echoed.length > MAX_MESSAGE_CHARS ? `${echoed.slice(0, MAX_MESSAGE_CHARS)}…` : echoed;
+}
 
 /** Paths no family owns (/docs, an unknown /api/v9, ...). */
 const renderNeutral = (e: AppError) => ({ message: e.message, code: e.code });
@@ -52,6 +74,7 @@ export function toAppError(err: unknown): { error: AppError; expected: boolean }
     return expected('MALFORMED_BODY', `the multipart body could not be read: ${e.message}`);
   }
   if (isTransientDatabaseError(err)) return expected('DATABASE_BUSY');
+  if (isRefusedValueError(err)) return expected('INVALID_ARGUMENT', 'a value in the request is out of the range or size the database can store');
   const code = typeof e.status === 'number' ? BY_STATUS[e.status] : undefined;
   if (code) {
     // express-openapi-validator lists each violation; name them all so the caller can fix the request.
@@ -70,7 +93,8 @@ export function errorMiddleware() {
     const retryAfter = error.retryAfterSeconds ?? (error.code === 'DATABASE_BUSY' ? RETRY_AFTER_SECONDS : undefined);
     if (retryAfter !== undefined) res.setHeader('retry-after', String(retryAfter));
     const module = moduleOf(req.path);
-    if (error.status === 401 && module?.challenge) res.setHeader('www-authenticate', module.challenge);
+    if (error.status === 401) res.setHeader('www-authenticate', module?.challenge ?? DEFAULT_CHALLENGE);
+    error.message = boundMessage(error.message);
     res.status(error.status).json((module?.renderError ?? renderNeutral)(error));
   };
 }
