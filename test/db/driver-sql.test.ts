@@ -169,7 +169,7 @@ describe.each(PROVIDERS)('driver path on %s', (provider) => {
     await identity.createToken(user.id, 'hash-1', 'api');
     const token = await opened.db.identityToken.findUnique({ where: { tokenHash: 'hash-1' }, select: { id: true, lastUsedAt: true, user: true } });
     await identity.touchToken(token!.id, new Date('2026-05-06T07:08:09.010Z'));
-    expect(await identity.findToken('hash-1')).toStrictEqual(await opened.db.identityToken.findUnique({ where: { tokenHash: 'hash-1' }, select: { id: true, lastUsedAt: true, user: true } }));
+    expect(await identity.findToken('hash-1')).toStrictEqual(await opened.db.identityToken.findUnique({ where: { tokenHash: 'hash-1' }, select: { id: true, lastUsedAt: true, expiresAt: true, revokedAt: true, user: true } }));
     expect(await identity.findUser('hot-user')).toStrictEqual(await opened.db.identityUser.findUnique({ where: { username: 'hot-user' } }));
     expect(await identity.findToken('nope')).toBeNull();
     expect(await identity.findUser('nope')).toBeNull();
