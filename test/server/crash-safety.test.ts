@@ -19,7 +19,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../packages/server/src/db/client.ts';
 import { failPointReached, type FailPoint } from '../../packages/server/src/fail-points.ts';
-import { createTestDatabase, PROVIDERS, type TestDatabase } from '../helpers/server.ts';
+import { FAULT_SUITES, createTestDatabase, PROVIDERS, type TestDatabase } from '../helpers/server.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -94,7 +94,7 @@ async function spawnServer(databaseUrl: string, dataDir: string, armed: FailPoin
   };
 }
 
-describe.each(PROVIDERS)('Crash safety on %s', (provider) => {
+describe.skipIf(!FAULT_SUITES).each(PROVIDERS)('Crash safety on %s', (provider) => {
   let database: TestDatabase;
   let dataDir: string;
   let db: Database;

@@ -5,7 +5,7 @@
 // PostgreSQL only: SQLite has no database server to lose.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAllItems, unwrap } from '@pipeloom/sdk';
-import { createTestDatabase, PROVIDERS, type TestDatabase } from '../helpers/server.ts';
+import { FAULT_SUITES, createTestDatabase, PROVIDERS, type TestDatabase } from '../helpers/server.ts';
 import { serverReady, startServerProcess, stopProcess, type ServerProcess } from '../helpers/server-process.ts';
 import { tcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
 import { createWorkflow, finished, startWorker, tempDir, waitFor, type WorkerProcess } from './helpers.ts';
@@ -13,7 +13,7 @@ import { createWorkflow, finished, startWorker, tempDir, waitFor, type WorkerPro
 const JOBS = 200;
 const WORKERS = 2;
 
-describe.runIf(PROVIDERS.includes('postgresql'))('the server through a PostgreSQL restart', () => {
+describe.runIf(FAULT_SUITES && PROVIDERS.includes('postgresql'))('the server through a PostgreSQL restart', () => {
   let database: TestDatabase | undefined;
   let proxy: TcpProxy | undefined;
   let server: ServerProcess | undefined;

@@ -5,7 +5,7 @@
 // SQLite is the one-server deployment.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAllItems, unwrap, type PipeloomClient } from '@pipeloom/sdk';
-import { createTestDatabase, PROVIDERS, type TestDatabase } from '../helpers/server.ts';
+import { FAULT_SUITES, createTestDatabase, PROVIDERS, type TestDatabase } from '../helpers/server.ts';
 import { serverReady, startServerProcess, stopProcess, type ServerProcess } from '../helpers/server-process.ts';
 import { createWorkflow, finished, startWorker, tempDir, waitFor, type WorkerProcess } from './helpers.ts';
 
@@ -27,7 +27,7 @@ async function doneCount(client: PipeloomClient, workflow: string): Promise<numb
   return (await unwrap(client.GET('/torc-service/workflows/{workflow}/jobs', { params: { path: { workflow }, query: { status: 'done', limit: 1 } } }))).total_count;
 }
 
-describe.runIf(PROVIDERS.includes('postgresql'))('pipeloom worker scaled out on PostgreSQL', () => {
+describe.runIf(FAULT_SUITES && PROVIDERS.includes('postgresql'))('pipeloom worker scaled out on PostgreSQL', () => {
   let database: TestDatabase | undefined;
   const servers: ServerProcess[] = [];
   const workers: WorkerProcess[] = [];
