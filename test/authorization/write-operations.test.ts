@@ -11,9 +11,9 @@ import path from 'node:path';
 import * as tar from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPipeloomClient, unwrap, type PipeloomClient } from '@pipeloom/sdk';
-import { createIdentity } from '../../packages/server/src/identity/composition.ts';
 import { graph, instance, operation, type Graph, type Node } from '../plynx/plynx-fixture.ts';
 import { contractRequests, fillPath, sendContractRequest, type ContractRequest } from '../helpers/contract-requests.ts';
+import { addUsers } from '../helpers/users.ts';
 import { PROVIDERS, startTestServer, type TestServer } from '../helpers/server.ts';
 
 type Rule = 'owner' | 'runner' | 'admin' | 'anyone';
@@ -100,18 +100,14 @@ interface Target {
 
 describe.each(PROVIDERS)('Write operations of every family on %s', (provider) => {
   let t: TestServer;
-  const tokens: Record<User, string> = { alice: '', bob: '', carol: '', root: '' };
+  let tokens: Record<User, string>;
   const as = (user: User): PipeloomClient => createPipeloomClient({ baseUrl: t.url, token: tokens[user] });
   let pluginDir: string;
   let serial = 0;
 
   beforeAll(async () => {
     t = await startTestServer(provider);
-    const identity = createIdentity(t.server.database.db);
-    for (const user of ['alice', 'bob', 'carol', 'root'] as const) {
-      await identity.addUser(user, { isAdmin: user === 'root' });
-      tokens[user] = await identity.issueToken(user);
-    }
+    tokens = await addUsers(t, ['alice', 'bob', 'carol', 'root'], ['root']);
     pluginDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pipeloom-plugin-'));
   });
   afterAll(async () => {

@@ -4,7 +4,7 @@
 // exactly as something that does not exist.
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createIdentity } from '../../packages/server/src/identity/composition.ts';
+import { addUsers } from '../helpers/users.ts';
 import { PROVIDERS, startTestServer, type TestServer } from '../helpers/server.ts';
 import { MESSAGES } from './http.ts';
 
@@ -20,11 +20,7 @@ describe.each(PROVIDERS)('Dioptra sharing on %s', (provider) => {
   beforeAll(async () => {
     for (const sharing of ['testbed', 'private'] as const) {
       const t = (servers[sharing] = await startTestServer(provider, { env: { PIPELOOM_DIOPTRA_SHARING: sharing } }));
-      const identity = createIdentity(t.server.database.db);
-      for (const user of ['alice', 'bob', 'carol', 'root'] as const) {
-        await identity.addUser(user, { isAdmin: user === 'root' });
-        tokens[sharing][user] = await identity.issueToken(user);
-      }
+      tokens[sharing] = await addUsers(t, ['alice', 'bob', 'carol', 'root'], ['root']);
     }
   });
   afterAll(async () => {

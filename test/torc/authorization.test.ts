@@ -4,9 +4,9 @@
 // contract, so it cannot be missed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPipeloomClient, unwrap } from '@pipeloom/sdk';
-import { createIdentity } from '../../packages/server/src/identity/composition.ts';
 import { accessNeeded } from '../../packages/server/src/torc/access.ts';
 import { contractRequests, fillPath, sendContractRequest, type ContractRequest } from '../helpers/contract-requests.ts';
+import { addUsers } from '../helpers/users.ts';
 import { PROVIDERS, startTestServer, type TestServer } from '../helpers/server.ts';
 
 /** Every Torc operation whose path names a workflow. */
@@ -14,15 +14,11 @@ const SCOPED = contractRequests((o) => o.family === 'torc' && /^\/torc-service\/
 
 describe.each(PROVIDERS)('Torc authorization on %s', (provider) => {
   let t: TestServer;
-  const tokens: Record<'alice' | 'bob' | 'carol' | 'root', string> = { alice: '', bob: '', carol: '', root: '' };
+  let tokens: Record<'alice' | 'bob' | 'carol' | 'root', string>;
 
   beforeAll(async () => {
     t = await startTestServer(provider);
-    const identity = createIdentity(t.server.database.db);
-    for (const user of ['alice', 'bob', 'carol', 'root'] as const) {
-      await identity.addUser(user, { isAdmin: user === 'root' });
-      tokens[user] = await identity.issueToken(user);
-    }
+    tokens = await addUsers(t, ['alice', 'bob', 'carol', 'root'], ['root']);
   });
   afterAll(async () => { await t?.close(); });
 

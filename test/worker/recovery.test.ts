@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unwrap } from '@pipeloom/sdk';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { tcpProxy } from '../helpers/tcp-proxy.ts';
-import { createWorkflow, executedBy, finished, jobs, nodeEval, pause, results, running, startWorker, statuses, tempDir, waitFor } from './helpers.ts';
+import { createWorkflow, executedBy, finished, jobs, nodeEval, results, running, startWorker, statuses, tempDir, waitFor } from './helpers.ts';
 
 /** A job that records its pid under pids/<worker pid>-<name>, works for `ms`, then writes out-<name>.txt. */
 const job = (name: string, ms: number) => ({
@@ -83,14 +83,19 @@ describe('pipeloom worker recovering from faults', () => {
       const worker = startWorker(`http://127.0.0.1:${proxy.port}`, key, dir, ['--cpus', '2']);
       await waitFor('a job to run', async () => Object.values(await statuses(t.client, key)).includes('submitted'));
 
-      // Two outages: jobs end while the server is unreachable, and connections are cut mid-request.
-      await pause(300);
+      // Two outages, each lasting until the worker has seen it (a retry in its log): in the first, a job ends
+      // while the server is unreachable; the second starts once results flow again, cutting connections mid-run.
+      const retries = () => (worker.log().match(/; retrying/g) ?? []).length;
+      const ended = () => names.filter((n) => fs.existsSync(path.join(dir, `out-${n}.txt`))).length;
+      const endedBefore = ended();
       await proxy.stop();
-      await pause(2_000);
+      await waitFor('the worker to retry and a job to end during the first outage', async () => retries() > 0 && ended() > endedBefore);
       await proxy.start();
-      await pause(800);
+      const stored = (await results(t.client, key)).length;
+      await waitFor('a result to be stored after the first outage', async () => (await results(t.client, key)).length > stored);
+      const seen = retries();
       await proxy.stop();
-      await pause(1_500);
+      await waitFor('the worker to retry during the second outage', async () => retries() > seen || worker.child.exitCode !== null);
       await proxy.start();
       const exit = await finished(worker, 25_000);
       if (process.env.SHOW_LOG) console.log(exit.log);
@@ -100,9 +105,9 @@ describe('pipeloom worker recovering from faults', () => {
       expect(exit.summary!.counts).toMatchObject({ done: 8, failed: 0, rejected: 0 });
       expect(exit.log).toMatch(/failed \(.*\); retrying/);
       expect(Object.values(await statuses(t.client, key))).toEqual(names.map(() => 'done'));
-      const stored = await results(t.client, key);
-      expect(stored.map((r) => r.job_key).sort()).toEqual((await jobs(t.client, key)).map((j) => j._key).sort());
-      expect(stored.every((r) => r.return_code === 0)).toBe(true);
+      const all = await results(t.client, key);
+      expect(all.map((r) => r.job_key).sort()).toEqual((await jobs(t.client, key)).map((j) => j._key).sort());
+      expect(all.every((r) => r.return_code === 0)).toBe(true);
     });
   });
 });
