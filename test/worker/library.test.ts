@@ -109,13 +109,18 @@ describe('runWorker', () => {
     });
     let claims = 0;
     let completions = 0;
+    let claimLost!: () => void;
+    const lostClaim = new Promise<void>((resolve) => (claimLost = resolve));
     const client = createPipeloomClient({
       baseUrl: t.url,
       fetch: async (request) => {
-        // The first completion is slow to arrive; the claim made meanwhile loses its answer.
-        if (request.url.endsWith('/complete_jobs') && completions++ === 0) await new Promise((r) => setTimeout(r, 800));
+        // The first completion arrives only after the claim made meanwhile has lost its answer.
+        if (request.url.endsWith('/complete_jobs') && completions++ === 0) await lostClaim;
         const response = await fetch(request);
-        if (request.url.endsWith('/claim_jobs') && claims++ === 1) throw new TypeError('fetch failed');
+        if (request.url.endsWith('/claim_jobs') && claims++ === 1) {
+          claimLost();
+          throw new TypeError('fetch failed');
+        }
         return response;
       },
     });
