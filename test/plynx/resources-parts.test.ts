@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../packages/server/src/clock.ts';
 import { isContentKey } from '../../packages/server/src/content/content-store.ts';
 import { directoryContentStore } from '../../packages/server/src/content/directory-store.ts';
-import { UPLOAD_LIMITS, uploadOptions } from '../../packages/server/src/http/body.ts';
+import { UPLOAD_LIMITS, uploadOptions } from '../../packages/server/src/http/uploads.ts';
 import { prettyJson } from '../../packages/server/src/plynx/resources/json-pretty.ts';
 import { isResourceType, resourcesDict } from '../../packages/server/src/plynx/resources/plugins.ts';
 import { resourceIdGenerator } from '../../packages/server/src/plynx/resources/resource-ids.ts';

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { UPLOAD_DIR } from '../../packages/server/src/http/body.ts';
+import { UPLOAD_DIR } from '../../packages/server/src/http/uploads.ts';
 import { startServer, type RunningServer } from '../../packages/server/src/index.ts';
 import { userObjectId } from '../../packages/server/src/plynx/model/users.ts';
 import { rawZip } from '../plynx-run/helpers.ts';

@@ -16,6 +16,7 @@ import { createDioptraServices, type DioptraServices } from '../../packages/serv
 import { logKeyOf, newWorkflowKey } from '../../packages/server/src/dioptra/jobs/content-keys.ts';
 import { dioptraModule } from '../../packages/server/src/dioptra/module.ts';
 import { LOCAL_IDENTITY } from '../../packages/server/src/http/auth.ts';
+import { removeStaleUploads } from '../../packages/server/src/http/uploads.ts';
 import { createIdentity } from '../../packages/server/src/identity/composition.ts';
 import { createTestDatabase, PROVIDERS, type TestDatabase } from '../helpers/server.ts';
 import { RunEngineDouble } from '../plynx/run-engine-double.ts';
@@ -106,6 +107,18 @@ describe('The directory content store and the collector', () => {
     expect(a.asked.map((batch) => batch.length)).toEqual([2, 2, 1]);
     expect(collected.orphans.sort()).toEqual(['a-0', 'a-2', 'a-4']);
     expect(await keysOf(store)).toEqual(['a-1', 'a-3']);
+  });
+
+  it('When a killed server left temporary upload files, then the old ones are removed and recent ones stay', async () => {
+    const uploads = path.join(root, 'uploads');
+    fs.mkdirSync(uploads);
+    for (const name of ['old-1', 'old-2', 'recent']) fs.writeFileSync(path.join(uploads, name), name);
+    age(path.join(uploads, 'old-1'), 2 * HOUR);
+    age(path.join(uploads, 'old-2'), 2 * HOUR);
+
+    expect(await removeStaleUploads(new Date(Date.now() - HOUR), uploads)).toBe(2);
+    expect(fs.readdirSync(uploads)).toEqual(['recent']);
+    expect(await removeStaleUploads(new Date(), path.join(root, 'missing'))).toBe(0);
   });
 });
 

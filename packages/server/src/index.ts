@@ -14,6 +14,7 @@ import { armedFailPoints } from './fail-points.ts';
 import { FAMILY_MODULES, type FamilyConfigs } from './families.ts';
 import type { FamilyModule } from './family/module.ts';
 import { createApp } from './http/app.ts';
+import { removeStaleUploads } from './http/uploads.ts';
 import { createLogger } from './logger.ts';
 
 export interface RunningServer {
@@ -117,7 +118,7 @@ export function serverOptions(config: Pick<Config, 'headersTimeoutMs' | 'request
   };
 }
 
-/** Removes what a crash left in the content store (see content/collect.ts) before the first request. */
+/** Removes what a crash left in the content store (see content/collect.ts) and the upload directory before the first request. */
 async function collectContent(content: ContentStore, database: Database, config: Config, logger: Logger): Promise<void> {
   const families = (FAMILY_MODULES as readonly FamilyModule[]).flatMap((m) => (m.contentReferences ? [m.contentReferences(database)] : []));
   const before = new Date(Date.now() - config.contentGraceMinutes * 60_000);
@@ -127,6 +128,12 @@ async function collectContent(content: ContentStore, database: Database, config:
   } catch (err) {
     // Housekeeping only: a server that cannot collect still serves; the next start tries again.
     logger.warn({ err }, 'could not collect unreferenced content at start');
+  }
+  try {
+    const uploads = await removeStaleUploads(before);
+    if (uploads) logger.info({ uploads }, 'removed temporary upload files of requests that never finished');
+  } catch (err) {
+    logger.warn({ err }, 'could not remove stale temporary upload files at start');
   }
 }
 
