@@ -4,24 +4,22 @@
 // waits for is recorded only together with its release.
 import { LOCAL_IDENTITY } from '../../packages/server/src/http/auth.ts';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../packages/server/src/clock.ts';
-import { directoryContentStore } from '../../packages/server/src/content/directory-store.ts';
-import { openDatabase, type Database } from '../../packages/server/src/db/client.ts';
+import type { Database } from '../../packages/server/src/db/client.ts';
 import { runTransaction } from '../../packages/server/src/db/transaction.ts';
-import { createDioptraServices, type DioptraServices } from '../../packages/server/src/dioptra/composition.ts';
+import type { DioptraServices } from '../../packages/server/src/dioptra/composition.ts';
 import { jobRepository } from '../../packages/server/src/dioptra/jobs/job-repository.ts';
 import { jobRuns } from '../../packages/server/src/dioptra/jobs/job-runs.ts';
-import { createIdentity } from '../../packages/server/src/identity/composition.ts';
-import { createTestDatabase, PROVIDERS, type TestDatabase } from '../helpers/server.ts';
+import { PROVIDERS } from '../helpers/server.ts';
 import { RunEngineDouble } from '../plynx/run-engine-double.ts';
+import { dioptraServicesOn, type DioptraBench } from './services.ts';
 
 const ALICE = { user: 'alice', via: 'bearer', isAdmin: false } as const;
 
 describe.each(PROVIDERS)('Dioptra job submission with an engine double on %s', (provider) => {
-  let testDb: TestDatabase;
+  let bench: DioptraBench;
   let database: Database;
   let dir: string;
   let s: DioptraServices;
@@ -39,20 +37,11 @@ describe.each(PROVIDERS)('Dioptra job submission with an engine double on %s', (
   const stored = () => fs.readdirSync(path.join(dir, 'content')).filter((f) => f.startsWith('dioptra-workflow-'));
 
   beforeAll(async () => {
-    testDb = await createTestDatabase(provider);
-    database = await openDatabase(testDb.url);
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dioptra-submission-'));
-    s = createDioptraServices({
-      database, clock, engine, identity: createIdentity(database.db), content: directoryContentStore(path.join(dir, 'content')),
-      config: { builtinsDir: undefined, uploadMaxBytes: 1024 * 1024, sharing: 'testbed' }, dataDir: dir,
-    });
-    await s.experiments.register('exp', LOCAL_IDENTITY);
-    await s.queues.register('q', LOCAL_IDENTITY);
+    bench = await dioptraServicesOn(provider, { engine, clock });
+    ({ database, dir, services: s } = bench);
   });
   afterAll(async () => {
-    await database?.close();
-    await testDb?.drop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    await bench?.close();
   });
 
   it('When the engine run cannot be started, then the submission fails and leaves no job and no archive', async () => {

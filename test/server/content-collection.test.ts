@@ -7,19 +7,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../packages/server/src/clock.ts';
 import { collectOrphanedContent, type ContentReferences } from '../../packages/server/src/content/collect.ts';
 import type { ContentStore } from '../../packages/server/src/content/content-store.ts';
 import { directoryContentStore } from '../../packages/server/src/content/directory-store.ts';
-import { openDatabase, type Database } from '../../packages/server/src/db/client.ts';
-import { createDioptraServices, type DioptraServices } from '../../packages/server/src/dioptra/composition.ts';
+import type { Database } from '../../packages/server/src/db/client.ts';
+import type { DioptraServices } from '../../packages/server/src/dioptra/composition.ts';
 import { logKeyOf, newWorkflowKey } from '../../packages/server/src/dioptra/jobs/content-keys.ts';
 import { dioptraModule } from '../../packages/server/src/dioptra/module.ts';
 import { LOCAL_IDENTITY } from '../../packages/server/src/http/auth.ts';
 import { removeStaleUploads } from '../../packages/server/src/http/uploads.ts';
-import { createIdentity } from '../../packages/server/src/identity/composition.ts';
-import { createTestDatabase, PROVIDERS, type TestDatabase } from '../helpers/server.ts';
-import { RunEngineDouble } from '../plynx/run-engine-double.ts';
+import { PROVIDERS } from '../helpers/server.ts';
+import { dioptraServicesOn, type DioptraBench } from '../dioptra/services.ts';
 
 const HOUR = 3_600_000;
 
@@ -123,28 +121,18 @@ describe('The directory content store and the collector', () => {
 });
 
 describe.each(PROVIDERS)('Dioptra content references on %s', (provider) => {
-  let testDb: TestDatabase;
+  let bench: DioptraBench;
   let database: Database;
   let dir: string;
   let store: ContentStore;
   let s: DioptraServices;
 
   beforeAll(async () => {
-    testDb = await createTestDatabase(provider);
-    database = await openDatabase(testDb.url);
-    dir = tempDir();
-    store = directoryContentStore(path.join(dir, 'content'));
-    s = createDioptraServices({
-      database, clock: new ManualClock(), engine: new RunEngineDouble(), identity: createIdentity(database.db), content: store,
-      config: { builtinsDir: undefined, uploadMaxBytes: 1024 * 1024, sharing: 'testbed' }, dataDir: dir,
-    });
-    await s.experiments.register('exp', LOCAL_IDENTITY);
-    await s.queues.register('q', LOCAL_IDENTITY);
+    bench = await dioptraServicesOn(provider);
+    ({ database, dir, content: store, services: s } = bench);
   });
   afterAll(async () => {
-    await database?.close();
-    await testDb?.drop();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    await bench?.close();
   });
 
   it('When a job\'s archive and log are stored beside files no job names, then collection keeps the job\'s and removes the others', async () => {
