@@ -80,11 +80,35 @@ export async function sequentialLatency(fn: () => Promise<unknown>, count: numbe
 }
 
 /** Requests per second for GET `url`, after a short warm-up. */
-export async function requestsPerSecond(url: string, seconds: number, connections = 16): Promise<number> {
-  await autocannon({ url, connections, duration: 1 });
+/** One timed load of `url`: its requests and seconds. */
+async function load(url: string, seconds: number, connections: number): Promise<{ requests: number; seconds: number }> {
   const result = await autocannon({ url, connections, duration: seconds });
   if (result.non2xx || result.errors) throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-  return result.requests.average;
+  return { requests: result.requests.total, seconds: result.duration };
+}
+
+/**
+ * Requests per second of each of `urls` over `seconds` each, measured in interleaved slices (`rounds` of
+ * them, each URL in turn) so that a shared machine's speed drifting during the run weighs on every figure
+ * alike; measured one after the other, the same server's ratio to a baseline varied from 0.42 to 0.79
+ * between runs on a busy machine. Also answers each round's rates, for the spread of the ratios.
+ */
+export async function interleavedRates(urls: string[], seconds: number, rounds = 5, connections = 16): Promise<{ rates: number[]; perRound: number[][] }> {
+  for (const url of urls) await load(url, 1, connections);
+  const slice = Math.max(1, Math.round(seconds / rounds));
+  const totals = urls.map(() => ({ requests: 0, seconds: 0 }));
+  const perRound: number[][] = [];
+  for (let r = 0; r < rounds; r++) {
+    const round: number[] = [];
+    for (const [i, url] of urls.entries()) {
+      const got = await load(url, slice, connections);
+      totals[i]!.requests += got.requests;
+      totals[i]!.seconds += got.seconds;
+      round.push(got.requests / got.seconds);
+    }
+    perRound.push(round);
+  }
+  return { rates: totals.map((t) => t.requests / t.seconds), perRound };
 }
 
 export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
