@@ -80,7 +80,9 @@ describe('pipeloom worker recovering from faults', () => {
       const names = Array.from({ length: 8 }, (_, i) => `j${i}`);
       const key = await createWorkflow(t.client, { name: 'outage', files: names.map(file), jobs: names.map((n) => job(n, 600)) });
       const proxy = await tcpProxy(t.server.port);
-      const worker = startWorker(`http://127.0.0.1:${proxy.port}`, key, dir, ['--cpus', '2']);
+      // Verbose, so every retried attempt is logged, not only a call's first failure: a call still backing off
+      // from the first outage may be the only one the second outage meets.
+      const worker = startWorker(`http://127.0.0.1:${proxy.port}`, key, dir, ['--cpus', '2', '--verbose']);
       await waitFor('a job to run', async () => Object.values(await statuses(t.client, key)).includes('submitted'));
 
       // Two outages, each lasting until the worker has seen it (a retry in its log): in the first, a job ends
@@ -95,9 +97,10 @@ describe('pipeloom worker recovering from faults', () => {
       await waitFor('a result to be stored after the first outage', async () => (await results(t.client, key)).length > stored);
       const seen = retries();
       await proxy.stop();
-      await waitFor('the worker to retry during the second outage', async () => retries() > seen || worker.child.exitCode !== null);
+      // Backoff is capped at 10 s, so within 30 s some attempt meets the outage.
+      await waitFor('the worker to retry during the second outage', async () => retries() > seen || worker.child.exitCode !== null, 30_000);
       await proxy.start();
-      const exit = await finished(worker, 25_000);
+      const exit = await finished(worker, 40_000);
       if (process.env.SHOW_LOG) console.log(exit.log);
 
       expect(exit.code, exit.log).toBe(0);
@@ -108,6 +111,6 @@ describe('pipeloom worker recovering from faults', () => {
       const all = await results(t.client, key);
       expect(all.map((r) => r.job_key).sort()).toEqual((await jobs(t.client, key)).map((j) => j._key).sort());
       expect(all.every((r) => r.return_code === 0)).toBe(true);
-    });
+    }, 120_000);
   });
 });
