@@ -16,7 +16,8 @@ import { logKeyOf, newWorkflowKey } from '../../packages/server/src/dioptra/jobs
 import { dioptraModule } from '../../packages/server/src/dioptra/module.ts';
 import { LOCAL_IDENTITY } from '../../packages/server/src/http/auth.ts';
 import { removeStaleUploads } from '../../packages/server/src/http/uploads.ts';
-import { PROVIDERS } from '../helpers/server.ts';
+import { startServer } from '../../packages/server/src/index.ts';
+import { createTestDatabase, PROVIDERS } from '../helpers/server.ts';
 import { dioptraServicesOn, type DioptraBench } from '../dioptra/services.ts';
 
 const HOUR = 3_600_000;
@@ -107,6 +108,26 @@ describe('The directory content store and the collector', () => {
     expect(await keysOf(store)).toEqual(['a-1', 'a-3']);
   });
 
+  it('When the walk is aborted, then it stops before the next file and settles only what it found', async () => {
+    store = directoryContentStore(root);
+    for (let i = 0; i < 3; i++) {
+      await put(store, `a-${i}`);
+      age(path.join(root, `a-${i}`), 2 * HOUR);
+    }
+    const stop = new AbortController();
+    const a = family('a-', []);
+    const owns = a.owns;
+    a.owns = (key) => {
+      stop.abort();
+      return owns(key);
+    };
+
+    const collected = await collectOrphanedContent(store, [a], { before: new Date(), signal: stop.signal });
+
+    expect(collected.orphans).toHaveLength(1);
+    expect(await keysOf(store)).toHaveLength(2);
+  });
+
   it('When a killed server left temporary upload files, then the old ones are removed and recent ones stay', async () => {
     const uploads = path.join(root, 'uploads');
     fs.mkdirSync(uploads);
@@ -155,5 +176,28 @@ describe.each(PROVIDERS)('Dioptra content references on %s', (provider) => {
     // Assert
     expect(collected.orphans.sort()).toEqual([orphanArchive, orphanLog].sort());
     expect(await keysOf(store)).toEqual([job.contentKey, logKeyOf(job.jobId), plynxResource].sort());
+  });
+});
+
+describe('Collection when the server starts', () => {
+  it('When the content store holds an old orphan, then the server answers at once and removes it in the background', async () => {
+    const database = await createTestDatabase('sqlite');
+    const dataDir = tempDir();
+    const orphan = path.join(dataDir, 'content', newWorkflowKey());
+    fs.mkdirSync(path.dirname(orphan), { recursive: true });
+    fs.writeFileSync(orphan, 'archive of a submission that never committed');
+    age(orphan, 2 * HOUR);
+    const server = await startServer({ port: 0, host: '127.0.0.1', databaseUrl: database.url, dataDir, logLevel: 'silent', tokens: [] });
+    try {
+      expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+
+      await server.housekeeping;
+
+      expect(fs.existsSync(orphan)).toBe(false);
+    } finally {
+      await server.close();
+      await database.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -21,7 +21,12 @@ export interface RunningServer {
   url: string;
   port: number;
   database: Database;
-  /** Stops accepting connections, lets in-flight requests finish, then closes the database. */
+  /**
+   * Settles once the start-up housekeeping (content and temporary uploads left by a crash) is done. It runs
+   * after the server listens, so a large content store does not delay the first request; never rejects.
+   */
+  housekeeping: Promise<void>;
+  /** Stops accepting connections, stops the housekeeping, lets in-flight requests finish, then closes the database. */
   close(): Promise<void>;
 }
 
@@ -59,15 +64,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const failPoints = armedFailPoints();
   const database = await openDatabase(config.databaseUrl, { migrate: config.migrate });
   let server: http.Server;
+  let ready: boolean;
+  const content = directoryContentStore(path.join(config.dataDir, 'content'));
   try {
     if (failPoints.size) logger.warn(`fail points armed (PIPELOOM_FAIL_POINT, for crash tests only): ${[...failPoints].join(', ')}`);
-    const content = directoryContentStore(path.join(config.dataDir, 'content'));
     // The families' queries need their tables: an unmigrated database is left alone until the next start.
-    const { ready, reason } = config.migrate ? { ready: true, reason: undefined } : await database.readiness();
-    if (ready) await collectContent(content, database, config, logger);
-    else {
-      logger.warn(`started without migrating (PIPELOOM_MIGRATE=false): ${reason}; /readyz answers 503 until \`npm run db:migrate\` has run`);
-    }
+    const readiness = config.migrate ? { ready: true, reason: undefined } : await database.readiness();
+    ready = readiness.ready;
+    if (!ready) logger.warn(`started without migrating (PIPELOOM_MIGRATE=false): ${readiness.reason}; /readyz answers 503 until \`npm run db:migrate\` has run`);
     const app = createApp({ config, database, content, logger, validateResponses: options.validateResponses, clock: options.clock });
     server = http.createServer(serverOptions(config), app);
     await listen(server, config);
@@ -77,6 +81,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   }
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  // Only files older than the grace period are touched, so collecting while requests write is safe.
+  const stopHousekeeping = new AbortController();
+  const housekeeping = ready ? collectContent(content, database, config, logger, stopHousekeeping.signal) : Promise.resolve();
   let closing: Promise<void> | undefined;
   // Requests that arrive or finish while closing must not leave keep-alive sockets that hold close() open.
   server.on('request', (_req, res: http.ServerResponse) => {
@@ -86,7 +93,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     database,
+    housekeeping,
     close() {
+      stopHousekeeping.abort();
       closing ??= new Promise<void>((resolve) => {
         const sweep = setInterval(() => server.closeIdleConnections(), 100).unref();
         // A client that stops reading a response would hold close() open forever; give up on it.
@@ -97,7 +106,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
           resolve();
         });
         server.closeIdleConnections();
-      }).then(() => database.close());
+      }).then(() => housekeeping).then(() => database.close());
       return closing;
     },
   };
@@ -118,17 +127,18 @@ export function serverOptions(config: Pick<Config, 'headersTimeoutMs' | 'request
   };
 }
 
-/** Removes what a crash left in the content store (see content/collect.ts) and the upload directory before the first request. */
-async function collectContent(content: ContentStore, database: Database, config: Config, logger: Logger): Promise<void> {
+/** Removes what a crash left in the content store (see content/collect.ts) and the upload directory. */
+async function collectContent(content: ContentStore, database: Database, config: Config, logger: Logger, signal: AbortSignal): Promise<void> {
   const families = (FAMILY_MODULES as readonly FamilyModule[]).flatMap((m) => (m.contentReferences ? [m.contentReferences(database)] : []));
   const before = new Date(Date.now() - config.contentGraceMinutes * 60_000);
   try {
-    const { orphans, unfinished } = await collectOrphanedContent(content, families, { before });
+    const { orphans, unfinished } = await collectOrphanedContent(content, families, { before, signal });
     if (orphans.length || unfinished) logger.info({ orphans: orphans.length, unfinished }, 'removed content no row references (left by a crash or a failed write)');
   } catch (err) {
     // Housekeeping only: a server that cannot collect still serves; the next start tries again.
     logger.warn({ err }, 'could not collect unreferenced content at start');
   }
+  if (signal.aborted) return;
   try {
     const uploads = await removeStaleUploads(before);
     if (uploads) logger.info({ uploads }, 'removed temporary upload files of requests that never finished');

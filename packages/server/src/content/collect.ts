@@ -18,6 +18,8 @@ export interface CollectOptions {
   before: Date;
   /** How many keys to ask a family about at once (default 500). */
   batchSize?: number;
+  /** Stops the walk between two files (a server closing while it collects); what was found so far is settled. */
+  signal?: AbortSignal;
 }
 
 export interface Collected {
@@ -28,7 +30,7 @@ export interface Collected {
 }
 
 /** Removes content older than `before` that its owning family no longer references, and unfinished writes. */
-export async function collectOrphanedContent(store: ContentStore, families: readonly ContentReferences[], { before, batchSize = 500 }: CollectOptions): Promise<Collected> {
+export async function collectOrphanedContent(store: ContentStore, families: readonly ContentReferences[], { before, batchSize = 500, signal }: CollectOptions): Promise<Collected> {
   const unfinished = await store.removeUnfinished(before);
   const orphans: string[] = [];
   const pending = new Map<ContentReferences, string[]>(families.map((f) => [f, []]));
@@ -46,6 +48,7 @@ export async function collectOrphanedContent(store: ContentStore, families: read
   }
 
   for await (const { key, modifiedAt } of store.list()) {
+    if (signal?.aborted) break;
     if (modifiedAt >= before) continue;
     const owner = families.find((f) => f.owns(key));
     if (!owner) continue;
