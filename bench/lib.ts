@@ -79,7 +79,6 @@ export async function sequentialLatency(fn: () => Promise<unknown>, count: numbe
   return { p50: ms[Math.floor(count * 0.5)]!, p99: ms[Math.floor(count * 0.99)]! };
 }
 
-/** Requests per second for GET `url`, after a short warm-up. */
 /** One timed load of `url`: its requests and seconds. */
 async function load(url: string, seconds: number, connections: number): Promise<{ requests: number; seconds: number }> {
   const result = await autocannon({ url, connections, duration: seconds });
