@@ -95,6 +95,15 @@ describe.each(PROVIDERS)('Dioptra jobs run by a queue worker on %s', (provider) 
     }
   }
 
+  /** Polls a worker's log every 50 ms until a line about `jobId` matches `pattern`. */
+  async function waitForLine(log: string[], jobId: string, pattern: RegExp, ms = 30_000): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!log.some((line) => line.includes(jobId) && pattern.test(line))) {
+      if (Date.now() > deadline) throw new Error(`no log line about ${jobId} matching ${pattern}:\n${log.join('\n')}`);
+      await pause(50);
+    }
+  }
+
   /** A queue worker on QUEUE in this process; it stays until stopped. */
   function startWorker(clock?: Clock) {
     const client = createPipeloomClient({ baseUrl: t.url });
@@ -219,6 +228,41 @@ describe.each(PROVIDERS)('Dioptra jobs run by a queue worker on %s', (provider) 
     startWorker();
     expect((await until(parent.jobId, ['finished', 'failed'])).status).toBe('failed');
     expect((await until(child.jobId, ['finished', 'failed'])).status).toBe('failed');
+  });
+
+  /** Cancels the job's engine run as a Torc client does (`torc workflows cancel`). */
+  async function cancelThroughTorc(jobId: string): Promise<void> {
+    const runs = (await (await fetch(`${t.url}/torc-service/workflows?name=dioptra-job-${jobId}`)).json()) as { items: { _key: string }[] };
+    expect(runs.items).toHaveLength(1);
+    expect((await fetch(`${t.url}/torc-service/workflows/${runs.items[0]!._key}/cancel`, { method: 'PUT' })).status).toBe(200);
+  }
+
+  it('When a queued job\'s run is canceled through the Torc API, then the job ends failed and the job waiting for it is released and runs', async () => {
+    const out = path.join(tmp, 'after-cancel.txt');
+    const parent = await submitted({ entry_point: 'fail' });
+    const child = await submitted({ entry_point: 'main', entry_point_kwargs: `-P message=after -P out=${out}`, depends_on: parent.jobId });
+
+    await cancelThroughTorc(parent.jobId);
+
+    expect((await job(parent.jobId)).status).toBe('failed');
+    expect(await runsNamed(`dioptra-job-${child.jobId}`)).toBe(1);
+    startWorker();
+    expect((await until(child.jobId, ['finished', 'failed'])).status).toBe('finished');
+    // The canceled job never ran: the worker only ever saw the child.
+    expect(await jobLog(parent.jobId)).toBe('');
+  });
+
+  it('When a running job\'s run is canceled through the Torc API, then its worker stops it and the job stays failed', async () => {
+    const never = path.join(tmp, 'never-created-2');
+    const running = await submitted({ entry_point: 'wait_for', entry_point_kwargs: `-P file=${never}` });
+    const worker = startWorker();
+    await until(running.jobId, ['started']);
+
+    await cancelThroughTorc(running.jobId);
+
+    expect((await job(running.jobId)).status).toBe('failed');
+    await waitForLine(worker.log, running.jobId, /ended: failed/);
+    expect((await job(running.jobId)).status).toBe('failed');
   });
 
   it('refuses new jobs on a locked queue while the running one finishes', async () => {

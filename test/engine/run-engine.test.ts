@@ -152,13 +152,36 @@ describe.each(PROVIDERS)('the run engine on %s', (provider) => {
     expect(await engine.runState(key)).toEqual(state);
   });
 
-  it('When a run was canceled through the Torc API, then cancelRun also cancels the jobs still waiting', async () => {
+  it('When a run is canceled through the Torc API, then its waiting jobs are canceled too, not only those held by workers', async () => {
     const s = spec([job('a'), job('b', ['a'])]);
     const key = await start(s);
     await unwrap(t.client.PUT('/torc-service/workflows/{key}/cancel', { params: { path: { key } } }));
-    expect(await engine.runState(key)).toMatchObject({ canceled: true, jobs: [{ status: 'ready' }, { status: 'blocked' }] });
+    expect(await engine.runState(key)).toMatchObject({ canceled: true, jobs: [{ status: 'canceled' }, { status: 'canceled' }] });
+    // Once ended, a second cancel changes nothing.
     await inTx((tx) => engine.cancelRun(tx, key));
     expect((await engine.runState(key))!.jobs.map((j) => j.status)).toEqual(['canceled', 'canceled']);
+  });
+
+  it('When a run is canceled, then its owner\'s listener is told inside the cancelling transaction, and its failure undoes the cancel', async () => {
+    const s = spec([job('a'), job('b', ['a'])]);
+    const key = await start(s);
+    const told: unknown[] = [];
+    engine.onCancel(s.owner, async (_tx, run) => {
+      told.push(run);
+      if (told.length === 1) throw new Error('the family could not record the end');
+    });
+
+    await expect(inTx((tx) => engine.cancelRun(tx, key))).rejects.toThrow('could not record');
+    expect(await engine.runState(key)).toMatchObject({ canceled: false, jobs: [{ status: 'ready' }, { status: 'blocked' }] });
+
+    await inTx((tx) => engine.cancelRun(tx, key));
+    expect(told).toEqual([{ workflowKey: key, jobNames: ['a', 'b'] }, { workflowKey: key, jobNames: ['a', 'b'] }]);
+    expect((await engine.runState(key))!.canceled).toBe(true);
+    // Another owner's listener is not told.
+    const other = spec([job('x')]);
+    const otherKey = await start(other);
+    await inTx((tx) => engine.cancelRun(tx, otherKey));
+    expect(told).toHaveLength(2);
   });
 
   it('When a finished run is canceled, then it stays as it ended; an unknown run is not found', async () => {

@@ -2,7 +2,7 @@
 // ready once its dependencies succeeded, canceled when one of them failed; cancelling a run cancels every
 // job that has not ended). The test drives claims and completions itself. The end-to-end suite
 // (execution.test.ts) uses the real engine; this one lets the services be tested on their own.
-import type { RunEngine, RunJobState, RunSpec, RunWorker } from '../../packages/server/src/engine/run-engine.ts';
+import type { CancelListener, RunEngine, RunJobState, RunSpec, RunWorker } from '../../packages/server/src/engine/run-engine.ts';
 
 interface Run {
   spec: RunSpec;
@@ -43,11 +43,20 @@ export class RunEngineDouble implements RunEngine {
     return status === 'submitted' || status === 'submitted_pending';
   }
 
-  async cancelRun(_tx: unknown, workflowKey: string) {
+  private readonly cancelListeners = new Map<string, CancelListener>();
+
+  async cancelRun(tx: unknown, workflowKey: string) {
     const run = this.runs.get(workflowKey);
     if (!run) return;
+    const open = [...run.jobs.values()].filter((job) => !['done', 'canceled', 'terminated'].includes(job.status));
+    if (!open.length) return;
     run.canceled = true;
-    for (const job of run.jobs.values()) if (!['done', 'canceled', 'terminated'].includes(job.status)) job.status = 'canceled';
+    for (const job of open) job.status = 'canceled';
+    await this.cancelListeners.get(run.spec.owner)?.(tx as never, { workflowKey, jobNames: [...run.jobs.keys()] });
+  }
+
+  onCancel(owner: string, listener: CancelListener) {
+    this.cancelListeners.set(owner, listener);
   }
 
   async workers(owner: string, since: Date): Promise<RunWorker[]> {

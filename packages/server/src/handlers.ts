@@ -47,6 +47,8 @@ export function enumerateHandlers(configs: FamilyConfigs, operations: SpecOperat
     get: () => unusable,
     apply: () => { throw new Error('enumerateHandlers: the handlers were built without services and cannot run'); },
   });
-  const shared = { database: unusable, clock: unusable, identity: unusable, content: unusable, engine: unusable } as SharedServices;
+  // Registering a listener is composition, not use: the engine takes it and never calls it.
+  const engine = new Proxy(unusable, { get: (_target, property) => (property === 'onCancel' ? () => {} : unusable) });
+  const shared = { database: unusable, clock: unusable, identity: unusable, content: unusable, engine } as SharedServices;
   return buildHandlers(shared, configs, operations);
 }

@@ -9,7 +9,7 @@ import { experimentRepository } from './experiments/experiment-repository.ts';
 import { experimentService } from './experiments/experiment-service.ts';
 import { jobExecution } from './jobs/job-execution.ts';
 import { jobHandlers } from './jobs/job-handlers.ts';
-import { jobRuns } from './jobs/job-runs.ts';
+import { JOB_OWNER, jobRuns } from './jobs/job-runs.ts';
 import { jobSubmission } from './jobs/job-submission.ts';
 import { queueHandlers } from './queues/queue-handlers.ts';
 import { queueRepository } from './queues/queue-repository.ts';
@@ -32,6 +32,8 @@ export function createDioptraServices(context: FamilyContext<DioptraConfig>) {
   const experiments = experimentRepository(database.db);
   const queues = queueService(queueRepository(database.db), clock);
   const runs = jobRuns(database.db, engine);
+  // A run's one job is named after the Dioptra job.
+  engine.onCancel(JOB_OWNER, (tx, run) => runs.canceled(tx, run.jobNames, new Date(clock.now())));
   return {
     experiments: experimentService(experiments, clock, seen),
     queues,

@@ -53,6 +53,16 @@ export interface RunState {
   jobs: RunJobState[];
 }
 
+/** A run that was just canceled, as its owner's cancel listener is told. */
+export interface CanceledRun {
+  workflowKey: string;
+  /** The name of every job of the run. */
+  jobNames: string[];
+}
+
+/** What a family does, inside the cancelling transaction, when one of its runs is canceled. */
+export type CancelListener = (tx: DbTx, run: CanceledRun) => Promise<void>;
+
 /** A worker process serving runs of an owner, as master_state shows it. */
 export interface RunWorker {
   /** Stable for the worker process: its host and process id. */
@@ -82,6 +92,12 @@ export interface RunEngine {
    * to kill it. Cancelling a run that has ended changes nothing.
    */
   cancelRun(tx: DbTx, workflowKey: string): Promise<void>;
+  /**
+   * Registers what `owner` does when one of its runs is canceled, by the family itself or through the Torc
+   * API's cancel_workflow: called inside the cancelling transaction, so the family's own records follow the
+   * run in the same commit. One listener per owner; a later one replaces it.
+   */
+  onCancel(owner: string, listener: CancelListener): void;
   /** The workers holding or having recently run jobs of runs owned by `owner`. */
   workers(owner: string, since: Date): Promise<RunWorker[]>;
 }

@@ -3,6 +3,8 @@
 // shares one configuration (the lease lengths above all) and one clock.
 import { systemClock, type Clock } from '../clock.ts';
 import type { Database } from '../db/client.ts';
+import { runTransaction } from '../db/transaction.ts';
+import type { RunEngine } from '../engine/run-engine.ts';
 import type { HandlerMap } from '../http/handler.ts';
 import type { IdentityService } from '../identity/identity-service.ts';
 import { guardAccess } from './access.ts';
@@ -57,7 +59,7 @@ export interface TorcServices {
   access: AccessService;
 }
 
-export function createTorcServices(database: Database, identity: IdentityService, leases: Leases = DEFAULT_LEASES, clock: Clock = systemClock): TorcServices {
+export function createTorcServices(database: Database, identity: IdentityService, engine: RunEngine, leases: Leases = DEFAULT_LEASES, clock: Clock = systemClock): TorcServices {
   const { db, provider, driver } = database;
   const workflows = new WorkflowService(new WorkflowRepository(db, driver));
   const documentRepository = new DocumentRepository(db, provider);
@@ -79,7 +81,7 @@ export function createTorcServices(database: Database, identity: IdentityService
       queueClaims: new QueueClaimService(lifecycleRepository, leaseService, clock),
       leases: leaseService,
       transitions: new TransitionService(lifecycleRepository, gate, leaseService, hasher, clock),
-      runs: new RunControlService(lifecycleRepository, gate),
+      runs: new RunControlService(lifecycleRepository, gate, (key) => runTransaction(db, (tx) => engine.cancelRun(tx, key))),
     },
     changes: new ChangeService(lifecycleRepository, gate, hasher, clock),
     access: new AccessService(workflows, new ShareRepository(db, driver), identity),

@@ -31,8 +31,8 @@ export const torcModule = defineFamily({
     claimLeaseSeconds: readInteger(env, 'PIPELOOM_CLAIM_LEASE_SECONDS', 60, { min: 1, unit: 'a whole number of seconds' }),
     nodeLeaseSeconds: readInteger(env, 'PIPELOOM_NODE_LEASE_SECONDS', 120, { min: 1, unit: 'a whole number of seconds' }),
   }),
-  createServices: ({ database, config, clock, identity }) =>
-    createTorcServices(database, identity, { claimSeconds: config.claimLeaseSeconds, nodeSeconds: config.nodeLeaseSeconds }, clock),
+  createServices: ({ database, config, clock, identity, engine }) =>
+    createTorcServices(database, identity, engine, { claimSeconds: config.claimLeaseSeconds, nodeSeconds: config.nodeLeaseSeconds }, clock),
   createHandlers: createTorcHandlers,
   // A workflow's jobs arrive in bulk and a whole specification in one body; every other body is small.
   bodyLimits: { add_jobs: '64mb', add_workflow_specification: '64mb' },

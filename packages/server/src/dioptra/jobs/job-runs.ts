@@ -37,6 +37,14 @@ export function jobRuns(db: Db, engine: RunEngine) {
     return true;
   }
 
+  /**
+   * Releases every job held back waiting for `jobId` (which has ended, whatever its outcome: as RQ), inside
+   * `tx`: the transaction that records the end, so that no crash can leave them waiting for good.
+   */
+  async function releaseDependents(tx: DbTx, jobId: string): Promise<void> {
+    for (const dependent of await jobRepository(tx).heldBackBy(jobId)) await releaseIn(tx, dependent.jobId);
+  }
+
   return {
     start,
 
@@ -44,12 +52,16 @@ export function jobRuns(db: Db, engine: RunEngine) {
     release: (jobId: string): Promise<boolean> => runTransaction(db, (tx) => releaseIn(tx, jobId)),
 
     /**
-     * Releases every job held back waiting for `jobId` (which has ended, whatever its outcome: as RQ), inside
-     * `tx`: the transaction that records the end, so that no crash can leave them waiting for good.
+     * The job of a run canceled through the engine (a Torc client's cancel_workflow; Dioptra has no cancel of
+     * its own) ends as `failed` unless it had ended, inside `tx`, and the jobs waiting for it are released.
      */
-    async releaseDependents(tx: DbTx, jobId: string): Promise<void> {
-      for (const dependent of await jobRepository(tx).heldBackBy(jobId)) await releaseIn(tx, dependent.jobId);
+    async canceled(tx: DbTx, jobIds: readonly string[], at: Date): Promise<void> {
+      for (const jobId of jobIds) {
+        if (await jobRepository(tx).setStatus(jobId, ['queued', 'started'], 'failed', at)) await releaseDependents(tx, jobId);
+      }
     },
+
+    releaseDependents,
   };
 }
 

@@ -54,6 +54,17 @@ export class RunRepository {
        WHERE workflow_id = ${workflowId} AND status IN ('uninitialized', 'blocked', 'ready', 'scheduled')`);
   }
 
+  /** The family that owns the workflow; null for a workflow made through the Torc API (or none). */
+  async ownerOf(workflowId: number): Promise<string | null> {
+    const rows = await this.sql.query(sql`SELECT owned_by FROM torc_workflow WHERE id = ${workflowId}`);
+    return rows.length && rows[0]!.owned_by != null ? String(rows[0]!.owned_by) : null;
+  }
+
+  /** The names of the workflow's jobs, in the order they were created. */
+  async jobNames(workflowId: number): Promise<string[]> {
+    return (await this.sql.query(sql`SELECT name FROM torc_job WHERE workflow_id = ${workflowId} ORDER BY id`)).map((r) => String(r.name));
+  }
+
   /** The run's cancel flag and each job with its latest result of the current run and its holder; one statement. */
   async runState(workflowId: number): Promise<RunStateRow | null> {
     const rows = await this.sql.query(

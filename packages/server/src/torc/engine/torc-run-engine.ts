@@ -5,7 +5,7 @@ import type { Clock } from '../../clock.ts';
 import type { Database } from '../../db/client.ts';
 import { Sql, type SqlClient } from '../../db/sql.ts';
 import type { DbTx } from '../../db/transaction.ts';
-import type { RunEngine, RunJobStatus, RunSpec, RunState, RunWorker, StartedRun } from '../../engine/run-engine.ts';
+import type { CancelListener, RunEngine, RunJobStatus, RunSpec, RunState, RunWorker, StartedRun } from '../../engine/run-engine.ts';
 import { notFound } from '../../errors.ts';
 import { parseId } from '../documents.ts';
 import { DEFAULT_NEEDS } from '../lifecycle/initialize.ts';
@@ -23,6 +23,7 @@ export function createRunEngine(database: Database, clock: Clock): RunEngine {
 
 class TorcRunEngine implements RunEngine {
   private readonly runs: RunRepository;
+  private readonly cancelListeners = new Map<string, CancelListener>();
 
   constructor(
     private readonly database: Database,
@@ -86,7 +87,15 @@ class TorcRunEngine implements RunEngine {
     if ((await lifecycle.runs.countOpenJobs(id)) === 0) return;
     // As cancel_workflow: the flag workers read in their heartbeat, and the jobs they hold; then the rest.
     await lifecycle.runs.cancel(id);
-    await this.runsOn(tx).cancelWaiting(id);
+    const runs = this.runsOn(tx);
+    await runs.cancelWaiting(id);
+    const owner = await runs.ownerOf(id);
+    const listener = owner === null ? undefined : this.cancelListeners.get(owner);
+    if (listener) await listener(tx, { workflowKey, jobNames: await runs.jobNames(id) });
+  }
+
+  onCancel(owner: string, listener: CancelListener): void {
+    this.cancelListeners.set(owner, listener);
   }
 
   async workers(owner: string, since: Date): Promise<RunWorker[]> {

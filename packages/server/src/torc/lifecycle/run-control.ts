@@ -7,10 +7,14 @@ import type { WorkflowGate } from './workflow-gate.ts';
 type Schemas = components['schemas'];
 type Message = Schemas['message_response'];
 
+/** Cancels a run a family owns through the run engine, so the family's records follow it. */
+export type CancelOwnedRun = (key: string) => Promise<void>;
+
 export class RunControlService {
   constructor(
     private readonly repo: LifecycleRepository,
     private readonly gate: WorkflowGate,
+    private readonly cancelOwnedRun: CancelOwnedRun,
   ) {}
 
   async isComplete(key: string): Promise<Schemas['is_complete_response']> {
@@ -27,7 +31,9 @@ export class RunControlService {
 
   async cancel(key: string): Promise<Message> {
     const wf = await this.gate.workflow(key);
-    await this.repo.transaction((repo) => repo.runs.cancel(wf.id));
+    // A family's run ends whole: its waiting jobs are canceled too, and its owner records the end.
+    if (wf.ownedBy) await this.cancelOwnedRun(key);
+    else await this.repo.transaction((repo) => repo.runs.cancel(wf.id));
     return { message: `Canceled workflow ${key}` };
   }
 
