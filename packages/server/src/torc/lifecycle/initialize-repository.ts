@@ -98,12 +98,14 @@ export class InitializeRepository {
   }
 
   /**
-   * PostgreSQL picks a claim's index from its table statistics. Right after a workflow's jobs turn ready in
-   * bulk they may still describe the table before the jobs existed (autovacuum analyzes later), and a claim
-   * then sorts every ready job (~40 ms at 100,000) instead of reading ten index entries. ANALYZE samples a
-   * bounded number of rows. SQLite plans without statistics, so there is nothing to refresh.
+   * PostgreSQL picks its plans from table statistics. Right after a workflow's jobs and edges arrive in bulk
+   * they may still describe the tables before those rows existed (autovacuum analyzes later). A claim then
+   * sorts every ready job (~40 ms at 100,000) instead of reading ten index entries, and releasing the
+   * children of 250 completed jobs walks every `blocks` edge (seconds at a million edges) instead of reading
+   * 250 entries of the (name, from_id) index. ANALYZE samples a bounded number of rows. SQLite plans without
+   * statistics, so there is nothing to refresh.
    */
   async refreshStatistics(): Promise<void> {
-    if (this.sql.provider === 'postgresql') await this.sql.execute(sql`ANALYZE torc_job`);
+    if (this.sql.provider === 'postgresql') await this.sql.execute(sql`ANALYZE torc_job, torc_edge`);
   }
 }

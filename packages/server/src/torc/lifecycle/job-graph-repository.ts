@@ -98,14 +98,19 @@ export class JobGraphRepository {
   /**
    * The blocked children of these jobs whose blockers are all complete become ready: the whole downstream
    * update of a round without failures, in one statement per chunk.
+   *
+   * "No blocker left" is a scalar subquery, not NOT EXISTS: PostgreSQL may turn NOT EXISTS into a hash anti
+   * join over every `blocks` edge of the database when it overestimates the children (one workflow with
+   * all-to-all dependencies skews the edge statistics: seconds per call at a million edges). A scalar
+   * subquery stays a per-child lookup in the (name, to_id) index, on both databases.
    */
   async releaseChildren(workflowId: number, ids: number[]): Promise<void> {
     await chunked(ids, async (part) => [await this.sql.execute(
       sql`UPDATE torc_job SET status = 'ready', rev = rev + 1
        WHERE workflow_id = ${workflowId} AND status = 'blocked'
          AND id IN (SELECT e.to_id FROM torc_edge e WHERE e.name = 'blocks' AND e.from_id IN (${list(part)}))
-         AND NOT EXISTS (SELECT 1 FROM torc_edge o JOIN torc_job b ON b.id = o.from_id
-           WHERE o.name = 'blocks' AND o.to_id = torc_job.id AND b.status NOT IN (${list(COMPLETE_STATUSES)}))`)]);
+         AND (SELECT 1 FROM torc_edge o JOIN torc_job b ON b.id = o.from_id
+           WHERE o.name = 'blocks' AND o.to_id = torc_job.id AND b.status NOT IN (${list(COMPLETE_STATUSES)}) LIMIT 1) IS NULL`)]);
   }
 
   blockEdgesFrom(ids: number[]): Promise<{ from_id: number; to_id: number }[]> {
