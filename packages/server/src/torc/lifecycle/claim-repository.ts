@@ -4,7 +4,7 @@
 import { chunked, empty, list, sql, type Fragment, type Row } from '../../db/sql.ts';
 import type { components } from '@pipeloom/sdk/generated';
 import type { Candidate } from './claim-packing.ts';
-import { toJobRow } from './job-graph-repository.ts';
+import { inWorkflow, toJobRow } from './job-graph-repository.ts';
 import type { JobRow, ScheduleParams } from './job-wire.ts';
 import type { TorcSql } from './lifecycle-repository.ts';
 
@@ -126,7 +126,7 @@ export class ClaimRepository {
   async claim(workflowId: number, ids: number[], status: ClaimStatus, now: number): Promise<JobRow[]> {
     const rows = await chunked(ids, (part) => this.sql.query(
       sql`UPDATE torc_job SET status = ${status}, claimed_at = ${now}, rev = rev + 1
-       WHERE workflow_id = ${workflowId} AND id IN (${list(part)}) AND status IN ('ready', 'scheduled') RETURNING *`));
+       WHERE ${inWorkflow(workflowId)} AND id IN (${list(part)}) AND status IN ('ready', 'scheduled') RETURNING *`));
     return rows.map(toJobRow);
   }
 

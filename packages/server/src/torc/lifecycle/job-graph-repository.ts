@@ -19,6 +19,14 @@ const isSchedule = (v: unknown): v is ScheduleParams =>
 
 const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
+/**
+ * The workflow guard of a statement that names its jobs by id. Without statistics SQLite would serve
+ * `workflow_id = ?` from the (workflow_id, name) index and walk every job of the workflow to find a few ids
+ * (8 ms for 250 ids in a 100,000-job workflow); a unary plus (a no-op on both databases) keeps the guard off
+ * the indexes, so the jobs are found by key and the guard only filters them.
+ */
+export const inWorkflow = (workflowId: number): Fragment => sql`+workflow_id = ${workflowId}`;
+
 /** A raw job row (numbers may be bigint, booleans 0/1, JSON text on SQLite) as a typed JobRow. */
 export function toJobRow(r: Record<string, unknown>): JobRow {
   // Every write is validated against the contract's statuses, so anything else is a storage fault.
@@ -53,7 +61,7 @@ export class JobGraphRepository {
   }
 
   jobsByIds(workflowId: number, ids: number[]): Promise<JobRow[]> {
-    return chunked(ids, (part) => this.jobs(sql`SELECT * FROM torc_job WHERE workflow_id = ${workflowId} AND id IN (${list(part)})`));
+    return chunked(ids, (part) => this.jobs(sql`SELECT * FROM torc_job WHERE ${inWorkflow(workflowId)} AND id IN (${list(part)})`));
   }
 
   /** Done jobs, by key: the ones whose inputs may have changed since they ran. */
@@ -65,7 +73,7 @@ export class JobGraphRepository {
   setStatus(workflowId: number, ids: number[], status: JobStatus, onlyFrom?: readonly JobStatus[]): Promise<JobRow[]> {
     const guard = onlyFrom ? sql` AND status IN (${list(onlyFrom)})` : empty;
     return chunked(ids, (part) => this.jobs(
-      sql`UPDATE torc_job SET status = ${status}, rev = rev + 1 WHERE workflow_id = ${workflowId} AND id IN (${list(part)})${guard} RETURNING *`,
+      sql`UPDATE torc_job SET status = ${status}, rev = rev + 1 WHERE ${inWorkflow(workflowId)} AND id IN (${list(part)})${guard} RETURNING *`,
     ));
   }
 
@@ -92,7 +100,7 @@ export class JobGraphRepository {
     const rev = cases(sql`INTEGER`, (j) => j.rev);
     return this.jobs(
       sql`UPDATE torc_job SET status = ${status}, internal_hash = ${hash}, rev = rev + 1
-       WHERE workflow_id = ${workflowId} AND id IN (${list(jobs.map((j) => j.id))}) AND rev = ${rev} RETURNING *`);
+       WHERE ${inWorkflow(workflowId)} AND id IN (${list(jobs.map((j) => j.id))}) AND rev = ${rev} RETURNING *`);
   }
 
   /**
