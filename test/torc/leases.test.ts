@@ -67,6 +67,18 @@ describe.each(PROVIDERS)('leases on %s', (provider) => {
     expect(list.map((j) => [j._key, j.status])).toEqual([[jobs[0]!._key, 'submitted'], [jobs[1]!._key, 'ready']]);
   });
 
+  it('When a worker set inactive sends a heartbeat the same instant, then it is active again', async () => {
+    const w = await workflow(1);
+    const a = await w.node('a');
+    await heartbeat(w.key, a);
+    const node = await unwrap(t.client.GET('/torc-service/workflows/{workflow}/compute_nodes/{key}', { params: { path: { workflow: w.key, key: a } } }));
+    await unwrap(t.client.PUT('/torc-service/workflows/{workflow}/compute_nodes/{key}', { params: { path: { workflow: w.key, key: a } }, body: { ...node, is_active: false } }));
+    // Contact within the second is not written again, but reactivating is.
+    await heartbeat(w.key, a);
+    const after = await unwrap(t.client.GET('/torc-service/workflows/{workflow}/compute_nodes/{key}', { params: { path: { workflow: w.key, key: a } } }));
+    expect(after.is_active).toBe(true);
+  });
+
   it('When a worker keeps sending heartbeats, then its long-running jobs stay with it', async () => {
     const w = await workflow(1);
     const a = await w.node('a');

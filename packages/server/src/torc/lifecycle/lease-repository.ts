@@ -38,11 +38,18 @@ export class LeaseRepository {
     return { id, hostname: worker.hostname };
   }
 
-  /** Marks a node of this workflow heard from now and returns it, in one statement; undefined if there is none. */
-  async touchNodeOf(workflowId: number, id: number, now: number, { reactivate = false } = {}): Promise<NodeRef | undefined> {
+  /**
+   * Marks a node of this workflow heard from now and returns it; undefined if there is none. With
+   * `unlessSeenSince`, a node already heard from since then (and active, when reactivating) is only read.
+   */
+  async touchNodeOf(workflowId: number, id: number, now: number, { reactivate = false, unlessSeenSince }: { reactivate?: boolean; unlessSeenSince?: number } = {}): Promise<NodeRef | undefined> {
     const active = reactivate ? sql`, is_active = ${true}` : empty;
-    const [row] = await this.sql.query(sql`UPDATE torc_compute_node SET last_seen = ${now}${active} WHERE workflow_id = ${workflowId} AND id = ${id} RETURNING id, hostname`);
-    return row && { id: Number(row.id), hostname: String(row.hostname) };
+    const inactive = reactivate ? sql` OR is_active IS NULL OR is_active <> ${true}` : empty;
+    const stale = unlessSeenSince === undefined ? empty : sql` AND (last_seen IS NULL OR last_seen < ${unlessSeenSince}${inactive})`;
+    const [row] = await this.sql.query(sql`UPDATE torc_compute_node SET last_seen = ${now}${active} WHERE workflow_id = ${workflowId} AND id = ${id}${stale} RETURNING id, hostname`);
+    if (row || unlessSeenSince === undefined) return row && { id: Number(row.id), hostname: String(row.hostname) };
+    const [fresh] = await this.sql.query(sql`SELECT id, hostname FROM torc_compute_node WHERE workflow_id = ${workflowId} AND id = ${id}`);
+    return fresh && { id: Number(fresh.id), hostname: String(fresh.hostname) };
   }
 
   /** Claimed jobs not started since `before` go back to ready. */

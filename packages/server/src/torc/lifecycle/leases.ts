@@ -19,6 +19,9 @@ export const DEFAULT_LEASES: Leases = { claimSeconds: 60, nodeSeconds: 120 };
 
 // Expired leases are looked for at most this often per workflow and process, not on every claim.
 const RECOVERY_INTERVAL_MS = 1_000;
+// A node's last contact is written at most this often. Every lifecycle call names its node, and a write per
+// call cost a commit of its own (the call's checks run before its transaction); leases last tens of seconds.
+const CONTACT_RESOLUTION_MS = 1_000;
 
 export class LeaseService {
   /** When each workflow (or queue) was last swept; only those swept within the interval are kept. */
@@ -42,11 +45,15 @@ export class LeaseService {
     await this.repo.leases.expireNodes(scope, now - this.leases.nodeSeconds * 1000);
   }
 
-  /** The compute node named by `key` (its `_key` or `_id`); any call that names it counts as hearing from it. */
+  /**
+   * The compute node named by `key` (its `_key` or `_id`); any call that names it counts as hearing from it,
+   * to within a second.
+   */
   async touch(workflowId: number, key: string, { reactivate = false } = {}): Promise<NodeRef> {
     const parsed = /^(?:compute_nodes__\d+\/)?(\d{1,15})$/.exec(key);
     const id = parsed ? Number(parsed[1]) : NaN;
-    const node = Number.isSafeInteger(id) ? await this.repo.leases.touchNodeOf(workflowId, id, this.clock.now(), { reactivate }) : undefined;
+    const now = this.clock.now();
+    const node = Number.isSafeInteger(id) ? await this.repo.leases.touchNodeOf(workflowId, id, now, { reactivate, unlessSeenSince: now - CONTACT_RESOLUTION_MS }) : undefined;
     if (!node) throw notFound(`compute node ${key}`);
     return node;
   }
