@@ -82,9 +82,14 @@ export function compact<T extends Record<string, unknown>>(doc: T): T {
   return doc;
 }
 
+/** The `_id` of a document in a per-workflow collection (`files__17/42`). */
+export function documentId(collection: string, workflowId: number, id: number): string {
+  return `${collection}__${workflowId}/${id}`;
+}
+
 /** `_key`/`_id`/`_rev` of a document in a per-workflow collection (`files__17/42`). */
 export function docIdentity(collection: string, workflowId: number, id: number, rev: number) {
-  return { _key: String(id), _id: `${collection}__${workflowId}/${id}`, _rev: String(rev) };
+  return { _key: String(id), _id: documentId(collection, workflowId, id), _rev: String(rev) };
 }
 
 /** Splits `files__17/42` into its collection, workflow and key; undefined when it is not of that form. */
