@@ -1,7 +1,7 @@
 // "No query without an index": records the SQL statements a piece of code runs in this process (the server
 // started in-process, Prisma and the driver path alike) and asks the database for each one's plan. A read
 // that scans a table instead of using an index is a finding: SQLite's `SCAN <table>` with no `USING ...`,
-// PostgreSQL's `Seq Scan` (or an index walked whole just to filter it, see pgSeqScans). Used by bench/read-paths.ts (10,000 rows) and test/plynx/search-indexes.test.ts.
+// PostgreSQL's `Seq Scan` (or an index walked whole just to filter it, see pgSeqScans). Used by bench/read-paths.ts (10,000 rows), test/plynx/search-indexes.test.ts and test/torc/job-key-plans.test.ts.
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { providerFromUrl, sqlitePath } from '../packages/server/src/db/migrate.ts';
@@ -91,6 +91,21 @@ export async function unindexedScans(url: string, statements: RecordedStatement[
   return { checked: reads.length, findings: findings.filter((f) => wanted(f.table) && f.rows >= minRows) };
 }
 
+/** SQLite's plan of a statement, one line per step. */
+function sqlitePlanOn(db: Database.Database, s: RecordedStatement): string[] {
+  return (db.prepare(`EXPLAIN QUERY PLAN ${s.sql}`).all(...s.params) as Array<{ detail: string }>).map((r) => r.detail);
+}
+
+/** SQLite's plan of each statement, on the database file at `url`, one line per step. */
+export function sqlitePlans(url: string, statements: RecordedStatement[]): string[][] {
+  const db = new Database(sqlitePath(url), { readonly: true });
+  try {
+    return statements.map((s) => sqlitePlanOn(db, s));
+  } finally {
+    db.close();
+  }
+}
+
 function sqliteScans(url: string, reads: RecordedStatement[]): ScanFinding[] {
   const db = new Database(sqlitePath(url), { readonly: true });
   try {
@@ -98,7 +113,7 @@ function sqliteScans(url: string, reads: RecordedStatement[]): ScanFinding[] {
     const rows = (table: string) => (db.prepare(`SELECT COUNT(*) AS n FROM "${table}"`).get() as { n: number }).n;
     const out: ScanFinding[] = [];
     for (const s of reads) {
-      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${s.sql}`).all(...s.params) as Array<{ detail: string }>).map((r) => r.detail);
+      const plan = sqlitePlanOn(db, s);
       // `SCAN t` or `SCAN t AS a`, with nothing after: no index, no rowid range, no virtual table index.
       for (const line of plan) {
         const table = /^SCAN (\w+)(?: AS \w+)?$/.exec(line)?.[1];

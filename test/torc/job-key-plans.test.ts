@@ -3,24 +3,12 @@
 // keys (the batched lifecycle ran at 6,000 instead of 10,000 jobs/s on a 100,000-job workflow). Plans, not
 // timings. PostgreSQL plans from statistics, so the check is SQLite's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
 import { unwrap } from '@pipeloom/sdk';
-import { recordStatements, type RecordedStatement } from '../../bench/query-plans.ts';
-import { sqlitePath } from '../../packages/server/src/db/migrate.ts';
+import { recordStatements, sqlitePlans, type RecordedStatement } from '../../bench/query-plans.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 // `id IN (?, ...)` on torc_job itself: a list of keys, not a subquery.
 const namesJobKeys = (s: RecordedStatement) => /\btorc_job\b/.test(s.sql) && /(?<![\w.])id IN \(\?/.test(s.sql);
-
-function jobTablePlan(url: string, s: RecordedStatement): string[] {
-  const db = new Database(sqlitePath(url), { readonly: true });
-  try {
-    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${s.sql}`).all(...s.params) as Array<{ detail: string }>).map((r) => r.detail);
-    return plan.filter((line) => /^(SEARCH|SCAN) torc_job\b/.test(line));
-  } finally {
-    db.close();
-  }
-}
 
 describe('job lookups by key on sqlite', () => {
   let t: TestServer;
@@ -55,7 +43,10 @@ describe('job lookups by key on sqlite', () => {
 
     const byKey = recording.statements.filter(namesJobKeys);
     expect(byKey.length).toBeGreaterThanOrEqual(3);
-    const plans = byKey.map((s) => ({ sql: s.sql.replace(/\s+/g, ' ').slice(0, 80), plan: jobTablePlan(t.databaseUrl, s) }));
+    // The steps that read torc_job itself (not its edges or subqueries on other tables).
+    const plans = sqlitePlans(t.databaseUrl, byKey).map((plan, i) => ({
+      sql: byKey[i]!.sql.replace(/\s+/g, ' ').slice(0, 80), plan: plan.filter((line) => /^(SEARCH|SCAN) torc_job\b/.test(line)),
+    }));
     expect(plans.filter((p) => !p.plan.every((line) => line.includes('USING INTEGER PRIMARY KEY')))).toEqual([]);
   });
 });

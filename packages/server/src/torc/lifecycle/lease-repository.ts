@@ -46,10 +46,10 @@ export class LeaseRepository {
     const active = reactivate ? sql`, is_active = ${true}` : empty;
     const inactive = reactivate ? sql` OR is_active IS NULL OR is_active <> ${true}` : empty;
     const stale = unlessSeenSince === undefined ? empty : sql` AND (last_seen IS NULL OR last_seen < ${unlessSeenSince}${inactive})`;
-    const [row] = await this.sql.query(sql`UPDATE torc_compute_node SET last_seen = ${now}${active} WHERE workflow_id = ${workflowId} AND id = ${id}${stale} RETURNING id, hostname`);
-    if (row || unlessSeenSince === undefined) return row && { id: Number(row.id), hostname: String(row.hostname) };
-    const [fresh] = await this.sql.query(sql`SELECT id, hostname FROM torc_compute_node WHERE workflow_id = ${workflowId} AND id = ${id}`);
-    return fresh && { id: Number(fresh.id), hostname: String(fresh.hostname) };
+    const [touched] = await this.sql.query(sql`UPDATE torc_compute_node SET last_seen = ${now}${active} WHERE workflow_id = ${workflowId} AND id = ${id}${stale} RETURNING id, hostname`);
+    const [row] = touched || unlessSeenSince === undefined ? [touched]
+      : await this.sql.query(sql`SELECT id, hostname FROM torc_compute_node WHERE workflow_id = ${workflowId} AND id = ${id}`);
+    return row && { id: Number(row.id), hostname: String(row.hostname) };
   }
 
   /** Claimed jobs not started since `before` go back to ready. */
